@@ -1,0 +1,191 @@
+"""Actions that answer about procedures from the catalogue.
+
+They read the ``procedure`` slot (a catalogue code) and how the dialogue resolved it this turn
+(``latest_message["procedure_resolution"]``, set by ``bot.slots``): ``ambiguous`` asks which one,
+``unknown`` says honestly that the procedure is not in the catalogue, a missing procedure starts
+``procedure_form`` and the question is answered once the form has it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from actions.render import render_aspect
+from actions.sdk import CollectingDispatcher, DomainDict, EventType, FollowupAction, SlotSet, Tracker
+from knowledge.catalogue import ProcedureCatalogue
+
+__all__ = [
+    "AnswerPendingAction",
+    "ListProceduresAction",
+    "ProcedureAspectAction",
+    "SupportLinks",
+    "ASPECT_ACTIONS",
+    "answer_aspect",
+]
+
+ASPECT_ACTIONS = {
+    "ask_documents": "action_procedure_documents",
+    "ask_fee": "action_procedure_fee",
+    "ask_benefit": "action_procedure_benefit",
+    "ask_processing_time": "action_procedure_processing_time",
+    "ask_where_to_submit": "action_procedure_where_to_submit",
+    "ask_eligibility": "action_procedure_eligibility",
+    "ask_procedure_steps": "action_procedure_steps",
+    "ask_forms": "action_procedure_forms",
+    "ask_legal_basis": "action_procedure_legal_basis",
+}
+ASPECT_TITLES = {
+    "ask_documents": "Hồ sơ",
+    "ask_fee": "Lệ phí",
+    "ask_processing_time": "Thời hạn",
+    "ask_where_to_submit": "Nơi nộp",
+    "ask_eligibility": "Điều kiện",
+    "ask_procedure_steps": "Các bước",
+    "ask_forms": "Mẫu đơn",
+    "ask_legal_basis": "Căn cứ pháp lý",
+    "ask_benefit": "Mức hưởng",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SupportLinks:
+    hotline: str
+    portal_search_url: str
+    message_limit: int = 1800
+
+
+def payload(intent: str, **entities: str) -> str:
+    """A button payload in Rasa's form: ``/ask_fee{"procedure": "work_permit_issue"}``."""
+    return f"/{intent}{json.dumps(entities, ensure_ascii=False)}" if entities else f"/{intent}"
+
+
+def answer_aspect(
+    aspect: str,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    catalogue: ProcedureCatalogue,
+    links: SupportLinks,
+) -> list[EventType]:
+    resolution = tracker.latest_message.get("procedure_resolution") or {}
+    status = resolution.get("status")
+    if status == "ambiguous":
+        candidates = resolution.get("candidates") or []
+        names = " hay ".join(f"\"{c['name']}\"" for c in candidates[:3])
+        dispatcher.utter_message(
+            text=f"Dạ, ý anh/chị là thủ tục {names}?",
+            buttons=[{"title": c["name"], "payload": payload(aspect, procedure=c["code"])} for c in candidates[:3]],
+        )
+        return []
+    if status == "unknown":
+        mention = resolution.get("mention") or "anh/chị hỏi"
+        dispatcher.utter_message(
+            text=(
+                f"Dạ, thủ tục \"{mention}\" hiện chưa có trong danh mục của em, nên em không trả lời để tránh "
+                f"cung cấp thông tin sai. Anh/chị vui lòng tra cứu tại Cổng Dịch vụ công quốc gia: "
+                f"{links.portal_search_url} hoặc gọi tổng đài {links.hotline} ạ."
+            )
+        )
+        return [SlotSet("procedure", None), SlotSet("pending_aspect", None)]
+    code = tracker.get_slot("procedure")
+    record = catalogue.get(code) if code else None
+    if record is None:
+        return [SlotSet("pending_aspect", aspect), FollowupAction("procedure_form")]
+    for part in render_aspect(record, aspect, limit=links.message_limit):
+        dispatcher.utter_message(text=part)
+    return [SlotSet("pending_aspect", None), SlotSet("last_aspect", aspect)]
+
+
+class ProcedureAspectAction:
+    """One aspect of a procedure: ``action_procedure_fee`` answers ``ask_fee``."""
+
+    def __init__(self, aspect: str, catalogue: ProcedureCatalogue, links: SupportLinks) -> None:
+        self.aspect = aspect
+        self._catalogue = catalogue
+        self._links = links
+
+    def name(self) -> str:
+        return ASPECT_ACTIONS[self.aspect]
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        return answer_aspect(self.aspect, dispatcher, tracker, self._catalogue, self._links)
+
+
+class AnswerPendingAction:
+    """After the user names a procedure: answer the question they asked before, or offer a menu."""
+
+    def __init__(self, catalogue: ProcedureCatalogue, links: SupportLinks) -> None:
+        self._catalogue = catalogue
+        self._links = links
+
+    def name(self) -> str:
+        return "action_answer_pending"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        if tracker.get_slot("dossier_code") and any(tracker.get_latest_entity_values("dossier_code")):
+            return [FollowupAction("action_check_dossier_status")]
+        aspect = tracker.get_slot("pending_aspect")
+        resolution = tracker.latest_message.get("procedure_resolution") or {}
+        if aspect not in ASPECT_ACTIONS and resolution.get("status") == "switched":
+            # "còn gia hạn thì sao": the same question about the newly named procedure.
+            aspect = tracker.get_slot("last_aspect")
+        if aspect in ASPECT_ACTIONS:
+            return answer_aspect(aspect, dispatcher, tracker, self._catalogue, self._links)
+        if resolution.get("status") in ("ambiguous", "unknown"):
+            return answer_aspect("ask_documents", dispatcher, tracker, self._catalogue, self._links)
+        code = tracker.get_slot("procedure")
+        record = self._catalogue.get(code) if code else None
+        if record is None:
+            dispatcher.utter_message(response="utter_ask_rephrase")
+            return []
+        dispatcher.utter_message(
+            text=f"Dạ, về thủ tục \"{record.name}\", anh/chị muốn biết thông tin nào ạ?",
+            buttons=[
+                {"title": title, "payload": payload(intent, procedure=record.code)}
+                for intent, title in ASPECT_TITLES.items()
+                if intent != "ask_benefit" or record.benefit
+            ],
+        )
+        return []
+
+
+class ListProceduresAction:
+    """Procedures of a field ("lĩnh vực người có công có thủ tục gì"), or for a situation."""
+
+    def __init__(self, catalogue: ProcedureCatalogue, field_names: dict[str, str], links: SupportLinks) -> None:
+        self._catalogue = catalogue
+        self._field_names = field_names
+        self._links = links
+
+    def name(self) -> str:
+        return "action_list_procedures"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        field = next(tracker.get_latest_entity_values("field"), None)
+        if field and field in self._field_names:
+            records = self._catalogue.in_field(field)
+            lines = [f"{i}. {r.name}" for i, r in enumerate(records, start=1)]
+            dispatcher.utter_message(
+                text=f"Dạ, lĩnh vực {self._field_names[field]} có {len(records)} thủ tục trong danh mục của em:\n"
+                + "\n".join(lines)
+                + "\n\nAnh/chị muốn hỏi về thủ tục nào ạ?"
+            )
+            return [SlotSet("field", field)]
+        candidates = (tracker.latest_message.get("procedure_ranking") or [])[:3]
+        relevant = [c for c in candidates if c.get("score", 0) >= 0.2]
+        if relevant:
+            dispatcher.utter_message(
+                text="Dạ, với trường hợp anh/chị nêu, có thể liên quan các thủ tục sau:",
+                buttons=[{"title": c["name"], "payload": payload("inform", procedure=c["code"])} for c in relevant],
+            )
+            return []
+        counts = {code: len(self._catalogue.in_field(code)) for code in self._field_names}
+        dispatcher.utter_message(
+            text="Dạ, danh mục của em có các lĩnh vực sau, anh/chị chọn lĩnh vực cần tìm hiểu ạ:",
+            buttons=[
+                {"title": f"{name} ({counts[code]})", "payload": payload("list_procedures", field=code)}
+                for code, name in self._field_names.items()
+                if counts[code]
+            ],
+        )
+        return []

@@ -1,0 +1,211 @@
+"""Chat answers about a procedure, in polite Vietnamese.
+
+Every answer names the procedure ("Dạ, về thủ tục *Cấp giấy phép lao động...*:") so a
+misunderstanding shows at once, and ends with the legal basis, the official link and the date the
+entry was checked. A fact the catalogue marks unconfirmed is said to be unconfirmed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from knowledge.schemas import Document, ProcedureRecord
+
+__all__ = ["ASPECTS", "render_aspect", "split_message", "source_footer", "format_date"]
+
+METHOD_NAMES = {"in_person": "Nộp trực tiếp", "online": "Nộp trực tuyến", "post": "Nộp qua bưu chính"}
+LEVEL_NAMES = {"central": "cấp trung ương", "province": "cấp tỉnh", "commune": "cấp xã"}
+DEFAULT_LIMIT = 1800
+
+
+def format_date(value: dt.date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else "không rõ ngày"
+
+
+def _unconfirmed(record: ProcedureRecord, field: str) -> str:
+    reason = record.unconfirmed.get(field)
+    if reason is None:
+        return ""
+    where = record.url or "Cổng Dịch vụ công quốc gia"
+    return f"\n⚠️ Thông tin này chưa được xác nhận đầy đủ ({reason}). Anh/chị vui lòng đối chiếu tại {where}."
+
+
+def source_footer(record: ProcedureRecord) -> str:
+    bases = "; ".join(
+        f"{basis.number} ({basis.title}" + (f", ngày {format_date(basis.date)})" if basis.date else ")")
+        for basis in record.legal_basis
+    ) or "chưa xác nhận"
+    url = record.url or "https://dichvucong.gov.vn"
+    return f"📚 Căn cứ pháp lý: {bases}\n🔗 Nguồn: {url} (thông tin kiểm tra ngày {format_date(record.checked_on)})"
+
+
+def _copies(document: Document) -> str:
+    parts = []
+    if document.originals:
+        parts.append(f"{document.originals:02d} bản chính")
+    if document.copies:
+        parts.append(f"{document.copies:02d} bản sao")
+    return " + ".join(parts)
+
+
+def _document_line(number: int, document: Document) -> str:
+    line = f"{number}. {document.name}"
+    extra = [part for part in (_copies(document), document.form and f"mẫu: {document.form}", document.note) if part]
+    return line + (f" ({'; '.join(extra)})" if extra else "")
+
+
+def documents(record: ProcedureRecord) -> str:
+    if not record.documents:
+        return "Danh mục của em chưa có thành phần hồ sơ của thủ tục này." + _unconfirmed(record, "documents")
+    always = [d for d in record.documents if not d.case]
+    cases: dict[str, list[Document]] = {}
+    for document in record.documents:
+        if document.case:
+            cases.setdefault(document.case, []).append(document)
+    lines = ["Hồ sơ gồm:"]
+    number = 0
+    for document in always:
+        number += 1
+        lines.append(_document_line(number, document))
+    for case, items in cases.items():
+        lines.append(f"\n{case.rstrip(':')}, nộp thêm:")
+        for document in items:
+            number += 1
+            lines.append(_document_line(number, document))
+    return "\n".join(lines) + _unconfirmed(record, "documents")
+
+
+def fee(record: ProcedureRecord) -> str:
+    if not record.channels:
+        return "Danh mục của em chưa có thông tin phí, lệ phí của thủ tục này." + _unconfirmed(record, "fee")
+    lines = ["Phí, lệ phí:"]
+    for channel in record.channels:
+        lines.append(f"- {METHOD_NAMES[channel.method]}: {channel.fee}")
+    return "\n".join(lines) + _unconfirmed(record, "fee") + _unconfirmed(record, "channels")
+
+
+def processing_time(record: ProcedureRecord) -> str:
+    if not record.channels:
+        return "Danh mục của em chưa có thời hạn giải quyết của thủ tục này." + _unconfirmed(record, "processing_time")
+    lines = ["Thời hạn giải quyết:"]
+    for channel in record.channels:
+        note = f" ({channel.note})" if channel.note else ""
+        lines.append(f"- {METHOD_NAMES[channel.method]}: {channel.processing_time}{note}")
+    return "\n".join(lines) + _unconfirmed(record, "processing_time") + _unconfirmed(record, "channels")
+
+
+def where_to_submit(record: ProcedureRecord) -> str:
+    lines = []
+    if record.submit_to:
+        lines.append(f"Nơi nộp hồ sơ: {record.submit_to}")
+    if record.agency:
+        lines.append(f"Cơ quan giải quyết: {record.agency}")
+    if record.level:
+        lines.append(f"Cấp thực hiện: {LEVEL_NAMES[record.level]}")
+    if record.channels:
+        methods = ", ".join(METHOD_NAMES[c.method].lower() for c in record.channels)
+        lines.append(f"Cách nộp: {methods}")
+    if record.online_level:
+        lines.append(f"Dịch vụ công trực tuyến: {record.online_level}")
+    if not lines:
+        lines.append("Danh mục của em chưa có thông tin nơi nộp của thủ tục này.")
+    return "\n".join(lines) + _unconfirmed(record, "submit_to") + _unconfirmed(record, "agency")
+
+
+def eligibility(record: ProcedureRecord) -> str:
+    lines = []
+    if record.applicants:
+        lines.append(f"Đối tượng thực hiện: {record.applicants}")
+    if record.conditions:
+        lines.append("Điều kiện:")
+        lines.extend(f"- {condition}" for condition in record.conditions)
+    if not lines:
+        lines.append("Danh mục của em chưa có điều kiện của thủ tục này.")
+    return "\n".join(lines) + _unconfirmed(record, "conditions") + _unconfirmed(record, "applicants")
+
+
+def steps(record: ProcedureRecord) -> str:
+    if not record.steps:
+        return "Danh mục của em chưa có trình tự thực hiện của thủ tục này." + _unconfirmed(record, "steps")
+    lines = ["Trình tự thực hiện:"]
+    lines.extend(f"Bước {i}. {step}" for i, step in enumerate(record.steps, start=1))
+    return "\n".join(lines) + _unconfirmed(record, "steps")
+
+
+def forms(record: ProcedureRecord) -> str:
+    with_form = [d for d in record.documents if d.form]
+    if not with_form:
+        return (
+            "Thủ tục này không có mẫu đơn, tờ khai riêng trong danh mục của em."
+            + _unconfirmed(record, "forms")
+            + _unconfirmed(record, "documents")
+        )
+    lines = ["Mẫu đơn, tờ khai:"]
+    lines.extend(f"- {d.form}: {d.name}" for d in with_form)
+    return "\n".join(lines) + _unconfirmed(record, "forms")
+
+
+def legal_basis(record: ProcedureRecord) -> str:
+    if not record.legal_basis:
+        return "Danh mục của em chưa xác nhận căn cứ pháp lý của thủ tục này." + _unconfirmed(record, "legal_basis")
+    lines = ["Căn cứ pháp lý:"]
+    for basis in record.legal_basis:
+        date = f", ngày {format_date(basis.date)}" if basis.date else ""
+        lines.append(f"- {basis.number}: {basis.title}{date}")
+    return "\n".join(lines) + _unconfirmed(record, "legal_basis")
+
+
+def benefit(record: ProcedureRecord) -> str:
+    if record.benefit:
+        return f"Mức hưởng: {record.benefit}" + _unconfirmed(record, "benefit")
+    if "benefit" in record.unconfirmed:
+        return "Mức hưởng của thủ tục này em chưa xác nhận được." + _unconfirmed(record, "benefit")
+    result = f" Kết quả của thủ tục là: {record.result}." if record.result else ""
+    return "Danh mục của em không ghi khoản tiền chi trả nào cho thủ tục này." + result
+
+
+ASPECTS: dict[str, Callable[[ProcedureRecord], str]] = {
+    "ask_documents": documents,
+    "ask_fee": fee,
+    "ask_processing_time": processing_time,
+    "ask_where_to_submit": where_to_submit,
+    "ask_eligibility": eligibility,
+    "ask_procedure_steps": steps,
+    "ask_forms": forms,
+    "ask_legal_basis": legal_basis,
+    "ask_benefit": benefit,
+}
+
+
+def render_aspect(record: ProcedureRecord, aspect: str, *, limit: int = DEFAULT_LIMIT) -> list[str]:
+    """The answer as chat messages: header, body, footer; split at line breaks under ``limit``."""
+    body = ASPECTS[aspect](record)
+    text = f"Dạ, về thủ tục \"{record.name}\":\n{body}\n\n{source_footer(record)}"
+    return split_message(text, limit)
+
+
+def split_message(text: str, limit: int = DEFAULT_LIMIT) -> list[str]:
+    """Split at paragraph, then line, then word boundaries so no part exceeds ``limit`` characters."""
+    if len(text) <= limit:
+        return [text]
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            cut = line.rfind(" ", 0, limit)
+            cut = cut if cut > 0 else limit
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:cut])
+            line = line[cut:].lstrip()
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    if current.strip():
+        parts.append(current)
+    return [part.strip("\n") for part in parts if part.strip()]

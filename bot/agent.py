@@ -1,0 +1,254 @@
+"""``Agent.handle``: one user message in, the bot's messages out.
+
+The turn: restore the tracker → start a session if it expired → parse → resolve the procedure and
+fill slots → pick actions (form, rules, fallback) → run them → store the turn's events. Turns of
+one sender are serialised by a lock, so two quick messages never interleave.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from actions.sdk import Action, CollectingDispatcher, Tracker
+from bot.domain import Domain
+from bot.events import Event, action_executed, active_loop, bot_uttered, session_started, slot_set, user_uttered
+from bot.forms import run_form
+from bot.messages import BotMessage, UserMessage
+from bot.privacy import mask_numbers
+from bot.rules import RulePolicy
+from bot.slots import ASPECT_INTENTS, extract_slots, resolve_procedure
+from bot.tracker import DialogueStateTracker
+from nlu.interpreter import Interpreter
+
+__all__ = ["Agent", "AgentConfig", "TrackerStore"]
+
+log = logging.getLogger("dvcbot.agent")
+_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+_LATIN = re.compile(r"[A-Za-zÀ-ỹĐđ]")
+
+
+class TrackerStore(Protocol):
+    def retrieve(self, sender_id: str) -> DialogueStateTracker: ...
+
+    def append(self, sender_id: str, events: list[Event]) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class AgentConfig:
+    fallback_threshold: float = 0.45
+    ambiguity_threshold: float = 0.1
+    max_actions_per_turn: int = 10
+    max_message_chars: int = 2000
+    session_expiration_minutes: float = 60
+    carry_over_slots: bool = False
+    response_variables: tuple[tuple[str, str], ...] = ()
+
+
+class Agent:
+    def __init__(
+        self,
+        *,
+        interpreter: Interpreter,
+        domain: Domain,
+        policy: RulePolicy,
+        store: TrackerStore,
+        actions: dict[str, Action],
+        config: AgentConfig,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.interpreter = interpreter
+        self.domain = domain
+        self.policy = policy
+        self.store = store
+        self.actions = actions
+        self.config = config
+        self._clock = clock
+        self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    async def handle(self, message: UserMessage) -> list[BotMessage]:
+        async with self._locks[message.sender_id]:
+            tracker = await asyncio.to_thread(self.store.retrieve, message.sender_id)
+            turn = _Turn(tracker)
+            self._maybe_start_session(turn)
+            await self._run_turn(turn, message)
+            turn.apply(action_executed("action_listen"))
+            await asyncio.to_thread(self.store.append, message.sender_id, turn.new_events)
+            log.info(
+                "turn sender=%s intent=%s text=%r replies=%d",
+                message.sender_id,
+                (tracker.latest_message.get("intent") or {}).get("name"),
+                mask_numbers(message.text[:200]),
+                len(turn.replies),
+            )
+            return [
+                BotMessage(message.sender_id, r.get("text"), r.get("buttons") or [], r.get("custom") or {})
+                for r in turn.replies
+            ]
+
+    # Session --------------------------------------------------------------------------------
+    def _maybe_start_session(self, turn: "_Turn") -> None:
+        tracker = turn.tracker
+        last = tracker.last_event_time
+        expired = last is not None and self._clock() - last > self.config.session_expiration_minutes * 60
+        if last is not None and not expired:
+            return
+        carried = {k: v for k, v in tracker.slots.items() if v is not None} if self.config.carry_over_slots else {}
+        turn.apply(action_executed("action_session_start"))
+        turn.apply(session_started())
+        for name, value in carried.items():
+            turn.apply(slot_set(name, value))
+        turn.apply(action_executed("action_listen"))
+
+    # Turn -----------------------------------------------------------------------------------
+    async def _run_turn(self, turn: "_Turn", message: UserMessage) -> None:
+        text = message.text
+        problem = _input_problem(text)
+        if problem:
+            parse = {"text": text, "intent": {"name": None, "confidence": 0.0}, "entities": [], "intent_ranking": []}
+            turn.apply(user_uttered(text, parse, input_channel=message.input_channel,
+                                    message_id=message.message_id, metadata=message.metadata))
+            await self._run_action(problem, turn)
+            return
+        nlu_text = text
+        if len(text) > self.config.max_message_chars:
+            half = self.config.max_message_chars // 2
+            nlu_text = text[:half] + " … " + text[-half:]
+        parsed = await asyncio.to_thread(self.interpreter.parse, nlu_text)
+        parse = parsed.as_parse_result()
+        parse["text"] = text
+        resolution = resolve_procedure(parse, turn.tracker, self.interpreter)
+        parse["procedure_resolution"] = resolution
+        slot_events = extract_slots(parse, resolution, turn.tracker, self.domain)
+        turn.apply(user_uttered(text, parse, input_channel=message.input_channel,
+                                message_id=message.message_id, metadata=message.metadata))
+        for event in slot_events:
+            turn.apply(event)
+        if len(text) > self.config.max_message_chars:
+            await self._run_action("utter_long_message", turn)
+        for action in self._plan(turn.tracker, parse, slot_events):
+            if turn.actions_run >= self.config.max_actions_per_turn:
+                log.warning("sender=%s: action limit reached", message.sender_id)
+                break
+            await self._run_action(action, turn)
+
+    def _plan(self, tracker: DialogueStateTracker, parse: dict[str, Any], slot_events: list[Event]) -> list[str]:
+        intent = (parse.get("intent") or {}).get("name") or "out_of_scope"
+        confidence = float((parse.get("intent") or {}).get("confidence") or 0.0)
+        resolution = parse.get("procedure_resolution") or {}
+        if tracker.active_loop:
+            requested = tracker.get_slot("requested_slot")
+            filled = any(e.get("name") == requested for e in slot_events)
+            if resolution.get("status") in ("ambiguous", "unknown") and (intent == "inform" or intent in ASPECT_INTENTS):
+                return ["action_deactivate_loop", "action_answer_pending"]
+            if filled or intent == "inform":
+                return [tracker.active_loop]
+            # The user moved on: drop the form and treat the message on its own.
+            return ["action_deactivate_loop", *self._plan_intent(intent, confidence, parse)]
+        return self._plan_intent(intent, confidence, parse)
+
+    def _plan_intent(self, intent: str, confidence: float, parse: dict[str, Any]) -> list[str]:
+        ranking = parse.get("intent_ranking") or []
+        second = float(ranking[1]["confidence"]) if len(ranking) > 1 else 0.0
+        unsure = confidence < self.config.fallback_threshold or (
+            confidence - second < self.config.ambiguity_threshold and confidence < 0.6
+        )
+        switched = (parse.get("procedure_resolution") or {}).get("status") == "switched"
+        if switched and (unsure or intent == "inform"):
+            # "còn gia hạn thì sao": a new procedure and no clear question → the previous question.
+            return ["action_answer_pending"]
+        if unsure and not str(parse.get("text", "")).startswith("/"):
+            return ["action_clarify"]
+        return self.policy.actions_for(intent) or ["utter_out_of_scope"]
+
+    async def _run_action(self, name: str, turn: "_Turn") -> None:
+        queue = [name]
+        while queue:
+            if turn.actions_run >= self.config.max_actions_per_turn:
+                return
+            current = queue.pop(0)
+            turn.actions_run += 1
+            if current == "action_deactivate_loop":
+                turn.apply(action_executed(current))
+                turn.apply(active_loop(None))
+                turn.apply(slot_set("requested_slot", None))
+            elif current.startswith("utter_"):
+                turn.apply(action_executed(current))
+                self._utter(current, turn)
+            elif current in self.domain.forms:
+                turn.apply(action_executed(current))
+                events, ask = run_form(current, turn.tracker, self.domain)
+                for event in events:
+                    turn.apply(event)
+                if ask:
+                    self._utter(ask, turn)
+                else:
+                    queue[:0] = self.policy.after_form.get(current, [])
+            elif current in self.actions:
+                queue[:0] = await self._run_custom(current, turn)
+            else:
+                log.error("no action named %r; answering out_of_scope", current)
+                self._utter("utter_ask_rephrase", turn)
+
+    async def _run_custom(self, name: str, turn: "_Turn") -> list[str]:
+        dispatcher = CollectingDispatcher()
+        sdk_tracker = Tracker.from_dict(turn.tracker.current_state())
+        events = await self.actions[name].run(dispatcher, sdk_tracker, self.domain.as_dict())
+        turn.apply(action_executed(name))
+        for reply in dispatcher.messages:
+            response = reply.get("response")
+            if response and not reply.get("text"):
+                template = self.domain.response(response, **dict(self.config.response_variables)) or {}
+                reply = {**reply, "text": template.get("text"), "buttons": reply.get("buttons") or template.get("buttons")}
+            self._say(reply.get("text"), reply.get("buttons") or [], reply.get("custom") or {}, turn)
+        followups: list[str] = []
+        for event in events:
+            event = {**event, "timestamp": event.get("timestamp") or self._clock()}
+            if event.get("event") == "followup":
+                followups.append(str(event["name"]))
+            turn.apply(event)
+        return followups
+
+    def _utter(self, response: str, turn: "_Turn") -> None:
+        template = self.domain.response(response, **dict(self.config.response_variables))
+        if template is None:
+            log.error("response %r missing from the domain", response)
+            template = self.domain.response("utter_ask_rephrase") or {"text": "Dạ, anh/chị nói rõ hơn giúp em ạ."}
+        self._say(template.get("text"), template.get("buttons") or [], template.get("custom") or {}, turn)
+
+    def _say(self, text: str | None, buttons: list[dict[str, str]], custom: dict[str, Any], turn: "_Turn") -> None:
+        turn.apply(bot_uttered(text, buttons=buttons, custom=custom))
+        turn.replies.append({"text": text, "buttons": buttons, "custom": custom})
+
+
+def _input_problem(text: str) -> str | None:
+    """A response name when the text cannot be understood as a question at all."""
+    if not text.strip():
+        return "utter_empty_message"
+    letters = _LETTER.findall(text)
+    if len(letters) < 2 or len(letters) < 0.3 * len(text.strip()):
+        return "utter_unreadable_message"
+    latin = sum(1 for ch in letters if _LATIN.match(ch))
+    if latin < 0.5 * len(letters):
+        return "utter_out_of_scope"
+    return None
+
+
+class _Turn:
+    """Events and replies produced during one turn, applied to the tracker as they happen."""
+
+    def __init__(self, tracker: DialogueStateTracker) -> None:
+        self.tracker = tracker
+        self.new_events: list[Event] = []
+        self.replies: list[dict[str, Any]] = []
+        self.actions_run = 0
+
+    def apply(self, event: Event) -> None:
+        self.tracker.update(event)
+        self.new_events.append(event)

@@ -1,0 +1,140 @@
+"""Assembles the running assistant from ``Settings``: stores, catalogue, model, actions, agent.
+
+Kept apart from the HTTP app so that the shell, the tests and the benchmarks build exactly the same
+assistant as ``dvcbot run``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from sqlalchemy import Engine, create_engine, event
+
+from actions.procedure import SupportLinks
+from actions.registry import build_actions
+from bot.agent import Agent, AgentConfig
+from bot.domain import Domain
+from bot.rules import RulePolicy
+from bot.settings import Settings
+from bot.tracker_store import SqlTrackerStore
+from knowledge.catalogue import SqlCatalogue, as_catalogue_entry
+from knowledge.loader import load_catalogue_dir
+from nlu.interpreter import Interpreter, fingerprint
+from nlu.normalize import Abbreviations
+from nlu.training_data import load_nlu_files
+
+__all__ = ["Service", "build_service", "make_engine", "train_model", "ABBREVIATIONS_FILE"]
+
+log = logging.getLogger("dvcbot.service")
+ABBREVIATIONS_FILE = "nlu/data/abbreviations.yml"
+FIELDS_FILE = "knowledge/fields.yml"
+
+
+@dataclass(slots=True)
+class Service:
+    settings: Settings
+    agent: Agent
+    interpreter: Interpreter
+    catalogue: SqlCatalogue
+    domain: Domain
+    started_seconds: float
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(connection, _record):  # type: ignore[no-untyped-def]
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def field_names(settings: Settings) -> dict[str, str]:
+    data = yaml.safe_load(settings.path(FIELDS_FILE).read_text(encoding="utf-8")) or {}
+    return {str(k): str(v) for k, v in (data.get("fields") or {}).items()}
+
+
+def train_model(
+    settings: Settings,
+    catalogue: SqlCatalogue | None = None,
+    nlu_files: list[Path] | None = None,
+    out_dir: Path | None = None,
+    force: bool = False,
+) -> tuple[Interpreter, Path, bool]:
+    """Train unless a model with the same fingerprint exists; returns (model, its dir, trained?)."""
+    files = nlu_files or [settings.path(p) for p in settings.nlu_data]
+    abbreviations_path = settings.path(ABBREVIATIONS_FILE)
+    entries = [as_catalogue_entry(r) for r in catalogue.all()] if catalogue else []
+    key = fingerprint(settings.pipeline, [*files, abbreviations_path], entries)
+    directory = (out_dir or settings.path(settings.model.dir)) / key
+    if not force and (directory / "pipeline.pkl").exists():
+        try:
+            return Interpreter.load(directory), directory, False
+        except (OSError, ValueError, EOFError) as error:
+            log.warning("cached model at %s unusable (%s); retraining", directory, error)
+    data = load_nlu_files(files)
+    interpreter = Interpreter.train(
+        settings.pipeline,
+        data,
+        abbreviations=Abbreviations.from_file(abbreviations_path),
+        catalogue=entries,
+        model_fingerprint=key,
+    )
+    interpreter.save(directory)
+    return interpreter, directory, True
+
+
+def load_catalogue(settings: Settings) -> SqlCatalogue:
+    catalogue = SqlCatalogue(make_engine(settings.stores.catalogue_url))
+    records = load_catalogue_dir(settings.path(settings.catalogue_data))
+    inserted, updated = catalogue.upsert(records)
+    if inserted or updated:
+        log.info("catalogue: %d new, %d updated procedures from YAML", inserted, updated)
+    return catalogue
+
+
+def build_service(settings: Settings) -> Service:
+    started = time.perf_counter()
+    domain = Domain.load(settings.path(settings.domain))
+    catalogue = load_catalogue(settings)
+    interpreter, _, trained = train_model(settings, catalogue)
+    if trained:
+        log.info("trained NLU model in %.1f s", interpreter.trained_seconds)
+    links = SupportLinks(hotline=settings.support.hotline, portal_search_url=settings.support.portal_search_url)
+    tracker_engine = make_engine(settings.stores.tracker_url)
+    agent = Agent(
+        interpreter=interpreter,
+        domain=domain,
+        policy=RulePolicy.load(settings.path(settings.rules)),
+        store=SqlTrackerStore(tracker_engine, domain.slot_names),
+        actions=build_actions(
+            catalogue=catalogue,
+            field_names=field_names(settings),
+            links=links,
+            fallback_buttons=settings.policies.fallback_buttons,
+        ),
+        config=AgentConfig(
+            fallback_threshold=settings.policies.fallback_threshold,
+            ambiguity_threshold=settings.policies.ambiguity_threshold,
+            max_actions_per_turn=settings.policies.max_actions_per_turn,
+            max_message_chars=settings.server.max_message_chars,
+            session_expiration_minutes=settings.session.expiration_minutes,
+            carry_over_slots=settings.session.carry_over_slots,
+            response_variables=(
+                ("hotline", settings.support.hotline),
+                ("portal_feedback_url", settings.support.portal_feedback_url),
+                ("portal_lookup_url", settings.support.portal_lookup_url),
+            ),
+        ),
+    )
+    return Service(settings, agent, interpreter, catalogue, domain, time.perf_counter() - started)

@@ -1,0 +1,123 @@
+"""One ``Settings`` object, read from ``config.yml`` and overridden by the environment.
+
+Environment variables use the ``DVCBOT_`` prefix and ``__`` between section and key
+(``DVCBOT_STORES__TRACKER_URL=postgresql+psycopg://...``); ``DATABASE_URL`` alone points both stores
+at one database, as most hosting platforms set it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+__all__ = ["Settings", "load_settings", "PROJECT_ROOT"]
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class PoliciesSettings(BaseModel):
+    fallback_threshold: float = 0.45
+    ambiguity_threshold: float = 0.1
+    fallback_buttons: int = 3
+    max_actions_per_turn: int = 10
+
+
+class SessionSettings(BaseModel):
+    expiration_minutes: float = 60
+    carry_over_slots: bool = False
+
+
+class StoresSettings(BaseModel):
+    tracker_url: str = "sqlite:///dvcbot.db"
+    catalogue_url: str = "sqlite:///dvcbot.db"
+
+
+class ModelSettings(BaseModel):
+    dir: str = "models"
+
+
+class ServerSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = 5005
+    max_message_chars: int = 2000
+
+
+class SupportSettings(BaseModel):
+    """Where the bot sends people it cannot help; the national portal by default."""
+
+    hotline: str = "18001096"
+    portal_search_url: str = "https://dichvucong.gov.vn/p/home/dvc-tthc-tim-kiem.html"
+    portal_lookup_url: str = "https://dichvucong.gov.vn/p/home/dvc-tra-cuu-ho-so.html"
+    portal_feedback_url: str = "https://dichvucong.gov.vn/p/phananhkiennghi/pakn-gui-pakn.html"
+
+
+class Settings(BaseSettings):
+    """Everything the service needs to start; paths are relative to ``root``."""
+
+    model_config = SettingsConfigDict(env_prefix="DVCBOT_", env_nested_delimiter="__", extra="ignore")
+
+    root: Path = PROJECT_ROOT
+    language: str = "vi"
+    pipeline: list[dict[str, Any]] = Field(default_factory=list)
+    policies: PoliciesSettings = PoliciesSettings()
+    session: SessionSettings = SessionSettings()
+    stores: StoresSettings = StoresSettings()
+    model: ModelSettings = ModelSettings()
+    nlu_data: list[str] = Field(default_factory=lambda: ["nlu/data/nlu.yml"])
+    domain: str = "bot/data/domain.yml"
+    rules: str = "bot/data/rules.yml"
+    catalogue_data: str = "knowledge/data"
+    server: ServerSettings = ServerSettings()
+    support: SupportSettings = SupportSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Environment beats explicit init values (the parsed config.yml), as an operator expects.
+        return env_settings, init_settings
+
+    def path(self, relative: str | Path) -> Path:
+        """Resolve a configured path against the project root."""
+        candidate = Path(relative)
+        return candidate if candidate.is_absolute() else self.root / candidate
+
+
+def _resolve_sqlite(url: str, root: Path) -> str:
+    """Make ``sqlite:///relative.db`` relative to the project root, not the working directory."""
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
+        return prefix + str(root / url[len(prefix):])
+    return url
+
+
+def load_settings(config_path: str | Path | None = None, **overrides: Any) -> Settings:
+    """Read ``config.yml`` (or ``config_path``), apply environment variables, then ``overrides``."""
+    path = Path(config_path) if config_path else PROJECT_ROOT / "config.yml"
+    raw: dict[str, Any] = {}
+    if path.exists():
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw.setdefault("root", path.resolve().parent)
+    raw.update(overrides)
+    settings = Settings(**raw)
+    database_url = os.environ.get("DATABASE_URL")
+    stores = settings.stores.model_copy(
+        update={"tracker_url": database_url, "catalogue_url": database_url} if database_url else {}
+    )
+    stores = stores.model_copy(
+        update={
+            "tracker_url": _resolve_sqlite(stores.tracker_url, settings.root),
+            "catalogue_url": _resolve_sqlite(stores.catalogue_url, settings.root),
+        }
+    )
+    return settings.model_copy(update={"stores": stores})

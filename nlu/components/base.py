@@ -1,0 +1,42 @@
+"""What every NLU component offers, and what it receives at training time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol
+
+from nlu.message import Message
+from nlu.normalize import Abbreviations
+from nlu.training_data import TrainingData
+
+__all__ = ["CatalogueEntry", "Component", "TrainingContext"]
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogueEntry:
+    """The part of a procedure that retrieval needs: its names and the words citizens use for it."""
+
+    code: str
+    name: str
+    field: str = ""
+    aliases: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    situations: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class TrainingContext:
+    abbreviations: Abbreviations
+    catalogue: list[CatalogueEntry] = field(default_factory=list)
+
+
+class Component(Protocol):
+    """A pipeline step: learns from data once, then fills in a ``Message`` in place."""
+
+    name: ClassVar[str]
+
+    def __init__(self, **options: Any) -> None: ...
+
+    def train(self, data: TrainingData, context: TrainingContext) -> None: ...
+
+    def process(self, message: Message) -> None: ...

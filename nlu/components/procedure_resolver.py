@@ -1,0 +1,133 @@
+"""Maps a mention of a procedure to its catalogue code (the ``procedure`` entity).
+
+"làm gplđ cần gì" → ``procedure=work_permit_issue`` with the span of "gplđ". Below ``min_score``
+nothing is extracted, so a procedure that is not in the catalogue is never answered with a
+similar-sounding one; two candidates within ``ambiguity_margin`` are flagged for a question.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from nlu.components.base import TrainingContext
+from nlu.message import Entity, Message, ProcedureCandidate
+from nlu.normalize import Abbreviations
+from nlu.procedure_index import STOPWORDS, ProcedureIndex, query_tokens
+from nlu.training_data import TrainingData
+
+__all__ = ["ProcedureResolver"]
+
+MIN_CONTEXT_GAIN = 1.0
+PHRASE_WEIGHTS = {"name": 1.0, "alias": 1.0, "mention": 1.0, "keyword": 0.85, "situation": 0.9}
+
+
+class ProcedureResolver:
+    name: ClassVar[str] = "ProcedureResolver"
+
+    def __init__(self, min_score: float = 0.35, ambiguity_margin: float = 0.08, **options: Any) -> None:
+        self.min_score = min_score
+        self.ambiguity_margin = ambiguity_margin
+        self.index = ProcedureIndex(Abbreviations({}))
+        self.frame_vocabulary: frozenset[str] = frozenset()
+        self.frame_grams: frozenset[str] = frozenset()
+
+    def train(self, data: TrainingData, context: TrainingContext) -> None:
+        index = ProcedureIndex(context.abbreviations)
+        known = {entry.code for entry in context.catalogue}
+        for entry in context.catalogue:
+            index.names[entry.code] = entry.name
+            index.fields[entry.code] = entry.field
+            index.add(entry.code, entry.name, PHRASE_WEIGHTS["name"])
+            for alias in entry.aliases:
+                index.add(entry.code, alias, PHRASE_WEIGHTS["alias"])
+            for keyword in entry.keywords:
+                index.add(entry.code, keyword, PHRASE_WEIGHTS["keyword"])
+            for situation in entry.situations:
+                index.add(entry.code, situation, PHRASE_WEIGHTS["situation"])
+        for example in data.examples:
+            for span in example.entities:
+                # Without a catalogue (any public data set) annotated mentions define the procedures.
+                if span.entity == "procedure" and (span.value in known or not known):
+                    index.names.setdefault(span.value, span.value)
+                    index.add(span.value, span.text, PHRASE_WEIGHTS["mention"])
+        index.build()
+        self.index = index
+        self.frame_grams = _frame_grams(data, context.abbreviations)
+        self.frame_vocabulary = frozenset(g for g in self.frame_grams if " " not in g)
+
+    def candidates(self, text: str, context_code: str | None = None, limit: int = 5) -> list[ProcedureCandidate]:
+        """Ranked procedures for ``text``; with ``context_code``, only the other procedures that the
+        user's own distinctive words point to, read together with the one in context."""
+        context_text = self.index.names.get(context_code) if context_code else None
+        out = []
+        matches = self.index.search(
+            text, limit=limit + 1, context_text=context_text, frame_grams=self.frame_grams
+        )
+        for match in matches:
+            if context_text and (match.code == context_code or match.gain_outside_context < MIN_CONTEXT_GAIN):
+                continue
+            out.append(
+                ProcedureCandidate(match.code, self.index.names.get(match.code, match.code), match.score, match.start, match.end)
+            )
+        return out
+
+    def is_ambiguous(self, ranked: list[ProcedureCandidate]) -> bool:
+        return (
+            len(ranked) >= 2
+            and ranked[0].score >= self.min_score
+            and ranked[1].score >= self.min_score
+            and ranked[0].score - ranked[1].score < self.ambiguity_margin
+        )
+
+    def process(self, message: Message) -> None:
+        ranked = self.candidates(message.original)
+        message.procedures = ranked
+        if ranked and ranked[0].score >= self.min_score:
+            top = ranked[0]
+            message.procedure_ambiguous = self.is_ambiguous(ranked)
+            message.entities.append(Entity("procedure", top.code, top.start, top.end, top.score, self.name))
+        message.topic_words, message.topic_span = self.topic_words(message)
+
+    def topic_words(self, message: Message) -> tuple[list[str], tuple[int, int] | None]:
+        """Words that name a subject the bot did not recognise: not a question frame word
+        ("cần", "giấy tờ", "bao lâu"), not a stopword, not inside an extracted entity.
+        "đăng ký kết hôn cần giấy tờ gì" → ["dang", "ky", "ket", "hon"] and the span of those words."""
+        taken = [(e.start, e.end) for e in message.entities]
+        out = []
+        start_at: int | None = None
+        end_at = 0
+        for token in query_tokens(message.original, self.index.abbreviations):
+            if any(start <= token.start < end for start, end in taken):
+                continue
+            if token.syllable in STOPWORDS or token.syllable in self.frame_vocabulary or token.syllable.isdigit():
+                continue
+            out.append(token.syllable)
+            start_at = token.start if start_at is None else start_at
+            end_at = token.end
+        return out, (start_at, end_at) if start_at is not None else None
+
+
+def _frame_grams(data: TrainingData, abbreviations: Abbreviations) -> frozenset[str]:
+    """Syllables and syllable pairs that users wrap around a topic ("cần giấy tờ gì", "lệ phí"),
+    learned from the non-entity text of the examples."""
+    counts: dict[str, int] = {}
+    for example in data.examples:
+        if example.intent in (None, "out_of_scope", "complain"):
+            continue
+        spans = [(span.start, span.end) for span in example.entities]
+        seen: set[str] = set()
+        previous: str | None = None
+        for token in query_tokens(example.text, abbreviations):
+            if any(start <= token.start < end for start, end in spans):
+                previous = None
+                continue
+            seen.add(token.syllable)
+            if previous:
+                seen.add(f"{previous} {token.syllable}")
+            previous = token.syllable
+        for syllable in seen:
+            counts[syllable] = counts.get(syllable, 0) + 1
+    # A word is question wording when many examples use it; a subject mentioned in two or three
+    # examples ("kết hôn") stays a subject.
+    threshold = max(4, int(0.002 * len(data.examples)))
+    return frozenset(s for s, n in counts.items() if n >= threshold)

@@ -1,0 +1,81 @@
+"""The state of one utterance as it passes through the NLU pipeline, and the Rasa parse shape."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Entity", "IntentScore", "Message", "ProcedureCandidate"]
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    entity: str
+    value: str
+    start: int
+    end: int
+    confidence: float
+    extractor: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "entity": self.entity,
+            "value": self.value,
+            "start": self.start,
+            "end": self.end,
+            "confidence": round(self.confidence, 4),
+            "extractor": self.extractor,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class IntentScore:
+    name: str
+    confidence: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "confidence": round(self.confidence, 4)}
+
+
+@dataclass(frozen=True, slots=True)
+class ProcedureCandidate:
+    code: str
+    name: str
+    score: float
+    start: int
+    end: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "name": self.name, "score": round(self.score, 4)}
+
+
+@dataclass(slots=True)
+class Message:
+    """``text`` is what the user sent; offsets refer to ``original`` (its NFC form)."""
+
+    text: str
+    original: str = ""
+    normalized: str = ""
+    folded: str = ""
+    tokens: list[str] = field(default_factory=list)
+    intent: IntentScore | None = None
+    intent_ranking: list[IntentScore] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    procedures: list[ProcedureCandidate] = field(default_factory=list)
+    procedure_ambiguous: bool = False
+    topic_words: list[str] = field(default_factory=list)
+    topic_span: tuple[int, int] | None = None
+
+    def as_parse_result(self) -> dict[str, Any]:
+        """The ``/model/parse`` shape, plus dvcbot's ranked procedure candidates."""
+        intent = self.intent or IntentScore("out_of_scope", 0.0)
+        return {
+            "text": self.text,
+            "intent": intent.as_dict(),
+            "intent_ranking": [score.as_dict() for score in self.intent_ranking],
+            "entities": [entity.as_dict() for entity in self.entities],
+            "procedure_ranking": [candidate.as_dict() for candidate in self.procedures],
+            "procedure_ambiguous": self.procedure_ambiguous,
+            "topic_words": self.topic_words,
+            "topic": self.original[self.topic_span[0] : self.topic_span[1]] if self.topic_span else None,
+        }

@@ -1,0 +1,122 @@
+"""Vietnamese text normalization: Unicode NFC, tone-mark placement, abbreviations, diacritic folding.
+
+Three forms of one message travel together (see ``NormalizedText``): the NFC original (offsets of
+entities refer to it), the normalized form (tones placed the modern way, teencode expanded:
+``"ho so tctn gồm j"`` → ``"ho so trợ cấp thất nghiệp gồm gì"``) and its diacritic-free ``folded``
+form used for features and matching, so "thu tuc" and "thủ tục" meet.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+__all__ = ["Abbreviations", "NormalizedText", "Normalizer", "fold", "nfc", "place_tones"]
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_SPACES = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+
+
+def nfc(text: str) -> str:
+    """Compose decomposed input (``"hoa\\u0300"`` → ``"hoà"``) and drop control characters."""
+    return _CONTROL.sub(" ", unicodedata.normalize("NFC", text))
+
+
+def fold(text: str) -> str:
+    """Lower-case and remove diacritics, keeping length: ``"Đảm bảo"`` → ``"dam bao"``.
+
+    Each NFC character maps to exactly one character, so offsets in the folded text are offsets in
+    the NFC text.
+    """
+    out = []
+    for char in text:
+        lower = char.lower()
+        if len(lower) != 1:
+            lower = char
+        if lower == "đ":
+            out.append("d")
+            continue
+        base = unicodedata.normalize("NFD", lower)[0]
+        out.append(base if base.isascii() else lower)
+    return "".join(out)
+
+
+# Old-style tone placement ("hoà", "thuý", "quỳ" stays) → the placement underthesea and most
+# keyboards produce today ("hòa", "thúy"). Only the oa/oe/uy rimes without a final consonant move.
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+_OLD_RIMES = re.compile(r"(?i)(o)([àáảãạ])(?![a-zđ])|(o)([èéẻẽẹ])(?![a-zđ])|(u)([ỳýỷỹỵ])(?![a-zđ])")
+
+
+def _move_tone(match: re.Match[str]) -> str:
+    first = match.group(1) or match.group(3) or match.group(5)
+    vowel = match.group(2) or match.group(4) or match.group(6)
+    decomposed = unicodedata.normalize("NFD", vowel)
+    tone = "".join(c for c in decomposed if c in _TONES)
+    bare = "".join(c for c in decomposed if c not in _TONES)
+    return unicodedata.normalize("NFC", first + tone) + bare
+
+
+def place_tones(text: str) -> str:
+    """``"hoà"`` → ``"hòa"``, ``"thuý"`` → ``"thúy"``; other syllables unchanged.
+
+    ``quý``/``quà`` are spared: after ``q`` the ``u`` is part of the onset, not the rime.
+    """
+    def guarded(match: re.Match[str]) -> str:
+        start = match.start()
+        if start > 0 and text[start - 1] in "qQ":
+            return match.group(0)
+        return _move_tone(match)
+
+    return _OLD_RIMES.sub(guarded, text)
+
+
+class Abbreviations:
+    """Whole-word expansions from a YAML table: ``gplđ`` → ``giấy phép lao động``.
+
+    Keys are matched on the folded form, so ``gpld`` and ``gplđ`` share an entry.
+    """
+
+    def __init__(self, table: dict[str, str]) -> None:
+        self._table = {fold(nfc(k)).strip(): nfc(v) for k, v in table.items() if str(k).strip()}
+
+    @classmethod
+    def from_file(cls, path: Path) -> "Abbreviations":
+        if not path.exists():
+            return cls({})
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return cls({str(k): str(v) for k, v in (data.get("abbreviations") or {}).items()})
+
+    @property
+    def table(self) -> dict[str, str]:
+        return dict(self._table)
+
+    def expand(self, text: str) -> str:
+        if not self._table:
+            return text
+        return _WORD.sub(lambda m: self._table.get(fold(m.group(0)), m.group(0)), text)
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizedText:
+    original: str
+    normalized: str
+    folded: str
+
+
+class Normalizer:
+    """NFC → tone placement → abbreviations → lower case; plus the folded form."""
+
+    def __init__(self, abbreviations: Abbreviations) -> None:
+        self.abbreviations = abbreviations
+
+    def __call__(self, text: str) -> NormalizedText:
+        original = nfc(text)
+        normalized = place_tones(original)
+        normalized = self.abbreviations.expand(normalized).lower()
+        normalized = _SPACES.sub(" ", normalized).strip()
+        return NormalizedText(original=original, normalized=normalized, folded=fold(normalized))

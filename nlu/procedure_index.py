@@ -1,0 +1,163 @@
+"""Retrieval of catalogue procedures from free text, diacritic-insensitive.
+
+Each procedure is described by phrases (official name, aliases, keywords, situations, and every
+mention annotated in the training data). A query covers a phrase when it contains the phrase's
+syllables and syllable pairs; rare syllables weigh more (IDF over procedures). A procedure's score
+is its best phrase's ``coverage × saturation(matched weight)``, so "giấy phép lao động" fully covers
+the alias of the issue procedure and only partly "cấp lại giấy phép lao động".
+
+Spans point back into the user's text even when an abbreviation was expanded (``gplđ``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+from nlu.normalize import Abbreviations, fold
+from nlu.tokenize import syllables
+
+__all__ = ["IndexedPhrase", "ProcedureIndex", "Match", "QueryToken", "query_tokens"]
+
+# Function words and question words carry no procedure meaning on their own (as unigrams).
+STOPWORDS = frozenset(
+    """a ah ak anh ban bao cac cai can cho chi chu co cua cung da dang de den di do duoc e em gi gio giup
+    hay hoi khi khong la lam len luc ma minh moi mot muon nao ne nen nha nhe nhieu nhu nhung o oi phai
+    ra roi sao se sau tai thang the thi toi tren trong tu va van ve vi voi vay xin ad ho so thu tuc
+    giay to can biet hoi duoc""".split()
+)
+SATURATION = 2.5
+
+
+@dataclass(frozen=True, slots=True)
+class QueryToken:
+    syllable: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedPhrase:
+    code: str
+    grams: frozenset[str]
+    weight: float  # how much this kind of phrase is trusted (a situation less than a name)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    code: str
+    score: float
+    start: int
+    end: int
+    gain_outside_context: float = 0.0
+
+
+def query_tokens(text: str, abbreviations: Abbreviations) -> list[QueryToken]:
+    """Folded syllables with their offsets; an abbreviation yields its expansion at its own span."""
+    out: list[QueryToken] = []
+    folded = fold(text)
+    position = 0
+    for syllable in syllables(folded):
+        start = folded.index(syllable, position)
+        end = start + len(syllable)
+        position = end
+        expansion = abbreviations.table.get(syllable)
+        if expansion:
+            out.extend(QueryToken(s, start, end) for s in syllables(fold(expansion)))
+        else:
+            out.append(QueryToken(syllable, start, end))
+    return out
+
+
+def _grams(tokens: list[str]) -> set[str]:
+    grams = {t for t in tokens if t not in STOPWORDS}
+    grams.update(f"{a} {b}" for a, b in zip(tokens, tokens[1:]))
+    return grams
+
+
+class ProcedureIndex:
+    def __init__(self, abbreviations: Abbreviations) -> None:
+        self.abbreviations = abbreviations
+        self.phrases: list[IndexedPhrase] = []
+        self.idf: dict[str, float] = {}
+        self.names: dict[str, str] = {}
+        self.fields: dict[str, str] = {}
+        self._by_gram: dict[str, list[int]] = {}
+
+    def add(self, code: str, text: str, weight: float = 1.0) -> None:
+        tokens = [t.syllable for t in query_tokens(text, self.abbreviations)]
+        grams = _grams(tokens)
+        if grams:
+            self.phrases.append(IndexedPhrase(code, frozenset(grams), weight))
+
+    def build(self) -> None:
+        """Compute IDF over procedures and the inverted index; call after the last ``add``."""
+        per_code: dict[str, set[str]] = defaultdict(set)
+        for phrase in self.phrases:
+            per_code[phrase.code].update(phrase.grams)
+        total = max(len(per_code), 1)
+        document_frequency: dict[str, int] = defaultdict(int)
+        for grams in per_code.values():
+            for gram in grams:
+                document_frequency[gram] += 1
+        self.idf = {g: math.log(1 + total / df) for g, df in document_frequency.items()}
+        by_gram: dict[str, list[int]] = defaultdict(list)
+        for index, phrase in enumerate(self.phrases):
+            for gram in phrase.grams:
+                by_gram[gram].append(index)
+        self._by_gram = dict(by_gram)
+
+    def search(
+        self,
+        text: str,
+        *,
+        limit: int = 5,
+        context_text: str | None = None,
+        frame_grams: frozenset[str] = frozenset(),
+    ) -> list[Match]:
+        """Rank procedures for ``text``.
+
+        With ``context_text`` (the procedure being discussed) the query is read together with it,
+        and ``gain_outside_context`` tells how much of each match comes from the user's own
+        distinctive words, not from the context nor from question wording (``frame_grams``):
+        "còn gia hạn thì sao" + "giấy phép lao động" gains through "gia hạn" only."""
+        tokens = query_tokens(text, self.abbreviations)
+        spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for gram, start, end in _grams_with_spans(tokens):
+            spans[gram].append((start, end))
+        own = set(spans)
+        query = set(own)
+        if context_text:
+            query |= _grams([t.syllable for t in query_tokens(context_text, self.abbreviations)])
+        distinctive = own - frame_grams
+        best: dict[str, tuple[float, int, float]] = {}
+        candidates = {i for gram in query for i in self._by_gram.get(gram, ())}
+        for index in candidates:
+            phrase = self.phrases[index]
+            total = sum(self.idf.get(g, 0.0) for g in phrase.grams)
+            if total <= 0:
+                continue
+            matched_grams = phrase.grams & query
+            matched = sum(self.idf.get(g, 0.0) for g in matched_grams)
+            score = phrase.weight * (matched / total) * (1 - math.exp(-matched / SATURATION))
+            gain = sum(self.idf.get(g, 0.0) for g in matched_grams & distinctive)
+            previous = best.get(phrase.code)
+            if previous is None or score > previous[0]:
+                best[phrase.code] = (score, index, gain)
+        ranked = sorted(best.items(), key=lambda item: item[1][0], reverse=True)[:limit]
+        matches = []
+        for code, (score, index, gain) in ranked:
+            hit = [s for g in self.phrases[index].grams & own for s in spans[g]]
+            start = min((s for s, _ in hit), default=0)
+            end = max((e for _, e in hit), default=0)
+            matches.append(Match(code, score, start, end, gain))
+        return matches
+
+
+def _grams_with_spans(tokens: list[QueryToken]) -> list[tuple[str, int, int]]:
+    out = [(t.syllable, t.start, t.end) for t in tokens if t.syllable not in STOPWORDS]
+    out.extend(
+        (f"{a.syllable} {b.syllable}", a.start, b.end) for a, b in zip(tokens, tokens[1:])
+    )
+    return out
