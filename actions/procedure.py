@@ -79,12 +79,20 @@ def answer_aspect(
         return []
     if status == "unknown":
         mention = resolution.get("mention") or "anh/chị hỏi"
+        previous = catalogue.get(resolution["context"]) if resolution.get("context") else None
+        buttons = (
+            [{"title": f"Hỏi về: {previous.name}", "payload": payload(aspect, procedure=previous.code)}]
+            if previous
+            else []
+        )
         dispatcher.utter_message(
             text=(
-                f"Dạ, thủ tục \"{mention}\" hiện chưa có trong danh mục của em, nên em không trả lời để tránh "
-                f"cung cấp thông tin sai. Anh/chị vui lòng tra cứu tại Cổng Dịch vụ công quốc gia: "
+                f"Dạ, em chưa tìm thấy thủ tục \"{mention}\" trong danh mục của em, nên em không trả lời để "
+                f"tránh cung cấp thông tin sai. Anh/chị vui lòng tra cứu tại Cổng Dịch vụ công quốc gia: "
                 f"{links.portal_search_url} hoặc gọi tổng đài {links.hotline} ạ."
-            )
+                + (" Nếu anh/chị vẫn hỏi về thủ tục trước, xin bấm nút dưới đây." if previous else "")
+            ),
+            buttons=buttons,
         )
         return [SlotSet("procedure", None), SlotSet("pending_aspect", None)]
     code = tracker.get_slot("procedure")

@@ -50,7 +50,7 @@ def resolve_procedure(
             return {"status": "switched", "code": in_context[0].code}
     topic = parse.get("topic_words") or []
     if (intent in ASPECT_INTENTS or intent == "inform") and len(topic) >= MIN_UNKNOWN_TOPIC_SYLLABLES:
-        return {"status": "unknown", "mention": parse.get("topic")}
+        return {"status": "unknown", "mention": parse.get("topic"), "context": current}
     return {"status": "context", "code": current} if current else {"status": "none"}
 
 

@@ -25,7 +25,7 @@ STOPWORDS = frozenset(
     """a ah ak anh ban bao cac cai can cho chi chu co cua cung da dang de den di do duoc e em gi gio giup
     hay hoi khi khong la lam len luc ma minh moi mot muon nao ne nen nha nhe nhieu nhu nhung o oi phai
     ra roi sao se sau tai thang the thi toi tren trong tu va van ve vi voi vay xin ad ho so thu tuc
-    giay to can biet hoi duoc""".split()
+    giay to can biet hoi duoc con nua them cung""".split()
 )
 SATURATION = 2.5
 
@@ -51,6 +51,7 @@ class Match:
     start: int
     end: int
     gain_outside_context: float = 0.0
+    explained: float = 0.0  # share of the user's distinctive words that this procedure accounts for
 
 
 def query_tokens(text: str, abbreviations: Abbreviations) -> list[QueryToken]:
@@ -131,6 +132,7 @@ class ProcedureIndex:
         if context_text:
             query |= _grams([t.syllable for t in query_tokens(context_text, self.abbreviations)])
         distinctive = own - frame_grams
+        distinctive_words = {g for g in distinctive if " " not in g}
         best: dict[str, tuple[float, int, float]] = {}
         candidates = {i for gram in query for i in self._by_gram.get(gram, ())}
         for index in candidates:
@@ -148,10 +150,12 @@ class ProcedureIndex:
         ranked = sorted(best.items(), key=lambda item: item[1][0], reverse=True)[:limit]
         matches = []
         for code, (score, index, gain) in ranked:
-            hit = [s for g in self.phrases[index].grams & own for s in spans[g]]
+            grams = self.phrases[index].grams
+            hit = [s for g in grams & own for s in spans[g]]
             start = min((s for s, _ in hit), default=0)
             end = max((e for _, e in hit), default=0)
-            matches.append(Match(code, score, start, end, gain))
+            explained = len(distinctive_words & grams) / len(distinctive_words) if distinctive_words else 0.0
+            matches.append(Match(code, score, start, end, gain, explained))
         return matches
 
 

@@ -11,13 +11,16 @@ from typing import Any, ClassVar
 
 from nlu.components.base import TrainingContext
 from nlu.message import Entity, Message, ProcedureCandidate
-from nlu.normalize import Abbreviations
+from nlu.normalize import Abbreviations, fold
 from nlu.procedure_index import STOPWORDS, ProcedureIndex, query_tokens
 from nlu.training_data import TrainingData
 
 __all__ = ["ProcedureResolver"]
 
+# A follow-up switches procedure only when the user's own distinctive words point to the new one
+# and most of them are accounted for by it ("gia hạn" yes; "đăng ký kết hôn" is not half of anything).
 MIN_CONTEXT_GAIN = 1.0
+MIN_CONTEXT_EXPLAINED = 0.75
 PHRASE_WEIGHTS = {"name": 1.0, "alias": 1.0, "mention": 1.0, "keyword": 0.85, "situation": 0.9}
 
 
@@ -64,7 +67,11 @@ class ProcedureResolver:
             text, limit=limit + 1, context_text=context_text, frame_grams=self.frame_grams
         )
         for match in matches:
-            if context_text and (match.code == context_code or match.gain_outside_context < MIN_CONTEXT_GAIN):
+            if context_text and (
+                match.code == context_code
+                or match.gain_outside_context < MIN_CONTEXT_GAIN
+                or match.explained < MIN_CONTEXT_EXPLAINED
+            ):
                 continue
             out.append(
                 ProcedureCandidate(match.code, self.index.names.get(match.code, match.code), match.score, match.start, match.end)
@@ -89,22 +96,36 @@ class ProcedureResolver:
         message.topic_words, message.topic_span = self.topic_words(message)
 
     def topic_words(self, message: Message) -> tuple[list[str], tuple[int, int] | None]:
-        """Words that name a subject the bot did not recognise: not a question frame word
-        ("cần", "giấy tờ", "bao lâu"), not a stopword, not inside an extracted entity.
-        "đăng ký kết hôn cần giấy tờ gì" → ["dang", "ky", "ket", "hon"] and the span of those words."""
+        """Words that name a subject the bot did not recognise: not question wording ("cần",
+        "giấy tờ", "bao lâu"), not a stopword, not inside an extracted entity. Question wording is
+        compared with diacritics when the user typed them, so "kết hôn" is not "kết quả" + "hơn".
+        "đăng ký kết hôn cần giấy tờ gì" → ["ky", "ket", "hon"] and the span of those words."""
         taken = [(e.start, e.end) for e in message.entities]
-        out = []
-        start_at: int | None = None
-        end_at = 0
-        for token in query_tokens(message.original, self.index.abbreviations):
-            if any(start <= token.start < end for start, end in taken):
-                continue
-            if token.syllable in STOPWORDS or token.syllable in self.frame_vocabulary or token.syllable.isdigit():
-                continue
-            out.append(token.syllable)
-            start_at = token.start if start_at is None else start_at
-            end_at = token.end
-        return out, (start_at, end_at) if start_at is not None else None
+        tokens = [
+            t for t in query_tokens(message.original, self.index.abbreviations)
+            if not any(start <= t.start < end for start, end in taken)
+        ]
+        marked = [_marked(message.original[t.start : t.end], t.syllable) for t in tokens]
+        content = [
+            t.syllable not in STOPWORDS and not t.syllable.isdigit() for t in tokens
+        ]
+        unusual = [content[i] and marked[i] not in self.frame_grams for i in range(len(tokens))]
+        topical = list(unusual)
+        # An unusual word pulls in its neighbour when the pair is unusual too: "kết hôn", "hộ chiếu".
+        for i in range(len(tokens) - 1):
+            pair_unusual = f"{marked[i]} {marked[i + 1]}" not in self.frame_grams
+            if content[i] and content[i + 1] and pair_unusual and (unusual[i] or unusual[i + 1]):
+                topical[i] = topical[i + 1] = True
+        chosen = [t for t, is_topic in zip(tokens, topical) if is_topic]
+        if not chosen:
+            return [], None
+        return [t.syllable for t in chosen], (chosen[0].start, chosen[-1].end)
+
+
+def _marked(surface: str, folded: str) -> str:
+    """The syllable as typed (lower case) when it carries diacritics, else its folded form."""
+    lowered = surface.lower()
+    return lowered if lowered != folded and fold(lowered) == folded else folded
 
 
 def _frame_grams(data: TrainingData, abbreviations: Abbreviations) -> frozenset[str]:
@@ -116,15 +137,16 @@ def _frame_grams(data: TrainingData, abbreviations: Abbreviations) -> frozenset[
             continue
         spans = [(span.start, span.end) for span in example.entities]
         seen: set[str] = set()
-        previous: str | None = None
+        previous: tuple[str, str] | None = None
         for token in query_tokens(example.text, abbreviations):
             if any(start <= token.start < end for start, end in spans):
                 previous = None
                 continue
-            seen.add(token.syllable)
+            forms = (token.syllable, _marked(example.text[token.start : token.end], token.syllable))
+            seen.update(forms)
             if previous:
-                seen.add(f"{previous} {token.syllable}")
-            previous = token.syllable
+                seen.update(f"{a} {b}" for a in previous for b in forms)
+            previous = forms
         for syllable in seen:
             counts[syllable] = counts.get(syllable, 0) + 1
     # A word is question wording when many examples use it; a subject mentioned in two or three

@@ -1,0 +1,50 @@
+"""Shared fixtures: one trained assistant per test session on a temporary SQLite database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from bot.api.app import create_app
+from bot.service import Service, build_service
+from bot.settings import Settings, load_settings
+
+
+@pytest.fixture(scope="session")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("dvcbot")
+
+
+@pytest.fixture(scope="session")
+def settings(workdir: Path) -> Settings:
+    database = f"sqlite:///{workdir / 'dvcbot.db'}"
+    return load_settings(
+        stores={"tracker_url": database, "catalogue_url": database},
+        model={"dir": str(workdir / "models")},
+    )
+
+
+@pytest.fixture(scope="session")
+def service(settings: Settings) -> Service:
+    return build_service(settings)
+
+
+@pytest.fixture(scope="session")
+def client(settings: Settings, service: Service) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, service)) as test_client:
+        yield test_client
+
+
+def say(client: TestClient, sender: str, text: str) -> list[dict[str, Any]]:
+    response = client.post("/webhooks/rest/webhook", json={"sender": sender, "message": text})
+    assert response.status_code == 200, response.text
+    replies: list[dict[str, Any]] = response.json()
+    return replies
+
+
+def joined(replies: list[dict[str, Any]]) -> str:
+    return "\n".join(r.get("text") or "" for r in replies)

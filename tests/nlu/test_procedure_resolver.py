@@ -1,0 +1,80 @@
+import pytest
+
+from nlu.components.base import CatalogueEntry, TrainingContext
+from nlu.components.procedure_resolver import ProcedureResolver
+from nlu.message import Message
+from nlu.normalize import Abbreviations, nfc
+from nlu.training_data import load_nlu_data
+
+CATALOGUE = [
+    CatalogueEntry("permit_issue", "Cấp giấy phép lao động cho người lao động nước ngoài", "viec_lam",
+                   aliases=("giấy phép lao động", "gplđ")),
+    CatalogueEntry("permit_reissue", "Cấp lại giấy phép lao động cho người lao động nước ngoài", "viec_lam",
+                   aliases=("cấp lại giấy phép lao động", "mất giấy phép lao động")),
+    CatalogueEntry("permit_extension", "Gia hạn giấy phép lao động cho người lao động nước ngoài", "viec_lam",
+                   aliases=("gia hạn giấy phép lao động",)),
+    CatalogueEntry("unemployment", "Giải quyết hưởng trợ cấp thất nghiệp", "viec_lam",
+                   aliases=("trợ cấp thất nghiệp", "tctn"), situations=("tôi vừa bị mất việc",)),
+    CatalogueEntry("merit_death", "Giải quyết chế độ mai táng phí khi người có công từ trần", "nguoi_co_cong",
+                   situations=("bố tôi là thương binh vừa mất",)),
+]
+FRAME = load_nlu_data({"nlu": [{"intent": "ask_documents", "examples": "\n".join(
+    f"- {t}" for t in ["cần giấy tờ gì", "hồ sơ gồm những gì", "cần chuẩn bị giấy tờ gì ạ", "cho em hỏi cần giấy tờ gì",
+                       "hồ sơ cần những gì", "làm cần giấy tờ gì", "thủ tục cần hồ sơ gì", "cần những giấy tờ nào"])}]})
+
+
+@pytest.fixture(scope="module")
+def resolver() -> ProcedureResolver:
+    component = ProcedureResolver(min_score=0.35, ambiguity_margin=0.08)
+    component.train(FRAME, TrainingContext(Abbreviations({"gplđ": "giấy phép lao động", "tctn": "trợ cấp thất nghiệp"}), CATALOGUE))
+    return component
+
+
+def resolve(resolver: ProcedureResolver, text: str) -> Message:
+    message = Message(text=text, original=nfc(text))
+    resolver.process(message)
+    return message
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("làm giấy phép lao động cần giấy tờ gì", "permit_issue"),
+        ("lam giay phep lao dong can giay to gi", "permit_issue"),
+        ("hồ sơ gplđ gồm những gì", "permit_issue"),
+        ("cấp lại giấy phép lao động", "permit_reissue"),
+        ("gia han giay phep lao dong", "permit_extension"),
+        ("ho so tctn gồm gì", "unemployment"),
+        ("bố tôi là thương binh vừa mất thì sao", "merit_death"),
+    ],
+)
+def test_resolves(resolver: ProcedureResolver, text: str, code: str) -> None:
+    message = resolve(resolver, text)
+    procedures = [e for e in message.entities if e.entity == "procedure"]
+    assert procedures and procedures[0].value == code
+
+
+def test_span_points_at_the_abbreviation(resolver: ProcedureResolver) -> None:
+    message = resolve(resolver, "hồ sơ gplđ gồm những gì")
+    entity = next(e for e in message.entities if e.entity == "procedure")
+    assert message.original[entity.start : entity.end] == "gplđ"
+
+
+def test_unknown_procedure_is_not_resolved(resolver: ProcedureResolver) -> None:
+    message = resolve(resolver, "đăng ký kết hôn cần giấy tờ gì")
+    assert not [e for e in message.entities if e.entity == "procedure"]
+    assert len(message.topic_words) >= 2
+
+
+def test_context_switch(resolver: ProcedureResolver) -> None:
+    switched = resolver.candidates("còn gia hạn thì sao", context_code="permit_issue")
+    assert switched and switched[0].code == "permit_extension"
+    assert resolver.candidates("thế cần giấy tờ gì", context_code="permit_issue") == []
+
+
+def test_ranking_is_scored_and_sorted(resolver: ProcedureResolver) -> None:
+    ranked = resolve(resolver, "giấy phép lao động").procedures
+    assert ranked[0].code == "permit_issue"
+    scores = [c.score for c in ranked]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0 <= s <= 1 for s in scores)
