@@ -29,8 +29,14 @@ MODEL_FORMAT = "dvcbot-nlu-1"
 _PAYLOAD = re.compile(r"^/(?P<intent>[A-Za-z_][\w.-]*)(?P<entities>\{.*\})?\s*$", re.DOTALL)
 
 
+_NLU_SOURCES = sorted(Path(__file__).resolve().parent.rglob("*.py"))
+
+
 def fingerprint(pipeline: list[dict[str, Any]], files: list[Path], catalogue: list[CatalogueEntry]) -> str:
+    """Changes when the data, the catalogue, the pipeline config or the NLU code changes."""
     digest = hashlib.sha256(MODEL_FORMAT.encode())
+    for source in _NLU_SOURCES:
+        digest.update(source.read_bytes())
     digest.update(json.dumps(pipeline, sort_keys=True, ensure_ascii=False).encode())
     for path in sorted(files):
         digest.update(str(path.name).encode())

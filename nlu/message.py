@@ -44,6 +44,7 @@ class ProcedureCandidate:
     score: float
     start: int
     end: int
+    explained: float = 0.0  # share of the user's distinctive words this procedure accounts for
 
     def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "name": self.name, "score": round(self.score, 4)}

@@ -51,7 +51,7 @@ class Match:
     start: int
     end: int
     gain_outside_context: float = 0.0
-    explained: float = 0.0  # share of the user's distinctive words that this procedure accounts for
+    explained: float = 0.0  # share of the user's content words that this procedure accounts for
 
 
 def query_tokens(text: str, abbreviations: Abbreviations) -> list[QueryToken]:
@@ -132,7 +132,7 @@ class ProcedureIndex:
         if context_text:
             query |= _grams([t.syllable for t in query_tokens(context_text, self.abbreviations)])
         distinctive = own - frame_grams
-        distinctive_words = {g for g in distinctive if " " not in g}
+        content_words = {g for g in own if " " not in g}  # stopwords never enter the gram sets
         best: dict[str, tuple[float, int, float]] = {}
         candidates = {i for gram in query for i in self._by_gram.get(gram, ())}
         for index in candidates:
@@ -154,7 +154,7 @@ class ProcedureIndex:
             hit = [s for g in grams & own for s in spans[g]]
             start = min((s for s, _ in hit), default=0)
             end = max((e for _, e in hit), default=0)
-            explained = len(distinctive_words & grams) / len(distinctive_words) if distinctive_words else 0.0
+            explained = len(content_words & grams) / len(content_words) if content_words else 0.0
             matches.append(Match(code, score, start, end, gain, explained))
         return matches
 

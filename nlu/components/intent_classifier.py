@@ -82,13 +82,15 @@ class IntentClassifier:
         normalizer = Normalizer(context.abbreviations)
         rows: list[tuple[str, list[str], list[str]]] = []
         labels: list[str] = []
-        for example in data.examples:
+        groups: list[int] = []
+        for number, example in enumerate(data.examples):
             if not example.intent:
                 continue
             text = normalizer(example.text)
             for variant in {text.normalized, text.folded}:
                 rows.append(self._views(variant, words(variant)))
                 labels.append(example.intent)
+                groups.append(number)
         if len(set(labels)) < 2:
             raise ValueError("intent classification needs at least two intents in the training data")
         self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=self.char_ngrams, sublinear_tf=True, min_df=1)
@@ -101,21 +103,23 @@ class IntentClassifier:
         self._model = LogisticRegression(C=self.C, max_iter=3000, class_weight="balanced")
         self._model.fit(matrix, labels)
         self._labels = [str(label) for label in self._model.classes_]
-        self.temperature = self._fit_temperature(matrix, np.asarray(labels))
+        self.temperature = self._fit_temperature(matrix, np.asarray(labels), np.asarray(groups))
 
-    def _fit_temperature(self, matrix: sparse.csr_matrix, labels: np.ndarray) -> float:
+    def _fit_temperature(self, matrix: sparse.csr_matrix, labels: np.ndarray, groups: np.ndarray) -> float:
         """Pick the softmax temperature that minimises log-loss on held-out folds.
 
-        Out-of-fold logits come from models trained without those rows, so the temperature
-        corrects the over-confidence a model has on its own training data.
+        Out-of-fold logits come from models trained without those examples (both the written and
+        the folded copy are held out together), so the temperature corrects the over-confidence a
+        model has on its own training data.
         """
         rng = np.random.default_rng(13)
-        order = rng.permutation(len(labels))
-        folds = np.array_split(order, 3)
+        example_ids = np.unique(groups)
+        held_ids = np.array_split(rng.permutation(example_ids), 3)
         logits: list[np.ndarray] = []
         truth: list[np.ndarray] = []
-        for held in folds:
-            train_rows = np.setdiff1d(order, held)
+        for ids in held_ids:
+            mask = np.isin(groups, ids)
+            held, train_rows = np.flatnonzero(mask), np.flatnonzero(~mask)
             if len(set(labels[train_rows])) < len(self._labels):
                 continue
             model = LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced")
@@ -127,7 +131,7 @@ class IntentClassifier:
         all_logits = np.vstack(logits)
         all_truth = np.concatenate(truth)
         best_t, best_loss = 1.0, float("inf")
-        for t in np.linspace(0.3, 3.0, 28):
+        for t in np.linspace(0.3, 5.0, 48):
             scaled = all_logits / t
             scaled -= scaled.max(axis=1, keepdims=True)
             log_probs = scaled - np.log(np.exp(scaled).sum(axis=1, keepdims=True))

@@ -21,6 +21,7 @@ __all__ = ["ProcedureResolver"]
 # and most of them are accounted for by it ("gia hạn" yes; "đăng ký kết hôn" is not half of anything).
 MIN_CONTEXT_GAIN = 1.0
 MIN_CONTEXT_EXPLAINED = 0.75
+EXPLAINED_MARGIN = 0.1
 PHRASE_WEIGHTS = {"name": 1.0, "alias": 1.0, "mention": 1.0, "keyword": 0.85, "situation": 0.9}
 
 
@@ -74,16 +75,22 @@ class ProcedureResolver:
             ):
                 continue
             out.append(
-                ProcedureCandidate(match.code, self.index.names.get(match.code, match.code), match.score, match.start, match.end)
+                ProcedureCandidate(
+                    match.code, self.index.names.get(match.code, match.code), match.score,
+                    match.start, match.end, match.explained,
+                )
             )
         return out
 
     def is_ambiguous(self, ranked: list[ProcedureCandidate]) -> bool:
+        """Two close scores that account for the same words of the user: "giấy phép" alone may
+        be several procedures, but "gia hạn giấy phép lao động" is the one that explains "gia hạn"."""
         return (
             len(ranked) >= 2
             and ranked[0].score >= self.min_score
             and ranked[1].score >= self.min_score
             and ranked[0].score - ranked[1].score < self.ambiguity_margin
+            and ranked[0].explained - ranked[1].explained < EXPLAINED_MARGIN
         )
 
     def process(self, message: Message) -> None:

@@ -1,0 +1,149 @@
+"""Conversations as a citizen has them, through the REST channel."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import uuid
+
+from fastapi.testclient import TestClient
+
+from bot.agent import Agent
+from bot.messages import UserMessage
+from bot.service import Service, build_service
+from bot.settings import Settings
+from tests.conftest import joined, say
+
+WORK_PERMIT = "Cấp giấy phép lao động đối với người lao động nước ngoài"
+EXTENSION = "Gia hạn giấy phép lao động"
+
+
+def sender() -> str:
+    return f"test-{uuid.uuid4().hex[:8]}"
+
+
+def test_multi_turn_with_context_and_topic_switch(client: TestClient) -> None:
+    user = sender()
+    assert "chào" in joined(say(client, user, "xin chào")).lower()
+
+    documents = joined(say(client, user, "làm giấy phép lao động cho người nước ngoài cần giấy tờ gì"))
+    assert WORK_PERMIT in documents
+    assert "Hồ sơ gồm" in documents
+    assert "1. " in documents and "Căn cứ pháp lý" in documents and "Nguồn:" in documents
+
+    fee = joined(say(client, user, "thế lệ phí bao nhiêu?"))
+    assert WORK_PERMIT in fee and "Phí, lệ phí" in fee
+
+    switched = joined(say(client, user, "còn gia hạn thì sao"))
+    assert EXTENSION in switched
+    assert "Phí, lệ phí" in switched  # the same question, about the procedure just named
+
+    assert "không có gì" in joined(say(client, user, "cảm ơn")).lower()
+
+
+def test_without_diacritics_gives_the_same_answer(client: TestClient) -> None:
+    plain = joined(say(client, sender(), "lam giay phep lao dong can giay to gi"))
+    marked = joined(say(client, sender(), "làm giấy phép lao động cần giấy tờ gì"))
+    assert WORK_PERMIT in plain
+    assert plain == marked
+
+
+def test_abbreviations_and_teencode(client: TestClient) -> None:
+    reply = joined(say(client, sender(), "cho e hỏi hồ sơ tctn gồm j ạ"))
+    assert "Giải quyết hưởng trợ cấp thất nghiệp" in reply
+    assert "Hồ sơ gồm" in reply
+
+
+def test_question_without_procedure_asks_then_answers(client: TestClient) -> None:
+    user = sender()
+    ask = joined(say(client, user, "lệ phí bao nhiêu vậy"))
+    assert "thủ tục nào" in ask
+    answer = joined(say(client, user, "trợ cấp thất nghiệp"))
+    assert "Giải quyết hưởng trợ cấp thất nghiệp" in answer and "Phí, lệ phí" in answer
+
+
+def test_procedure_not_in_catalogue_is_not_answered_with_another(client: TestClient) -> None:
+    user = sender()
+    say(client, user, "làm giấy phép lao động cần giấy tờ gì")
+    reply = say(client, user, "đăng ký kết hôn cần giấy tờ gì")
+    text = joined(reply)
+    assert "chưa tìm thấy" in text and "dichvucong.gov.vn" in text
+    assert WORK_PERMIT not in text.split("Nếu anh/chị vẫn hỏi")[0]
+    # The way back to the previous procedure is a button, not a guess.
+    assert reply[0]["buttons"][0]["payload"].startswith("/ask_documents")
+
+
+def test_low_confidence_falls_back_with_buttons(service: Service) -> None:
+    # A threshold above any confidence makes every reading "unsure": the mechanism, not a sentence.
+    strict = Agent(
+        interpreter=service.agent.interpreter, domain=service.agent.domain, policy=service.agent.policy,
+        store=service.agent.store, actions=service.agent.actions,
+        config=dataclasses.replace(service.agent.config, fallback_threshold=1.01),
+    )
+    replies = asyncio.run(strict.handle(UserMessage(text="hồ sơ gia hạn giấy phép lao động", sender_id=sender())))
+    assert "chưa chắc đã hiểu" in (replies[0].text or "")
+    assert 2 <= len(replies[0].buttons) <= 3
+    payloads = [b["payload"] for b in replies[0].buttons]
+    assert all(p.startswith("/ask_") or p.startswith("/list_") or p.startswith("/check_") for p in payloads)
+    # The buttons carry the procedure the bot did recognise, so one click answers.
+    assert any('"procedure": "work_permit_extension"' in p for p in payloads)
+
+
+def test_gibberish_gets_a_polite_reply(client: TestClient) -> None:
+    text = joined(say(client, sender(), "abc xyz qwe"))
+    assert text.startswith("Dạ")
+
+
+def test_button_payload_is_understood(client: TestClient) -> None:
+    reply = joined(say(client, sender(), '/ask_processing_time{"procedure": "work_permit_extension"}'))
+    assert EXTENSION in reply and "Thời hạn giải quyết" in reply
+
+
+def test_list_procedures_of_a_field(client: TestClient) -> None:
+    reply = joined(say(client, sender(), "lĩnh vực người có công có những thủ tục nào"))
+    assert "Người có công" in reply
+    assert "Giải quyết chế độ trợ cấp thờ cúng liệt sĩ" in reply
+
+
+def test_situation_names_the_procedure(client: TestClient) -> None:
+    reply = joined(say(client, sender(), "bố tôi là thương binh vừa mất, gia đình cần làm hồ sơ gì"))
+    assert "mai táng phí" in reply
+
+
+def test_small_talk(client: TestClient) -> None:
+    assert "trợ lý ảo" in joined(say(client, sender(), "bạn là người hay máy vậy"))
+    assert "tổng đài" in joined(say(client, sender(), "cho tôi gặp tổng đài viên"))
+
+
+def test_restart_resumes_the_conversation(settings: Settings, service: Service) -> None:
+    user = sender()
+
+    async def talk(target: Service, text: str) -> str:
+        replies = await target.agent.handle(UserMessage(text=text, sender_id=user))
+        return "\n".join(r.text or "" for r in replies)
+
+    first = asyncio.run(talk(service, "hồ sơ gia hạn giấy phép lao động gồm những gì"))
+    assert EXTENSION in first
+    restarted = build_service(settings)  # a new process would do the same: same database, cached model
+    assert restarted.started_seconds < 30
+    follow_up = asyncio.run(talk(restarted, "thế lệ phí bao nhiêu?"))
+    assert EXTENSION in follow_up and "Phí, lệ phí" in follow_up
+
+
+def test_session_expires(service: Service) -> None:
+    user = sender()
+
+    async def talk(text: str) -> str:
+        replies = await service.agent.handle(UserMessage(text=text, sender_id=user))
+        return "\n".join(r.text or "" for r in replies)
+
+    asyncio.run(talk("hồ sơ gia hạn giấy phép lao động gồm những gì"))
+    real_clock = service.agent._clock  # noqa: SLF001 - the agent takes a clock for exactly this
+    service.agent._clock = lambda: real_clock() + 2 * 3600  # noqa: SLF001
+    try:
+        later = asyncio.run(talk("lệ phí bao nhiêu"))
+    finally:
+        service.agent._clock = real_clock  # noqa: SLF001
+    assert "thủ tục nào" in later  # the old procedure did not survive the expired session
+    events = [e["event"] for e in service.agent.store.retrieve(user).events]
+    assert events.count("session_started") == 2
