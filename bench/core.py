@@ -1,0 +1,107 @@
+"""Cold start, training time, parse latency and memory of the conversation core.
+
+Prints figures; asserts nothing. Run: ``python bench/core.py`` (from the project root).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SENTENCES = [
+    "làm giấy phép lao động cho người nước ngoài cần giấy tờ gì",
+    "lam giay phep lao dong can giay to gi",
+    "thế lệ phí bao nhiêu?",
+    "hồ sơ 000.00.15.H29-240312-0042 sao rồi",
+    "bố tôi là thương binh vừa mất thì gia đình được hưởng gì",
+    "cho e hỏi hồ sơ tctn gồm j ạ",
+    "xin chào",
+    "Tôi vừa nghỉ việc ở công ty cũ sau 3 năm đóng bảo hiểm, giờ muốn nhận trợ cấp thì cần gì?",
+]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def cold_start(workdir: Path, env: dict[str, str]) -> float:
+    """Seconds from launching `dvcbot run` (model cached) to the first answer over HTTP."""
+    port = free_port()
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run", "--port", str(port)],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        body = json.dumps({"sender": "bench", "message": "xin chào"}).encode()
+        while time.perf_counter() - started < 120:
+            try:
+                request = urllib.request.Request(
+                    f"http://127.0.0.1:{port}/webhooks/rest/webhook", body, {"Content-Type": "application/json"}
+                )
+                with urllib.request.urlopen(request, timeout=2) as response:
+                    if response.status == 200:
+                        return time.perf_counter() - started
+            except OSError:
+                time.sleep(0.05)
+        return float("nan")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def main() -> None:
+    from bot.service import load_catalogue, train_model
+    from bot.settings import load_settings
+
+    workdir = Path(tempfile.mkdtemp(prefix="dvcbot-bench-"))
+    database = f"sqlite:///{workdir / 'bench.db'}"
+    env = {**os.environ, "DVCBOT_STORES__TRACKER_URL": database, "DVCBOT_STORES__CATALOGUE_URL": database,
+           "DVCBOT_MODEL__DIR": str(workdir / "models")}
+    settings = load_settings(stores={"tracker_url": database, "catalogue_url": database},
+                             model={"dir": str(workdir / "models")})
+    catalogue = load_catalogue(settings)
+
+    started = time.perf_counter()
+    interpreter, _, _ = train_model(settings, catalogue, force=True)
+    training = time.perf_counter() - started
+
+    for sentence in SENTENCES:  # warm caches once, as a running service would be
+        interpreter.parse(sentence)
+    timings = []
+    for _ in range(50):
+        for sentence in SENTENCES:
+            t0 = time.perf_counter()
+            interpreter.parse(sentence)
+            timings.append((time.perf_counter() - t0) * 1000)
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    seconds = cold_start(workdir, env)
+    print(f"training_seconds      {training:8.2f}   (Rasa 3.6 DIET+TED here: ~56 s)")
+    print(f"cold_start_seconds    {seconds:8.2f}   (dvcbot run with a cached model → first REST answer; Rasa: 35–41 s)")
+    print(f"parse_p50_ms          {statistics.median(timings):8.2f}   (Rasa: ~20 ms)")
+    print(f"parse_p95_ms          {percentile(timings, 0.95):8.2f}")
+    print(f"peak_rss_mb           {rss_mb:8.1f}   (training + parsing in this process; Rasa: ~1150 MB)")
+
+
+if __name__ == "__main__":
+    main()
