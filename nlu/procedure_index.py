@@ -85,6 +85,7 @@ class ProcedureIndex:
         self.names: dict[str, str] = {}
         self.fields: dict[str, str] = {}
         self._by_gram: dict[str, list[int]] = {}
+        self._totals: list[float] = []
 
     def add(self, code: str, text: str, weight: float = 1.0) -> None:
         tokens = [t.syllable for t in query_tokens(text, self.abbreviations)]
@@ -108,6 +109,7 @@ class ProcedureIndex:
             for gram in phrase.grams:
                 by_gram[gram].append(index)
         self._by_gram = dict(by_gram)
+        self._totals = [sum(self.idf.get(g, 0.0) for g in phrase.grams) for phrase in self.phrases]
 
     def search(
         self,
@@ -135,15 +137,16 @@ class ProcedureIndex:
         content_words = {g for g in own if " " not in g}  # stopwords never enter the gram sets
         best: dict[str, tuple[float, int, float]] = {}
         candidates = {i for gram in query for i in self._by_gram.get(gram, ())}
+        idf = self.idf
         for index in candidates:
             phrase = self.phrases[index]
-            total = sum(self.idf.get(g, 0.0) for g in phrase.grams)
+            total = self._totals[index]
             if total <= 0:
                 continue
             matched_grams = phrase.grams & query
-            matched = sum(self.idf.get(g, 0.0) for g in matched_grams)
+            matched = sum(idf[g] for g in matched_grams)
             score = phrase.weight * (matched / total) * (1 - math.exp(-matched / SATURATION))
-            gain = sum(self.idf.get(g, 0.0) for g in matched_grams & distinctive)
+            gain = sum(idf[g] for g in matched_grams & distinctive) if context_text else matched
             previous = best.get(phrase.code)
             if previous is None or score > previous[0]:
                 best[phrase.code] = (score, index, gain)

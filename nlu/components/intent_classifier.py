@@ -40,8 +40,10 @@ class IntentClassifier:
         word_ngrams: tuple[int, int] | list[int] = (1, 2),
         C: float = 8.0,
         ranking_length: int = 10,
+        min_df: int = 2,
         **options: Any,
     ) -> None:
+        self.min_df = int(min_df)
         self.char_ngrams = (int(char_ngrams[0]), int(char_ngrams[1]))
         self.word_ngrams = (int(word_ngrams[0]), int(word_ngrams[1]))
         self.C = float(C)
@@ -93,14 +95,16 @@ class IntentClassifier:
                 groups.append(number)
         if len(set(labels)) < 2:
             raise ValueError("intent classification needs at least two intents in the training data")
-        self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=self.char_ngrams, sublinear_tf=True, min_df=1)
+        self._chars = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=self.char_ngrams, sublinear_tf=True, min_df=self.min_df
+        )
         self._words = TfidfVectorizer(
             analyzer=_identity, sublinear_tf=True, ngram_range=(1, 1), min_df=1
         )
         self._marked = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=1)
         word_rows = [(c, _with_bigrams(w, self.word_ngrams), m) for c, w, m in rows]
         matrix = self._matrix(word_rows, fit=True)
-        self._model = LogisticRegression(C=self.C, max_iter=3000, class_weight="balanced")
+        self._model = LogisticRegression(C=self.C, max_iter=3000, class_weight="balanced", tol=1e-3)
         self._model.fit(matrix, labels)
         self._labels = [str(label) for label in self._model.classes_]
         self.temperature = self._fit_temperature(matrix, np.asarray(labels), np.asarray(groups))
@@ -122,7 +126,7 @@ class IntentClassifier:
             held, train_rows = np.flatnonzero(mask), np.flatnonzero(~mask)
             if len(set(labels[train_rows])) < len(self._labels):
                 continue
-            model = LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced")
+            model = LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced", tol=1e-3)
             model.fit(matrix[train_rows], labels[train_rows])
             logits.append(model.decision_function(matrix[held]))
             truth.append(np.searchsorted(model.classes_, labels[held]))
@@ -141,12 +145,50 @@ class IntentClassifier:
         return best_t
 
     # Inference --------------------------------------------------------------------------------
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_fast", None)  # rebuilt on first use after loading
+        return state
+
+    def _logits(self, chars: str, folded_words: list[str], marked: list[str]) -> np.ndarray:
+        """``decision_function`` of one row without sklearn's per-call validation (≈1 ms saved):
+        sublinear TF-IDF, L2 per block, then a dot with the weights of the active features only."""
+        assert self._model is not None and self._chars and self._words and self._marked
+        fast = self.__dict__.get("_fast")
+        if fast is None:
+            fast = self.__dict__["_fast"] = (self._chars.build_analyzer(), self._model.coef_.T.copy())
+        analyze_chars, weights = fast
+        indices: list[int] = []
+        values: list[float] = []
+        offset = 0
+        for vectorizer, items, scale in (
+            (self._chars, analyze_chars(chars), 1.0),
+            (self._words, folded_words, 1.0),
+            (self._marked, marked, 0.5),
+        ):
+            counts: dict[int, int] = {}
+            vocabulary = vectorizer.vocabulary_
+            for item in items:
+                column = vocabulary.get(item)
+                if column is not None:
+                    counts[column] = counts.get(column, 0) + 1
+            if counts:
+                columns = np.fromiter(counts, dtype=np.int64)
+                block = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64))) * vectorizer.idf_[columns]
+                block *= scale / np.linalg.norm(block)
+                indices.extend((columns + offset).tolist())
+                values.extend(block.tolist())
+            offset += len(vocabulary)
+        logits = self._model.intercept_.copy()
+        if indices:
+            logits += np.asarray(values) @ weights[np.asarray(indices)]
+        return logits
+
     def scores(self, normalized: str, tokens: list[str]) -> list[IntentScore]:
         if self._model is None:
             return []
         chars, folded_words, marked = self._views(normalized, tokens)
-        row = self._matrix([(chars, _with_bigrams(folded_words, self.word_ngrams), marked)], fit=False)
-        logits = np.atleast_2d(self._model.decision_function(row))[0] / self.temperature
+        logits = self._logits(chars, _with_bigrams(folded_words, self.word_ngrams), marked) / self.temperature
         if len(self._labels) == 2:
             logits = np.array([-logits[0], logits[0]]) if logits.shape[0] == 1 else logits
         logits = logits - logits.max()
