@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
+from nlu.components.regex_entities import canonical_dossier_code, canonical_phone
 from nlu.interpreter import Interpreter
 from nlu.message import Message
 from nlu.normalize import fold
@@ -24,10 +25,19 @@ def _f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return precision, recall, f1
 
 
+def _canonical(entity: str, value: str) -> str:
+    """Values compared as the bot uses them: "+84 912 345 678" and "0912345678" are one number."""
+    if entity == "phone_number":
+        return canonical_phone(value)
+    if entity == "dossier_code":
+        return canonical_dossier_code(value)
+    return fold(value).replace(" ", "")
+
+
 def _same(gold: EntitySpan, predicted: dict[str, Any]) -> bool:
     return (
         gold.entity == predicted["entity"]
-        and fold(str(gold.value)).replace(" ", "") == fold(str(predicted["value"])).replace(" ", "")
+        and _canonical(gold.entity, str(gold.value)) == _canonical(gold.entity, str(predicted["value"]))
         and predicted["start"] < gold.end
         and gold.start < predicted["end"]
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from nlu.components.base import Component
+from nlu.components.crf_entities import CRFEntityExtractor
+from nlu.components.entity_conflicts import EntityConflictResolver
 from nlu.components.intent_classifier import IntentClassifier
 from nlu.components.lookup_entities import LookupEntityExtractor
 from nlu.components.procedure_resolver import ProcedureResolver
@@ -20,8 +22,10 @@ COMPONENTS: dict[str, type[Any]] = {
         VietnameseTokenizer,
         RegexEntityExtractor,
         LookupEntityExtractor,
+        CRFEntityExtractor,
         ProcedureResolver,
         IntentClassifier,
+        EntityConflictResolver,
     )
 }
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["syllables", "words"]
+__all__ = ["SYLLABLE", "syllables", "words"]
 
-_SYLLABLE = re.compile(r"\w+", re.UNICODE)
+SYLLABLE = re.compile(r"\w+", re.UNICODE)
 
 
 def syllables(text: str) -> list[str]:
     """Split on anything that is not a letter or digit."""
-    return _SYLLABLE.findall(text)
+    return SYLLABLE.findall(text)
 
 
 @lru_cache(maxsize=4096)
@@ -26,4 +26,4 @@ def words(text: str) -> list[str]:
     """Compound words joined by ``_`` (``giấy_phép``), punctuation dropped."""
     if not text.strip():
         return []
-    return [w.replace(" ", "_") for w in _segment(text[:2000]) if _SYLLABLE.search(w)]
+    return [w.replace(" ", "_") for w in _segment(text[:2000]) if SYLLABLE.search(w)]

@@ -2,7 +2,10 @@
 
 Features: character n-grams and word n-grams of the folded text (``"thu tuc"`` = ``"thủ tục"``),
 plus word unigrams with diacritics where the user typed them. Every example is learned twice, as
-written and folded, so the model does not depend on the diacritic features. A multinomial logistic
+written and folded, so the model does not depend on the diacritic features. Examples that name a
+procedure are learned a third time with the mention replaced by a placeholder, and at parse time a
+resolved mention is replaced the same way: the intent comes from how the question is asked, not
+from which procedure it is about ("chi phí mai táng ... bao nhiêu" asks for a benefit, not a fee). A multinomial logistic
 regression gives probabilities; a temperature fitted on held-out folds makes them calibrated.
 """
 
@@ -25,6 +28,14 @@ from nlu.training_data import TrainingData
 __all__ = ["IntentClassifier"]
 
 _DIGITS = re.compile(r"\d+")
+PLACEHOLDER = " thutucx "
+
+
+def mask_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """``"hồ sơ tctn gồm gì"`` with the span of "tctn" → ``"hồ sơ  thutucx  gồm gì"``."""
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + PLACEHOLDER + text[end:]
+    return text
 
 
 def _identity(tokens: list[str]) -> list[str]:
@@ -41,9 +52,12 @@ class IntentClassifier:
         C: float = 8.0,
         ranking_length: int = 10,
         min_df: int = 2,
+        mask_entities: list[str] | None = None,
         **options: Any,
     ) -> None:
         self.min_df = int(min_df)
+        self.mask_entities = set(mask_entities if mask_entities is not None else ["procedure"])
+        self._normalizer: Normalizer | None = None
         self.char_ngrams = (int(char_ngrams[0]), int(char_ngrams[1]))
         self.word_ngrams = (int(word_ngrams[0]), int(word_ngrams[1]))
         self.C = float(C)
@@ -81,7 +95,7 @@ class IntentClassifier:
 
     # Training ---------------------------------------------------------------------------------
     def train(self, data: TrainingData, context: TrainingContext) -> None:
-        normalizer = Normalizer(context.abbreviations)
+        normalizer = self._normalizer = Normalizer(context.abbreviations)
         rows: list[tuple[str, list[str], list[str]]] = []
         labels: list[str] = []
         groups: list[int] = []
@@ -89,7 +103,12 @@ class IntentClassifier:
             if not example.intent:
                 continue
             text = normalizer(example.text)
-            for variant in {text.normalized, text.folded}:
+            variants = {text.normalized, text.folded}
+            spans = [(e.start, e.end) for e in example.entities if e.entity in self.mask_entities]
+            if spans:
+                masked = normalizer(mask_spans(example.text, spans))
+                variants.update((masked.normalized, masked.folded))
+            for variant in variants:
                 rows.append(self._views(variant, words(variant)))
                 labels.append(example.intent)
                 groups.append(number)
@@ -199,7 +218,12 @@ class IntentClassifier:
     def process(self, message: Message) -> None:
         if not message.normalized.strip():
             return
-        ranking = self.scores(message.normalized, message.tokens or words(message.normalized))
+        normalized, tokens = message.normalized, message.tokens
+        spans = [(e.start, e.end) for e in message.entities if e.entity in self.mask_entities]
+        if spans and self._normalizer is not None:
+            normalized = self._normalizer(mask_spans(message.original, spans)).normalized
+            tokens = words(normalized)
+        ranking = self.scores(normalized, tokens or words(normalized))
         if ranking:
             message.intent = ranking[0]
             message.intent_ranking = ranking

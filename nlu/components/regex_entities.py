@@ -18,7 +18,7 @@ __all__ = ["RegexEntityExtractor", "canonical_dossier_code", "canonical_phone", 
 
 # Mã hồ sơ on the one-stop systems: agency 000.00.15 + province/sector letter-number + yymmdd + serial.
 DOSSIER_CODE_PATTERN = (
-    r"(?<![\w.])\d{3}[.\s]?\d{2}[.\s]?\d{2}[.\s]?[A-Za-z]\d{2}\s?-\s?\d{6}\s?-\s?\d{4}(?![\w])"
+    r"(?<![\w.])\d{3}[.\s]?\d{2}[.\s]?\d{2}[.\s]?[A-Za-z]\d{2}(?:\s*-\s*|\s+)?\d{6}(?:\s*-\s*|\s+)?\d{4}(?![\w])"
 )
 _ID_NUMBER = r"(?<![\d+])\d{12}(?!\d)"
 _PHONE = r"(?<![\d+])(?:\+84[\s.]?|0)(?:\d[\s.]?){8,9}\d(?![\d])"
