@@ -7,15 +7,15 @@ are where the resolver found the words, which may differ from the annotator's by
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from nlu.components.regex_entities import canonical_dossier_code, canonical_phone
 from nlu.interpreter import Interpreter
-from nlu.message import Message
 from nlu.normalize import fold
 from nlu.training_data import EntitySpan, Example
 
-__all__ = ["evaluate"]
+__all__ = ["cross_validate", "evaluate", "score_predictions"]
 
 
 def _f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
@@ -49,7 +49,12 @@ def _has_diacritics(text: str) -> bool:
 
 def evaluate(interpreter: Interpreter, examples: list[Example]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Returns the report and the parse result of every example, in order."""
-    predictions: list[dict[str, Any]] = []
+    predictions = [interpreter.parse(example.text).as_parse_result() for example in examples]
+    return score_predictions(examples, predictions), predictions
+
+
+def score_predictions(examples: list[Example], predictions: list[dict[str, Any]]) -> dict[str, Any]:
+    """The report for parse results already made (one per example, same order)."""
     intent_counts: dict[str, Counter[str]] = defaultdict(Counter)
     entity_counts: dict[str, Counter[str]] = defaultdict(Counter)
     confusion: Counter[tuple[str, str]] = Counter()
@@ -57,10 +62,7 @@ def evaluate(interpreter: Interpreter, examples: list[Example]) -> tuple[dict[st
     by_diacritics: dict[str, list[bool]] = {"with_diacritics": [], "without_diacritics": []}
     procedure_top1: list[bool] = []
     errors: list[dict[str, Any]] = []
-    for example in examples:
-        message: Message = interpreter.parse(example.text)
-        result = message.as_parse_result()
-        predictions.append(result)
+    for example, result in zip(examples, predictions):
         predicted_intent = result["intent"]["name"]
         gold_intent = example.intent or ""
         intent_ok = predicted_intent == gold_intent
@@ -128,8 +130,42 @@ def evaluate(interpreter: Interpreter, examples: list[Example]) -> tuple[dict[st
         "sentence_accuracy": sentence_right / n if n else 0.0,
         "errors": errors,
     }
-    return report, predictions
+    return report
 
 
 def _mean(values: list[bool]) -> float:
     return sum(values) / len(values) if values else 0.0
+
+
+def cross_validate(
+    examples: list[Example],
+    train: Callable[[list[Example]], Interpreter],
+    folds: int,
+    seed: int = 7,
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """K-fold evaluation as ``rasa test nlu --cross-validation``: every example is scored by a model
+    that never saw it; folds are stratified by intent. Predictions come back in input order."""
+    import random
+
+    by_intent: dict[str, list[int]] = defaultdict(list)
+    for index, example in enumerate(examples):
+        by_intent[example.intent or ""].append(index)
+    assignment = [0] * len(examples)
+    rng = random.Random(seed)
+    offset = 0
+    for indices in by_intent.values():
+        rng.shuffle(indices)
+        for position, index in enumerate(indices):
+            assignment[index] = (offset + position) % folds
+        offset += len(indices)
+    predictions: list[dict[str, Any] | None] = [None] * len(examples)
+    for fold in range(folds):
+        train_part = [e for e, f in zip(examples, assignment) if f != fold]
+        held = [i for i, f in enumerate(assignment) if f == fold]
+        interpreter = train(train_part)
+        _, fold_predictions = evaluate(interpreter, [examples[i] for i in held])
+        for index, prediction in zip(held, fold_predictions):
+            predictions[index] = prediction
+    report = score_predictions(examples, [p for p in predictions if p is not None])
+    report["folds"] = folds
+    return report, [p for p in predictions if p is not None]

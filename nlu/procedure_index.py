@@ -154,12 +154,25 @@ class ProcedureIndex:
         matches = []
         for code, (score, index, gain) in ranked:
             grams = self.phrases[index].grams
-            hit = [s for g in grams & own for s in spans[g]]
-            start = min((s for s, _ in hit), default=0)
-            end = max((e for _, e in hit), default=0)
+            start, end = _main_run([s for g in grams & own for s in spans[g]])
             explained = len(content_words & grams) / len(content_words) if content_words else 0.0
             matches.append(Match(code, score, start, end, gain, explained))
         return matches
+
+
+def _main_run(hits: list[tuple[int, int]]) -> tuple[int, int]:
+    """The longest stretch of the text covered by matched syllables without a gap of more than one
+    character: in "đăng ký hợp đồng ... nộp ở sở lao động" the mention, not the whole sentence."""
+    if not hits:
+        return 0, 0
+    runs: list[list[int]] = []
+    for start, end in sorted(hits):
+        if runs and start <= runs[-1][1] + 1:
+            runs[-1][1] = max(runs[-1][1], end)
+        else:
+            runs.append([start, end])
+    best = max(runs, key=lambda run: run[1] - run[0])
+    return best[0], best[1]
 
 
 def _grams_with_spans(tokens: list[QueryToken]) -> list[tuple[str, int, int]]:

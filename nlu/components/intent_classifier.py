@@ -137,7 +137,7 @@ class IntentClassifier:
         """
         rng = np.random.default_rng(13)
         example_ids = np.unique(groups)
-        held_ids = np.array_split(rng.permutation(example_ids), 3)
+        held_ids = np.array_split(rng.permutation(example_ids), 2)
         logits: list[np.ndarray] = []
         truth: list[np.ndarray] = []
         for ids in held_ids:
@@ -145,7 +145,7 @@ class IntentClassifier:
             held, train_rows = np.flatnonzero(mask), np.flatnonzero(~mask)
             if len(set(labels[train_rows])) < len(self._labels):
                 continue
-            model = LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced", tol=1e-3)
+            model = LogisticRegression(C=self.C, max_iter=1000, class_weight="balanced", tol=3e-3)
             model.fit(matrix[train_rows], labels[train_rows])
             logits.append(model.decision_function(matrix[held]))
             truth.append(np.searchsorted(model.classes_, labels[held]))
