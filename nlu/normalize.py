@@ -95,6 +95,10 @@ class Abbreviations:
     def table(self) -> dict[str, str]:
         return dict(self._table)
 
+    def get(self, folded_word: str) -> str | None:
+        """The expansion of one folded word, if it is an abbreviation."""
+        return self._table.get(folded_word)
+
     def expand(self, text: str) -> str:
         if not self._table:
             return text

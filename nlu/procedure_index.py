@@ -28,6 +28,7 @@ STOPWORDS = frozenset(
     giay to can biet hoi duoc con nua them cung""".split()
 )
 SATURATION = 2.5
+MIN_CORRECTABLE = 4  # shorter syllables have too many neighbours one edit away
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +64,7 @@ def query_tokens(text: str, abbreviations: Abbreviations) -> list[QueryToken]:
         start = folded.index(syllable, position)
         end = start + len(syllable)
         position = end
-        expansion = abbreviations.table.get(syllable)
+        expansion = abbreviations.get(syllable)
         if expansion:
             out.extend(QueryToken(s, start, end) for s in syllables(fold(expansion)))
         else:
@@ -86,6 +87,8 @@ class ProcedureIndex:
         self.fields: dict[str, str] = {}
         self._by_gram: dict[str, list[int]] = {}
         self._totals: list[float] = []
+        self._vocabulary: dict[str, int] = {}
+        self._deletes: dict[str, list[str]] = {}
 
     def add(self, code: str, text: str, weight: float = 1.0) -> None:
         tokens = [t.syllable for t in query_tokens(text, self.abbreviations)]
@@ -110,6 +113,35 @@ class ProcedureIndex:
                 by_gram[gram].append(index)
         self._by_gram = dict(by_gram)
         self._totals = [sum(self.idf.get(g, 0.0) for g in phrase.grams) for phrase in self.phrases]
+        vocabulary: dict[str, int] = defaultdict(int)
+        for gram, frequency in document_frequency.items():
+            for syllable in gram.split(" "):
+                vocabulary[syllable] += frequency
+        for syllable in STOPWORDS:
+            vocabulary.setdefault(syllable, 1)
+        self._vocabulary = dict(vocabulary)
+        deletes: dict[str, list[str]] = defaultdict(list)
+        for syllable in self._vocabulary:
+            if len(syllable) >= MIN_CORRECTABLE - 1:
+                for variant in _deletions(syllable):
+                    deletes[variant].append(syllable)
+        self._deletes = dict(deletes)
+
+    def correct(self, syllable: str) -> str:
+        """A one-character typo fixed against the catalogue's own syllables:
+        ``"ngiep"`` → ``"nghiep"``, ``"lna"`` → ``"lan"``. Unknown words without a single close
+        neighbour are left alone, so a name the catalogue lacks stays unknown."""
+        if syllable in self._vocabulary or len(syllable) < MIN_CORRECTABLE or syllable.isdigit():
+            return syllable
+        candidates: set[str] = set(self._deletes.get(syllable, ()))
+        for variant in _deletions(syllable):
+            if variant in self._vocabulary:
+                candidates.add(variant)
+            candidates.update(self._deletes.get(variant, ()))
+        close = [c for c in candidates if _within_one_edit(syllable, c)]
+        if not close:
+            return syllable
+        return max(close, key=lambda c: (self._vocabulary.get(c, 0), c))
 
     def search(
         self,
@@ -125,7 +157,9 @@ class ProcedureIndex:
         and ``gain_outside_context`` tells how much of each match comes from the user's own
         distinctive words, not from the context nor from question wording (``frame_grams``):
         "còn gia hạn thì sao" + "giấy phép lao động" gains through "gia hạn" only."""
-        tokens = query_tokens(text, self.abbreviations)
+        tokens = [
+            QueryToken(self.correct(t.syllable), t.start, t.end) for t in query_tokens(text, self.abbreviations)
+        ]
         spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for gram, start, end in _grams_with_spans(tokens):
             spans[gram].append((start, end))
@@ -158,6 +192,25 @@ class ProcedureIndex:
             explained = len(content_words & grams) / len(content_words) if content_words else 0.0
             matches.append(Match(code, score, start, end, gain, explained))
         return matches
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _within_one_edit(a: str, b: str) -> bool:
+    """Damerau distance ≤ 1: one substitution, insertion, deletion or swap of neighbours."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+        if len(diffs) == 1:
+            return True
+        return len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]]
+    shorter, longer = (a, b) if len(a) < len(b) else (b, a)
+    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
 
 
 def _main_run(hits: list[tuple[int, int]]) -> tuple[int, int]:
