@@ -1,6 +1,8 @@
 """Entities with a fixed shape: dossier codes, 12-digit CCCD numbers, Vietnamese phone numbers.
 
 Extra patterns come from the training data's ``regex:`` blocks, named after the entity they find.
+The built-in patterns run only for entity types the training data annotates (``builtin: auto``), so
+a model trained on someone else's data set never reports dvcbot's entity types unasked.
 Values are canonical so the dialogue compares like with like: ``"000.00.15.h29-240312-0042"`` →
 ``"000.00.15.H29-240312-0042"``; ``"0912 345 678"`` → ``"0912345678"``; ``"+84912345678"`` → ``"0912345678"``.
 """
@@ -41,14 +43,21 @@ def canonical_phone(raw: str) -> str:
 class RegexEntityExtractor:
     name: ClassVar[str] = "RegexEntityExtractor"
 
-    def __init__(self, dossier_code_pattern: str = DOSSIER_CODE_PATTERN, **options: Any) -> None:
-        self._patterns: list[tuple[str, re.Pattern[str]]] = [
+    def __init__(self, dossier_code_pattern: str = DOSSIER_CODE_PATTERN, builtin: str = "auto", **options: Any) -> None:
+        if builtin not in ("auto", "always", "never"):
+            raise ValueError(f"RegexEntityExtractor builtin must be auto, always or never, not {builtin!r}")
+        self.builtin = builtin
+        self._builtin_patterns: list[tuple[str, re.Pattern[str]]] = [
             ("dossier_code", re.compile(dossier_code_pattern)),
             ("id_number", re.compile(_ID_NUMBER)),
             ("phone_number", re.compile(_PHONE)),
         ]
+        self._patterns = list(self._builtin_patterns) if builtin == "always" else []
 
     def train(self, data: TrainingData, context: TrainingContext) -> None:
+        if self.builtin == "auto":
+            annotated = {span.entity for example in data.examples for span in example.entities}
+            self._patterns = [(name, pattern) for name, pattern in self._builtin_patterns if name in annotated]
         known = {name for name, _ in self._patterns}
         for entity, patterns in data.regexes.items():
             if entity in known:

@@ -76,3 +76,12 @@ def test_train_then_test_any_rasa_file(files: tuple[Path, Path], tmp_path: Path,
     predictions = json.loads(predictions_path.read_text())
     assert [p["text"] for p in predictions] == ["đặt giúp tôi phòng đơn", "mấy giờ check in vậy", "xin chào"]
     assert all({"intent", "intent_ranking", "entities"} <= set(p) for p in predictions)
+
+
+def test_cross_validation(files: tuple[Path, Path], tmp_path: Path) -> None:
+    train, _ = files
+    report_path = tmp_path / "cv.json"
+    assert main(["test", "nlu", "--nlu", str(train), "--cross-validation", "3", "--report", str(report_path)]) == 0
+    report = json.loads(report_path.read_text())
+    assert report["folds"] == 3 and report["n"] == 18
+    assert report["intent"]["accuracy"] > 0.5  # every utterance scored by a model that never saw it

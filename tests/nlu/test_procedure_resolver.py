@@ -78,3 +78,13 @@ def test_ranking_is_scored_and_sorted(resolver: ProcedureResolver) -> None:
     scores = [c.score for c in ranked]
     assert scores == sorted(scores, reverse=True)
     assert all(0 <= s <= 1 for s in scores)
+
+
+def test_one_character_typo_is_forgiven(resolver: ProcedureResolver) -> None:
+    assert resolver.index.correct("ngiep") == "nghiep"
+    message = resolve(resolver, "ho so tro cap that ngiep")
+    assert [e.value for e in message.entities if e.entity == "procedure"] == ["unemployment"]
+
+
+def test_unknown_words_are_not_corrected_into_procedures(resolver: ProcedureResolver) -> None:
+    assert resolver.index.correct("xyzab") == "xyzab"

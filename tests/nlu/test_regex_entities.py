@@ -7,7 +7,7 @@ from nlu.normalize import nfc
 
 def extract(text: str) -> list[tuple[str, str, str]]:
     message = Message(text=text, original=nfc(text))
-    RegexEntityExtractor().process(message)
+    RegexEntityExtractor(builtin="always").process(message)
     return [(e.entity, e.value, message.original[e.start : e.end]) for e in message.entities]
 
 
@@ -34,3 +34,16 @@ def test_id_number_and_phone_do_not_overlap() -> None:
 
 def test_short_numbers_are_not_entities() -> None:
     assert extract("4 số cuối là 5678, năm 2025") == []
+
+
+def test_builtin_patterns_follow_the_training_data() -> None:
+    from nlu.components.base import TrainingContext
+    from nlu.normalize import Abbreviations
+    from nlu.training_data import load_nlu_data
+
+    extractor = RegexEntityExtractor()
+    extractor.train(load_nlu_data({"nlu": [{"intent": "x", "examples": "- gọi [0912345678](phone_number)\n"}]}),
+                    TrainingContext(Abbreviations({})))
+    message = Message(text="0912345678 và 001203004567", original="0912345678 và 001203004567")
+    extractor.process(message)
+    assert [e.entity for e in message.entities] == ["phone_number"]
