@@ -159,9 +159,9 @@ def cross_validate(
             assignment[index] = (offset + position) % folds
         offset += len(indices)
     predictions: list[dict[str, Any] | None] = [None] * len(examples)
-    for fold in range(folds):
-        train_part = [e for e, f in zip(examples, assignment) if f != fold]
-        held = [i for i, f in enumerate(assignment) if f == fold]
+    for fold_number in range(folds):
+        train_part = [e for e, f in zip(examples, assignment) if f != fold_number]
+        held = [i for i, f in enumerate(assignment) if f == fold_number]
         interpreter = train(train_part)
         _, fold_predictions = evaluate(interpreter, [examples[i] for i in held])
         for index, prediction in zip(held, fold_predictions):

@@ -23,7 +23,7 @@ from nlu.normalize import Abbreviations
 from nlu.registry import build_component
 from nlu.training_data import TrainingData
 
-__all__ = ["Interpreter", "fingerprint", "MODEL_FORMAT"]
+__all__ = ["MODEL_FORMAT", "Interpreter", "fingerprint"]
 
 MODEL_FORMAT = "dvcbot-nlu-1"
 _PAYLOAD = re.compile(r"^/(?P<intent>[A-Za-z_][\w.-]*)(?P<entities>\{.*\})?\s*$", re.DOTALL)
@@ -61,7 +61,7 @@ class Interpreter:
         abbreviations: Abbreviations,
         catalogue: list[CatalogueEntry],
         model_fingerprint: str,
-    ) -> "Interpreter":
+    ) -> Interpreter:
         started = time.perf_counter()
         components = [build_component(spec) for spec in pipeline]
         context = TrainingContext(abbreviations=abbreviations, catalogue=catalogue)
@@ -81,14 +81,14 @@ class Interpreter:
         return target
 
     @classmethod
-    def load(cls, directory: Path) -> "Interpreter":
+    def load(cls, directory: Path) -> Interpreter:
         meta = json.loads((directory / "metadata.json").read_text())
         if meta.get("format") != MODEL_FORMAT:
             raise ValueError(f"{directory}: model format {meta.get('format')!r}, expected {MODEL_FORMAT!r}")
         with (directory / "pipeline.pkl").open("rb") as handle:
             interpreter = pickle.load(handle)  # our own artefact, written by save()
         if not isinstance(interpreter, cls):
-            raise ValueError(f"{directory}: not a dvcbot model")
+            raise TypeError(f"{directory}: not a dvcbot model")
         return interpreter
 
     # Parsing ---------------------------------------------------------------------------------

@@ -85,7 +85,7 @@ class Abbreviations:
         self._table = {fold(nfc(k)).strip(): nfc(v) for k, v in table.items() if str(k).strip()}
 
     @classmethod
-    def from_file(cls, path: Path) -> "Abbreviations":
+    def from_file(cls, path: Path) -> Abbreviations:
         if not path.exists():
             return cls({})
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}

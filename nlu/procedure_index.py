@@ -12,20 +12,18 @@ Spans point back into the user's text even when an abbreviation was expanded (``
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 from collections import defaultdict
 from dataclasses import dataclass
 
 from nlu.normalize import Abbreviations, fold
 from nlu.tokenize import syllables
 
-__all__ = ["IndexedPhrase", "ProcedureIndex", "Match", "QueryToken", "query_tokens"]
+__all__ = ["IndexedPhrase", "Match", "ProcedureIndex", "QueryToken", "query_tokens"]
 
 # Function words and question words carry no procedure meaning on their own (as unigrams).
 STOPWORDS = frozenset(
-    """a ah ak anh ban bao cac cai can cho chi chu co cua cung da dang de den di do duoc e em gi gio giup
-    hay hoi khi khong la lam len luc ma minh moi mot muon nao ne nen nha nhe nhieu nhu nhung o oi phai
-    ra roi sao se sau tai thang the thi toi tren trong tu va van ve vi voi vay xin ad ho so thu tuc
-    giay to can biet hoi duoc con nua them cung""".split()
+    ["a", "ah", "ak", "anh", "ban", "bao", "cac", "cai", "can", "cho", "chi", "chu", "co", "cua", "cung", "da", "dang", "de", "den", "di", "do", "duoc", "e", "em", "gi", "gio", "giup", "hay", "hoi", "khi", "khong", "la", "lam", "len", "luc", "ma", "minh", "moi", "mot", "muon", "nao", "ne", "nen", "nha", "nhe", "nhieu", "nhu", "nhung", "o", "oi", "phai", "ra", "roi", "sao", "se", "sau", "tai", "thang", "the", "thi", "toi", "tren", "trong", "tu", "va", "van", "ve", "vi", "voi", "vay", "xin", "ad", "ho", "so", "thu", "tuc", "giay", "to", "can", "biet", "hoi", "duoc", "con", "nua", "them", "cung"]
 )
 SATURATION = 2.5
 MIN_CORRECTABLE = 4  # shorter syllables have too many neighbours one edit away
@@ -74,7 +72,7 @@ def query_tokens(text: str, abbreviations: Abbreviations) -> list[QueryToken]:
 
 def _grams(tokens: list[str]) -> set[str]:
     grams = {t for t in tokens if t not in STOPWORDS}
-    grams.update(f"{a} {b}" for a, b in zip(tokens, tokens[1:]))
+    grams.update(f"{a} {b}" for a, b in pairwise(tokens))
     return grams
 
 
@@ -231,6 +229,6 @@ def _main_run(hits: list[tuple[int, int]]) -> tuple[int, int]:
 def _grams_with_spans(tokens: list[QueryToken]) -> list[tuple[str, int, int]]:
     out = [(t.syllable, t.start, t.end) for t in tokens if t.syllable not in STOPWORDS]
     out.extend(
-        (f"{a.syllable} {b.syllable}", a.start, b.end) for a, b in zip(tokens, tokens[1:])
+        (f"{a.syllable} {b.syllable}", a.start, b.end) for a, b in pairwise(tokens)
     )
     return out

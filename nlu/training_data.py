@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["EntitySpan", "Example", "TrainingData", "load_nlu_files", "parse_annotated", "TrainingDataError"]
+__all__ = ["EntitySpan", "Example", "TrainingData", "TrainingDataError", "load_nlu_files", "parse_annotated"]
 
 _ANNOTATION = re.compile(r"\[(?P<text>[^\]]+?)\](?:\((?P<paren>[^)]+)\)|(?P<json>\{[^}]*\}))")
 
@@ -52,7 +52,7 @@ class TrainingData:
     def intents(self) -> list[str]:
         return sorted({e.intent for e in self.examples if e.intent})
 
-    def merge(self, other: "TrainingData") -> "TrainingData":
+    def merge(self, other: TrainingData) -> TrainingData:
         return TrainingData(
             examples=[*self.examples, *other.examples],
             synonyms={**self.synonyms, **other.synonyms},

@@ -198,7 +198,7 @@ class IntentClassifier:
                 indices.extend((columns + offset).tolist())
                 values.extend(block.tolist())
             offset += len(vocabulary)
-        logits = self._model.intercept_.copy()
+        logits: np.ndarray = np.array(self._model.intercept_, dtype=np.float64)
         if indices:
             logits += np.asarray(values) @ weights[np.asarray(indices)]
         return logits

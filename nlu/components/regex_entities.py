@@ -16,7 +16,7 @@ from nlu.components.base import TrainingContext
 from nlu.message import Entity, Message
 from nlu.training_data import TrainingData
 
-__all__ = ["RegexEntityExtractor", "canonical_dossier_code", "canonical_phone", "DOSSIER_CODE_PATTERN"]
+__all__ = ["DOSSIER_CODE_PATTERN", "RegexEntityExtractor", "canonical_dossier_code", "canonical_phone"]
 
 # Mã hồ sơ on the one-stop systems: agency 000.00.15 + province/sector letter-number + yymmdd + serial.
 DOSSIER_CODE_PATTERN = (
