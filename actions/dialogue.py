@@ -45,7 +45,8 @@ class ClarifyAction:
 
 
 class DossierStatusUnavailableAction:
-    """Until a one-stop-shop status client is configured, say so and point to the official lookup."""
+    """Used only when dossier status is not assembled (``build_actions`` without ``dossier``): say so
+    and point to the official lookup. The real flow is in ``actions.dossier``."""
 
     def __init__(self, links: SupportLinks) -> None:
         self._links = links

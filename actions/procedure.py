@@ -16,11 +16,11 @@ from actions.sdk import CollectingDispatcher, DomainDict, EventType, FollowupAct
 from knowledge.catalogue import ProcedureCatalogue
 
 __all__ = [
+    "ASPECT_ACTIONS",
     "AnswerPendingAction",
     "ListProceduresAction",
     "ProcedureAspectAction",
     "SupportLinks",
-    "ASPECT_ACTIONS",
     "answer_aspect",
 ]
 

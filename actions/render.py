@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from knowledge.schemas import Document, ProcedureRecord
 
-__all__ = ["ASPECTS", "render_aspect", "split_message", "source_footer", "format_date"]
+__all__ = ["ASPECTS", "format_date", "render_aspect", "source_footer", "split_message"]
 
 METHOD_NAMES = {"in_person": "Nộp trực tiếp", "online": "Nộp trực tuyến", "post": "Nộp qua bưu chính"}
 LEVEL_NAMES = {"central": "cấp trung ương", "province": "cấp tỉnh", "commune": "cấp xã"}

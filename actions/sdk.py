@@ -24,15 +24,15 @@ EventType = dict[str, Any]
 DomainDict = dict[str, Any]
 
 
-def SlotSet(key: str, value: Any = None) -> EventType:  # noqa: N802 - rasa-sdk's name
+def SlotSet(key: str, value: Any = None) -> EventType:
     return {"event": "slot", "timestamp": None, "name": key, "value": value}
 
 
-def FollowupAction(name: str) -> EventType:  # noqa: N802
+def FollowupAction(name: str) -> EventType:
     return {"event": "followup", "timestamp": None, "name": name}
 
 
-def ActiveLoop(name: str | None) -> EventType:  # noqa: N802
+def ActiveLoop(name: str | None) -> EventType:
     return {"event": "active_loop", "timestamp": None, "name": name}
 
 
@@ -49,7 +49,7 @@ class Tracker:
         self.latest_input_channel: str | None = state.get("latest_input_channel")
 
     @classmethod
-    def from_dict(cls, state: dict[str, Any]) -> "Tracker":
+    def from_dict(cls, state: dict[str, Any]) -> Tracker:
         return cls(state)
 
     def get_slot(self, key: str) -> Any:
@@ -65,6 +65,16 @@ class Tracker:
     @property
     def active_loop_name(self) -> str | None:
         return self.active_loop.get("name")
+
+    def slots_to_validate(self) -> dict[str, Any]:
+        """Slots set since the user's latest message, with their current values (rasa-sdk's name)."""
+        changed: dict[str, Any] = {}
+        for event in reversed(self.events):
+            if event.get("event") == "user":
+                break
+            if event.get("event") == "slot":
+                changed.setdefault(str(event.get("name")), self.slots.get(str(event.get("name"))))
+        return changed
 
 
 class CollectingDispatcher:

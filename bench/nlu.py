@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from nlu.normalize import fold  # noqa: E402
+from nlu.normalize import fold
 
 PREFIXES = ["", "cho em hỏi ", "ad ơi ", "dạ ", "mình muốn hỏi ", "xin hỏi "]
 SUFFIXES = ["", " ạ", " vậy", " với", " ad", "?", " nhé"]

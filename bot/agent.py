@@ -18,9 +18,18 @@ from typing import Any, Protocol
 
 from actions.sdk import Action, CollectingDispatcher, Tracker
 from bot.domain import Domain
-from bot.events import Event, action_executed, active_loop, bot_uttered, session_started, slot_set, user_uttered
+from bot.events import (
+    Event,
+    action_executed,
+    active_loop,
+    bot_uttered,
+    session_started,
+    slot_set,
+    user_uttered,
+)
 from bot.forms import run_form
 from bot.messages import BotMessage, UserMessage
+from bot.pending import delivered_marker, pending_event, undelivered
 from bot.privacy import mask_numbers
 from bot.rules import RulePolicy
 from bot.slots import ASPECT_INTENTS, extract_slots, resolve_procedure
@@ -77,6 +86,9 @@ class Agent:
             tracker = await asyncio.to_thread(self.store.retrieve, message.sender_id)
             turn = _Turn(tracker)
             self._maybe_start_session(turn)
+            pushed = undelivered(tracker)
+            if pushed:
+                turn.apply(delivered_marker())
             await self._run_turn(turn, message)
             turn.apply(action_executed("action_listen"))
             await asyncio.to_thread(self.store.append, message.sender_id, turn.new_events)
@@ -87,13 +99,28 @@ class Agent:
                 mask_numbers(message.text[:200]),
                 len(turn.replies),
             )
-            return [
+            return pushed + [
                 BotMessage(message.sender_id, r.get("text"), r.get("buttons") or [], r.get("custom") or {})
                 for r in turn.replies
             ]
 
+    # Pushes for channels that cannot push (see bot.pending) ----------------------------------
+    async def push_pending(self, sender_id: str, messages: list[BotMessage]) -> None:
+        """Keep ``messages`` in the conversation until its next reply or a pending fetch delivers them."""
+        async with self._locks[sender_id]:
+            await asyncio.to_thread(self.store.append, sender_id, [pending_event(m) for m in messages])
+
+    async def take_pending(self, sender_id: str) -> list[BotMessage]:
+        """The pushes not delivered yet, marked delivered as they are returned."""
+        async with self._locks[sender_id]:
+            tracker = await asyncio.to_thread(self.store.retrieve, sender_id)
+            pushed = undelivered(tracker)
+            if pushed:
+                await asyncio.to_thread(self.store.append, sender_id, [delivered_marker()])
+            return pushed
+
     # Session --------------------------------------------------------------------------------
-    def _maybe_start_session(self, turn: "_Turn") -> None:
+    def _maybe_start_session(self, turn: _Turn) -> None:
         tracker = turn.tracker
         last = tracker.last_event_time
         expired = last is not None and self._clock() - last > self.config.session_expiration_minutes * 60
@@ -107,7 +134,7 @@ class Agent:
         turn.apply(action_executed("action_listen"))
 
     # Turn -----------------------------------------------------------------------------------
-    async def _run_turn(self, turn: "_Turn", message: UserMessage) -> None:
+    async def _run_turn(self, turn: _Turn, message: UserMessage) -> None:
         text = message.text
         problem = _input_problem(text)
         if problem:
@@ -145,7 +172,11 @@ class Agent:
         if tracker.active_loop:
             requested = tracker.get_slot("requested_slot")
             filled = any(e.get("name") == requested for e in slot_events)
-            if resolution.get("status") in ("ambiguous", "unknown") and (intent == "inform" or intent in ASPECT_INTENTS):
+            if (
+                requested == "procedure"
+                and resolution.get("status") in ("ambiguous", "unknown")
+                and (intent == "inform" or intent in ASPECT_INTENTS)
+            ):
                 return ["action_deactivate_loop", "action_answer_pending"]
             if filled or intent == "inform":
                 return [tracker.active_loop]
@@ -167,7 +198,7 @@ class Agent:
             return ["action_clarify"]
         return self.policy.actions_for(intent) or ["utter_out_of_scope"]
 
-    async def _run_action(self, name: str, turn: "_Turn") -> None:
+    async def _run_action(self, name: str, turn: _Turn) -> None:
         queue = [name]
         while queue:
             if turn.actions_run >= self.config.max_actions_per_turn:
@@ -182,6 +213,10 @@ class Agent:
                 turn.apply(action_executed(current))
                 self._utter(current, turn)
             elif current in self.domain.forms:
+                validator = f"validate_{current}"
+                if validator in self.actions:
+                    # Rasa's form validation: extract and check this turn's values before asking on.
+                    queue[:0] = await self._run_custom(validator, turn)
                 turn.apply(action_executed(current))
                 events, ask = run_form(current, turn.tracker, self.domain)
                 for event in events:
@@ -196,7 +231,7 @@ class Agent:
                 log.error("no action named %r; answering out_of_scope", current)
                 self._utter("utter_ask_rephrase", turn)
 
-    async def _run_custom(self, name: str, turn: "_Turn") -> list[str]:
+    async def _run_custom(self, name: str, turn: _Turn) -> list[str]:
         dispatcher = CollectingDispatcher()
         sdk_tracker = Tracker.from_dict(turn.tracker.current_state())
         events = await self.actions[name].run(dispatcher, sdk_tracker, self.domain.as_dict())
@@ -215,14 +250,14 @@ class Agent:
             turn.apply(event)
         return followups
 
-    def _utter(self, response: str, turn: "_Turn") -> None:
+    def _utter(self, response: str, turn: _Turn) -> None:
         template = self.domain.response(response, **dict(self.config.response_variables))
         if template is None:
             log.error("response %r missing from the domain", response)
             template = self.domain.response("utter_ask_rephrase") or {"text": "Dạ, anh/chị nói rõ hơn giúp em ạ."}
         self._say(template.get("text"), template.get("buttons") or [], template.get("custom") or {}, turn)
 
-    def _say(self, text: str | None, buttons: list[dict[str, str]], custom: dict[str, Any], turn: "_Turn") -> None:
+    def _say(self, text: str | None, buttons: list[dict[str, str]], custom: dict[str, Any], turn: _Turn) -> None:
         turn.apply(bot_uttered(text, buttons=buttons, custom=custom))
         turn.replies.append({"text": text, "buttons": buttons, "custom": custom})
 
@@ -232,7 +267,9 @@ def _input_problem(text: str) -> str | None:
     if not text.strip():
         return "utter_empty_message"
     letters = _LETTER.findall(text)
-    if len(letters) < 2 or len(letters) < 0.3 * len(text.strip()):
+    # Digits are readable too: a dossier code, "4321" or a phone number answers the bot's question.
+    readable = len(letters) + sum(ch.isdigit() for ch in text)
+    if readable < 2 or readable < 0.3 * len(text.strip()):
         return "utter_unreadable_message"
     latin = sum(1 for ch in letters if _LATIN.match(ch))
     if latin < 0.5 * len(letters):

@@ -33,7 +33,7 @@ class Domain:
     raw: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: Path) -> "Domain":
+    def load(cls, path: Path) -> Domain:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         forms = {
             name: list((spec or {}).get("required_slots") or [])

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["RulePolicy", "RuleError"]
+__all__ = ["RuleError", "RulePolicy"]
 
 
 class RuleError(ValueError):
@@ -27,7 +27,7 @@ class RulePolicy:
     after_form: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: Path) -> "RulePolicy":
+    def load(cls, path: Path) -> RulePolicy:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         policy = cls()
         for rule in data.get("rules") or []:

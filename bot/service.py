@@ -7,6 +7,7 @@ assistant as ``dvcbot run``.
 from __future__ import annotations
 
 import logging
+import pickle
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,8 @@ from actions.procedure import SupportLinks
 from actions.registry import build_actions
 from bot.agent import Agent, AgentConfig
 from bot.domain import Domain
+from bot.dossier_setup import DossierRuntime, build_dossier_runtime, reference_database_url
+from bot.outputs import OutputRegistry
 from bot.rules import RulePolicy
 from bot.settings import Settings
 from bot.tracker_store import SqlTrackerStore
@@ -27,7 +30,7 @@ from nlu.interpreter import Interpreter, fingerprint
 from nlu.normalize import Abbreviations
 from nlu.training_data import load_nlu_files
 
-__all__ = ["Service", "build_service", "make_engine", "train_model", "ABBREVIATIONS_FILE"]
+__all__ = ["ABBREVIATIONS_FILE", "Service", "build_service", "make_engine", "train_model"]
 
 log = logging.getLogger("dvcbot.service")
 ABBREVIATIONS_FILE = "nlu/data/abbreviations.yml"
@@ -42,6 +45,8 @@ class Service:
     catalogue: SqlCatalogue
     domain: Domain
     started_seconds: float
+    outputs: OutputRegistry | None = None  # pushes by channel name; channels register theirs here
+    dossier: DossierRuntime | None = None
 
 
 def make_engine(url: str) -> Engine:
@@ -80,7 +85,7 @@ def train_model(
     if not force and (directory / "pipeline.pkl").exists():
         try:
             return Interpreter.load(directory), directory, False
-        except (OSError, ValueError, EOFError) as error:
+        except (OSError, ValueError, TypeError, EOFError, pickle.UnpicklingError) as error:
             log.warning("cached model at %s unusable (%s); retraining", directory, error)
     data = load_nlu_files(files)
     interpreter = Interpreter.train(
@@ -112,6 +117,16 @@ def build_service(settings: Settings) -> Service:
         log.info("trained NLU model in %.1f s", interpreter.trained_seconds)
     links = SupportLinks(hotline=settings.support.hotline, portal_search_url=settings.support.portal_search_url)
     tracker_engine = make_engine(settings.stores.tracker_url)
+    dossier = build_dossier_runtime(
+        settings,
+        engine=tracker_engine,
+        reference_engine=(
+            make_engine(reference_database_url(settings, settings.stores.tracker_url))
+            if settings.dossier.service.enabled
+            else None
+        ),
+        links=links,
+    )
     agent = Agent(
         interpreter=interpreter,
         domain=domain,
@@ -122,6 +137,7 @@ def build_service(settings: Settings) -> Service:
             field_names=field_names(settings),
             links=links,
             fallback_buttons=settings.policies.fallback_buttons,
+            dossier=dossier.deps,
         ),
         config=AgentConfig(
             fallback_threshold=settings.policies.fallback_threshold,
@@ -134,7 +150,14 @@ def build_service(settings: Settings) -> Service:
                 ("hotline", settings.support.hotline),
                 ("portal_feedback_url", settings.support.portal_feedback_url),
                 ("portal_lookup_url", settings.support.portal_lookup_url),
+                ("dossier_code_example", settings.dossier.code.example),
             ),
         ),
     )
-    return Service(settings, agent, interpreter, catalogue, domain, time.perf_counter() - started)
+    # Channels without push (REST, shell, any not registered) keep alerts pending in the conversation.
+    outputs = OutputRegistry(fallback=agent.push_pending)
+    outputs.register("rest", agent.push_pending)
+    dossier.connect_outputs(outputs)
+    return Service(
+        settings, agent, interpreter, catalogue, domain, time.perf_counter() - started, outputs=outputs, dossier=dossier
+    )

@@ -15,7 +15,9 @@ import yaml
 from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-__all__ = ["Settings", "load_settings", "PROJECT_ROOT"]
+from knowledge.dossier.settings import DossierSettings
+
+__all__ = ["PROJECT_ROOT", "Settings", "load_settings"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,6 +58,63 @@ class SupportSettings(BaseModel):
     portal_feedback_url: str = "https://dichvucong.gov.vn/p/phananhkiennghi/pakn-gui-pakn.html"
 
 
+class RateLimitSettings(BaseModel):
+    """Per-sender limit on every channel: ``burst`` messages at once, refilled at this rate."""
+
+    messages_per_minute: float = 20
+    burst: int = 20
+
+
+class WidgetSettings(BaseModel):
+    enabled: bool = True
+    demo_page: bool = True  # GET / shows the widget on a mock portal page
+    allowed_origins: list[str] = Field(default_factory=lambda: ["*"])  # pages that may embed it
+
+
+class TelegramSettings(BaseModel):
+    """Enabled when ``token`` is set (``DVCBOT_CHANNELS__TELEGRAM__TOKEN``; never in config.yml)."""
+
+    token: str = ""
+    webhook_secret: str = ""  # DVCBOT_CHANNELS__TELEGRAM__WEBHOOK_SECRET, checked on every update
+    webhook_path: str = "/webhooks/telegram/webhook"
+    webhook_url: str = ""  # public https URL; when set, setWebhook is called at startup
+    base_url: str = "https://api.telegram.org/bot"
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.token)
+
+
+class ZaloSettings(BaseModel):
+    """Enabled when ``app_id`` and ``oa_secret_key`` are set; secrets from ``DVCBOT_CHANNELS__ZALO__*``."""
+
+    app_id: str = ""
+    oa_secret_key: str = ""  # signs webhook events (X-ZEvent-Signature)
+    app_secret_key: str = ""  # for the refresh_token flow
+    access_token: str = ""
+    refresh_token: str = ""
+    access_token_expires_at: float = 0  # unix seconds; 0 = unknown (refresh on the first token error)
+    token_file: str = ""  # keeps the rotated token pair across restarts (Zalo refresh tokens are single-use)
+    webhook_path: str = "/webhooks/zalo/webhook"
+    api_base_url: str = "https://openapi.zalo.me"
+    oauth_url: str = "https://oauth.zaloapp.com/v4/oa/access_token"
+    refresh_margin_seconds: float = 300
+    dedupe_ttl_seconds: float = 3600
+    max_attempts: int = 3
+    retry_base_seconds: float = 0.5
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.app_id and self.oa_secret_key)
+
+
+class ChannelsSettings(BaseModel):
+    rate_limit: RateLimitSettings = RateLimitSettings()
+    widget: WidgetSettings = WidgetSettings()
+    telegram: TelegramSettings = TelegramSettings()
+    zalo: ZaloSettings = ZaloSettings()
+
+
 class Settings(BaseSettings):
     """Everything the service needs to start; paths are relative to ``root``."""
 
@@ -74,6 +133,8 @@ class Settings(BaseSettings):
     catalogue_data: str = "knowledge/data"
     server: ServerSettings = ServerSettings()
     support: SupportSettings = SupportSettings()
+    channels: ChannelsSettings = ChannelsSettings()
+    dossier: DossierSettings = DossierSettings()
 
     @classmethod
     def settings_customise_sources(

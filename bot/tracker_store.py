@@ -14,8 +14,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from bot.events import Event
 from bot.privacy import redact_event
 from bot.tracker import DialogueStateTracker
+from knowledge.migrations import upgrade_schema
 
-__all__ = ["SqlTrackerStore", "EventRow"]
+__all__ = ["EventRow", "SqlTrackerStore"]
 
 
 class _Base(DeclarativeBase):
@@ -36,7 +37,7 @@ class SqlTrackerStore:
     def __init__(self, engine: Engine, slot_names: list[str]) -> None:
         self._engine = engine
         self._slot_names = slot_names
-        _Base.metadata.create_all(engine)
+        upgrade_schema(engine)  # the schema is owned by knowledge/migrations/, not create_all
 
     def retrieve(self, sender_id: str) -> DialogueStateTracker:
         with Session(self._engine) as session:

@@ -8,7 +8,8 @@ from typing import Protocol
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from knowledge.models import Base, ProcedureRow
+from knowledge.migrations import upgrade_schema
+from knowledge.models import ProcedureRow
 from knowledge.schemas import ProcedureRecord
 from nlu.components.base import CatalogueEntry
 
@@ -36,12 +37,14 @@ def as_catalogue_entry(record: ProcedureRecord) -> CatalogueEntry:
 
 class SqlCatalogue:
     """Rows in any SQLAlchemy database, kept in memory after the first read (the catalogue is small
-    and changes only through ``upsert``)."""
+    and changes only through ``upsert``). ``revision`` grows with every change, so views derived
+    from the records (the search index) know when to rebuild."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        Base.metadata.create_all(engine)
+        upgrade_schema(engine)
         self._cache: dict[str, ProcedureRecord] | None = None
+        self.revision = 0
 
     def upsert(self, records: Iterable[ProcedureRecord]) -> tuple[int, int]:
         """Insert new codes, update changed ones; returns (inserted, updated)."""
@@ -59,6 +62,8 @@ class SqlCatalogue:
                     row.source, row.checked_on, row.record = record.source, record.checked_on, payload
                     updated += 1
         self._cache = None
+        if inserted or updated:
+            self.revision += 1
         return inserted, updated
 
     def _records(self) -> dict[str, ProcedureRecord]:

@@ -15,6 +15,9 @@ from knowledge.schemas import CatalogueFile, ProcedureRecord
 
 __all__ = ["CatalogueDataError", "load_catalogue_dir", "load_catalogue_file"]
 
+# libyaml when installed: an exported catalogue with the portal's procedures is a few MB.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class CatalogueDataError(ValueError):
     pass
@@ -22,7 +25,7 @@ class CatalogueDataError(ValueError):
 
 def load_catalogue_file(path: Path) -> list[ProcedureRecord]:
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {"procedures": []}
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {"procedures": []}
     except yaml.YAMLError as error:
         raise CatalogueDataError(f"{path.name}: not valid YAML: {error}") from error
     try:

@@ -16,12 +16,12 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
+    "CatalogueFile",
     "Channel",
     "Document",
     "LegalBasis",
-    "ProcedureRecord",
-    "CatalogueFile",
     "Level",
+    "ProcedureRecord",
     "SubmissionMethod",
 ]
 
@@ -94,7 +94,7 @@ class ProcedureRecord(_Strict):
     source: Literal["curated", "national_portal"] = "curated"
 
     @model_validator(mode="after")
-    def _has_name_and_basis(self) -> "ProcedureRecord":
+    def _has_name_and_basis(self) -> ProcedureRecord:
         if not self.legal_basis and "legal_basis" not in self.unconfirmed:
             raise ValueError("legal_basis is empty and not listed in unconfirmed")
         return self

@@ -16,7 +16,9 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from actions.server import action_server_router
-from bot.api import model
+from bot.api import model, pending, procedures
+from bot.api.channels import mount_channels
+from bot.api.dossier import mount_dossier
 from bot.messages import BotMessage, UserMessage
 from bot.service import Service, build_service
 from bot.settings import Settings
@@ -33,7 +35,8 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.service = built
-        yield
+        async with channels.running(), dossier.running():  # PTB, Zalo's HTTP client; dossier alert poller
+            yield
 
     app = FastAPI(title="dvcbot", version="0.1.0", lifespan=lifespan)
     app.state.service = built
@@ -41,8 +44,12 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     async def on_message(message: UserMessage) -> list[BotMessage]:
         return await built.agent.handle(message)
 
+    channels = mount_channels(app, settings, built, on_message)
+    dossier = mount_dossier(app, built)  # the reference one-stop service under /dossier-service
     app.include_router(model.router)
-    app.include_router(rest_router(on_message))
+    app.include_router(procedures.router)
+    app.include_router(rest_router(on_message, channels.limiter))
+    app.include_router(pending.router)
     app.include_router(action_server_router(built.agent.actions))
     _install_error_handlers(app)
     return app

@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 
 from bot.service import Service
+from knowledge.catalogue import ProcedureCatalogue
 
-__all__ = ["ServiceDep", "get_service"]
+__all__ = ["CatalogueDep", "ServiceDep", "get_catalogue", "get_service"]
 
 
 def get_service(request: Request) -> Service:
@@ -19,3 +20,10 @@ def get_service(request: Request) -> Service:
 
 
 ServiceDep = Annotated[Service, Depends(get_service)]
+
+
+def get_catalogue(service: ServiceDep) -> ProcedureCatalogue:
+    return service.catalogue
+
+
+CatalogueDep = Annotated[ProcedureCatalogue, Depends(get_catalogue)]

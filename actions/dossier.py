@@ -1,0 +1,266 @@
+"""Dossier status by chat: ask for the code, verify the applicant, show the status, set an alert.
+
+``action_check_dossier_status`` starts a lookup and hands over to ``dossier_form`` (code, then the
+last four digits of the phone or CCCD on the dossier); ``validate_dossier_form`` reads and checks
+what the applicant typed; ``action_show_dossier_status`` runs when the form is complete.
+
+Until the applicant is verified nothing is revealed: an unknown code and wrong digits get the same
+reply, both count as failed verifications, and the limits (failed verifications per code, lookups
+per conversation) lock out everyone alike. Only the four digits are ever kept in a slot, and only
+until the lookup.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from actions.dossier_render import STATUS_LABELS, malformed_code_text, render_status
+from actions.forms import FormValidationAction
+from actions.procedure import SupportLinks, payload
+from actions.sdk import CollectingDispatcher, DomainDict, EventType, FollowupAction, SlotSet, Tracker
+from bot.privacy import mask_numbers
+from knowledge.dossier.client import DossierServiceUnavailable, DossierStatusClient
+from knowledge.dossier.codes import DossierCodeFormat
+from knowledge.dossier.limits import LookupLimiter
+from knowledge.dossier.models import FINAL_STATUSES, DossierStatus, last_digits
+from knowledge.dossier.subscriptions import SubscriptionStore
+
+__all__ = [
+    "CheckDossierStatusAction",
+    "DossierDeps",
+    "ShowDossierStatusAction",
+    "SubscribeDossierAction",
+    "ValidateDossierForm",
+    "digits_from_text",
+]
+
+FORM = "dossier_form"
+SUBSCRIBE_BUTTON = {"title": "🔔 Báo cho tôi khi có kết quả", "payload": "/subscribe_dossier_status"}
+ANOTHER_BUTTON = {"title": "Tra cứu hồ sơ khác", "payload": "/check_dossier_status"}
+_FOUR_DIGITS = re.compile(r"(?<![\w.\-/])\d{4}(?![\w\-/]|\.\d)")
+_ANY_DIGIT = re.compile(r"\d")
+
+
+@dataclass(frozen=True, slots=True)
+class DossierDeps:
+    """What the dossier actions need, as ports; ``client`` is ``None`` when no status system is set up."""
+
+    code_format: DossierCodeFormat
+    client: DossierStatusClient | None
+    limiter: LookupLimiter
+    subscriptions: SubscriptionStore
+    links: SupportLinks
+    today: Callable[[], dt.date] = field(default=dt.date.today)
+
+
+def digits_from_text(text: str, entities: list[dict[str, Any]], code_format: DossierCodeFormat) -> str | None:
+    """The four verification digits in a reply, ``""`` when it has digits but not those, ``None`` when none.
+
+    ``"4 số cuối là 4321"`` → ``"4321"``; a whole phone or CCCD number (already found by the NLU)
+    gives its last four; digits that belong to a dossier code are not read as verification digits.
+    """
+    for entity in entities:
+        if entity.get("entity") in ("phone_number", "id_number"):
+            suffix = last_digits(str(entity.get("value")))
+            if suffix:
+                return suffix
+    candidate = code_format.find(text)
+    if candidate is not None and candidate.canonical:
+        text = text.replace(candidate.raw, " ")
+    if not _ANY_DIGIT.search(text):
+        return None
+    found = {match.group(0) for match in _FOUR_DIGITS.finditer(text)}
+    return found.pop() if len(found) == 1 else ""
+
+
+class CheckDossierStatusAction:
+    """The start of a lookup ("tra cứu hồ sơ"): forget the last digits, keep a code given just now."""
+
+    def __init__(self, deps: DossierDeps) -> None:
+        self._deps = deps
+
+    def name(self) -> str:
+        return "action_check_dossier_status"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        if self._deps.client is None:
+            dispatcher.utter_message(response="utter_dossier_status_unavailable")
+            return []
+        if await asyncio.to_thread(self._deps.limiter.conversation_locked, tracker.sender_id):
+            dispatcher.utter_message(response="utter_dossier_locked")
+            return [SlotSet("verification_digits", None)]
+        code_now = next(tracker.get_latest_entity_values("dossier_code"), None)
+        retry = tracker.get_slot("dossier_retry_code")
+        # "Thử lại" after an outage: the applicant already gave the digits for this code.
+        keep_digits = bool(retry) and code_now == retry and bool(tracker.get_slot("verification_digits"))
+        events: list[EventType] = [SlotSet("dossier_retry_code", None)]
+        if not keep_digits:
+            events.append(SlotSet("verification_digits", None))
+        if not code_now:
+            events.append(SlotSet("dossier_code", None))
+        return [*events, FollowupAction(FORM)]
+
+
+class ValidateDossierForm(FormValidationAction):
+    """Reads the code and the digits from free text and says what is wrong with them."""
+
+    form_name = FORM
+    required_slots = ("dossier_code", "verification_digits")
+
+    def __init__(self, deps: DossierDeps) -> None:
+        self._deps = deps
+
+    async def extract_dossier_code(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        activating = tracker.active_loop_name != FORM
+        if tracker.get_slot("dossier_code") or not (activating or tracker.get_slot("requested_slot") == "dossier_code"):
+            return {}
+        text = str(tracker.latest_message.get("text") or "")
+        candidate = self._deps.code_format.find(text) if not text.startswith("/") else None
+        if candidate is None:
+            return {}
+        if candidate.canonical:
+            return {"dossier_code": candidate.canonical}
+        # Without being asked, only something long enough to be a mistyped code is taken as one.
+        if activating and not self._deps.code_format.looks_like_code(candidate):
+            return {}
+        return {"dossier_code": candidate.raw}
+
+    async def validate_dossier_code(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if not value:
+            return {"dossier_code": None}
+        code_format = self._deps.code_format
+        canonical = code_format.normalize(str(value))
+        if canonical:
+            return {"dossier_code": canonical}
+        shown = mask_numbers(str(value))[:60]
+        dispatcher.utter_message(text=malformed_code_text(shown, code_format.diagnose(str(value)), code_format.example))
+        return {"dossier_code": None}
+
+    async def extract_verification_digits(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") != "verification_digits" or tracker.active_loop_name != FORM:
+            return {}
+        text = str(tracker.latest_message.get("text") or "")
+        digits = digits_from_text(text, list(tracker.latest_message.get("entities") or []), self._deps.code_format)
+        if digits is None and any(tracker.get_latest_entity_values("dossier_code")):
+            return {}  # a new code, no digits: the code is validated, the digits asked for again
+        return {"verification_digits": digits if digits is not None else ""}
+
+    async def validate_verification_digits(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if value is None:
+            return {"verification_digits": None}
+        if isinstance(value, str) and re.fullmatch(r"\d{4}", value):
+            return {"verification_digits": value}
+        dispatcher.utter_message(response="utter_dossier_bad_digits")
+        return {"verification_digits": None}
+
+
+async def _subscribe(
+    deps: DossierDeps, dispatcher: CollectingDispatcher, tracker: Tracker, verified: dict[str, Any]
+) -> list[EventType]:
+    code, status = str(verified["code"]), DossierStatus(verified["status"])
+    if status in FINAL_STATUSES:
+        dispatcher.utter_message(
+            text=f"Dạ, hồ sơ {code} đã ở tình trạng \"{STATUS_LABELS[status]}\" nên sẽ không còn thay đổi để em "
+            "báo thêm ạ."
+        )
+        return [SlotSet("dossier_alert_pending", None)]
+    await asyncio.to_thread(
+        partial(
+            deps.subscriptions.subscribe,
+            code=code,
+            sender_id=tracker.sender_id,
+            channel=tracker.latest_input_channel or "rest",
+            last_status=status.value,
+        )
+    )
+    dispatcher.utter_message(
+        text=f"Dạ, em đã ghi nhận. Khi hồ sơ {code} thay đổi tình trạng (có kết quả, cần bổ sung...), em sẽ nhắn "
+        "cho anh/chị ngay trong cuộc trò chuyện này ạ."
+    )
+    return [SlotSet("dossier_alert_pending", None)]
+
+
+def _locked(limiter: LookupLimiter, sender_id: str, code: str) -> bool:
+    return limiter.conversation_locked(sender_id) or limiter.code_locked(code)
+
+
+class ShowDossierStatusAction:
+    """After the form: check the limits, look the dossier up, verify, and answer."""
+
+    def __init__(self, deps: DossierDeps) -> None:
+        self._deps = deps
+
+    def name(self) -> str:
+        return "action_show_dossier_status"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        deps = self._deps
+        code, digits = tracker.get_slot("dossier_code"), tracker.get_slot("verification_digits")
+        forget = [SlotSet("verification_digits", None)]
+        if deps.client is None:
+            dispatcher.utter_message(response="utter_dossier_status_unavailable")
+            return forget
+        if not code or not digits:
+            dispatcher.utter_message(response="utter_ask_rephrase")
+            return forget
+        sender = tracker.sender_id
+        if await asyncio.to_thread(_locked, deps.limiter, sender, code):
+            dispatcher.utter_message(response="utter_dossier_locked")
+            return forget
+        try:
+            record = await deps.client.lookup(code)
+        except DossierServiceUnavailable:
+            await asyncio.to_thread(partial(deps.limiter.record, sender_id=sender, code=code, outcome="unavailable"))
+            dispatcher.utter_message(
+                response="utter_dossier_service_down",
+                buttons=[{"title": "🔄 Thử lại", "payload": payload("check_dossier_status", dossier_code=code)}],
+            )
+            return [SlotSet("dossier_retry_code", code)]
+        if record is None or not record.verify(digits):
+            await asyncio.to_thread(partial(deps.limiter.record, sender_id=sender, code=code, outcome="failed"))
+            dispatcher.utter_message(response="utter_dossier_not_verified")
+            return [*forget, SlotSet("verified_dossier", None)]
+        await asyncio.to_thread(partial(deps.limiter.record, sender_id=sender, code=code, outcome="verified"))
+        status = record.effective_status(deps.today())
+        buttons = [ANOTHER_BUTTON] if status in FINAL_STATUSES else [SUBSCRIBE_BUTTON, ANOTHER_BUTTON]
+        dispatcher.utter_message(text=render_status(record, status, deps.links.hotline), buttons=buttons)
+        verified = {"code": code, "status": status.value}
+        events = [*forget, SlotSet("verified_dossier", verified), SlotSet("dossier_retry_code", None)]
+        if tracker.get_slot("dossier_alert_pending"):
+            events += await _subscribe(deps, dispatcher, tracker, verified)
+        return events
+
+
+class SubscribeDossierAction:
+    """"Báo cho tôi khi có kết quả": remember the verified dossier and the channel; look it up first if needed."""
+
+    def __init__(self, deps: DossierDeps) -> None:
+        self._deps = deps
+
+    def name(self) -> str:
+        return "action_subscribe_dossier_status"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        if self._deps.client is None:
+            dispatcher.utter_message(response="utter_dossier_status_unavailable")
+            return []
+        verified = tracker.get_slot("verified_dossier")
+        code_now = next(tracker.get_latest_entity_values("dossier_code"), None)
+        if isinstance(verified, dict) and verified.get("code") and code_now in (None, verified["code"]):
+            return await _subscribe(self._deps, dispatcher, tracker, verified)
+        dispatcher.utter_message(response="utter_dossier_alert_needs_lookup")
+        return [SlotSet("dossier_alert_pending", True), FollowupAction("action_check_dossier_status")]

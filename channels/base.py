@@ -1,0 +1,21 @@
+"""The two shapes every channel adapter shares: the core it calls and the sender it offers.
+
+An adapter receives the core as ``on_message`` and never reaches past it (no NLU, database or
+business rule in an adapter, as Rasa's ``InputChannel``); an adapter that can push messages on its
+own (Telegram, Zalo) also offers an ``OutputSender`` so other parts of the service (dossier-status
+notifications) can reach a user on the channel the user came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from bot.messages import BotMessage, UserMessage
+
+__all__ = ["OnMessage", "OutputSender"]
+
+OnMessage = Callable[[UserMessage], Awaitable[list[BotMessage]]]
+"""The core: one user message in, the bot's messages out."""
+
+OutputSender = Callable[[str, list[BotMessage]], Awaitable[None]]
+"""Push ``messages`` to a recipient id of the channel (the id the adapter put in ``sender_id``)."""

@@ -1,0 +1,88 @@
+"""The widget's HTTP side: the script, the demo page and the small JSON API the script calls.
+
+- ``GET /widget.js`` — the embeddable script (vanilla JS, styles inline, no CDN).
+- ``GET /`` — a mock public-service portal page with the widget on it (when enabled).
+- ``POST /widget/messages`` ``{"sender", "message", "metadata"?}`` → the Rasa REST reply list; the
+  user message reaches the core with ``input_channel="widget"``. Over the rate limit → ``429``
+  with a polite Vietnamese ``{"error"}`` the widget shows as a note.
+- ``GET /widget/history?sender=`` → ``{"sender", "messages": [{"from", "text", "buttons"}]}``, rebuilt
+  from the conversation tracker for a browser that lost its local copy.
+
+Widget sender ids are ``web-`` + 32 hex digits, drawn at random by the browser: the id is the only
+key to a conversation's history, so it must be unguessable, and its shape keeps the history
+endpoint from reading conversations of other channels.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import FileResponse, JSONResponse
+from pydantic import BaseModel, Field
+
+from bot.messages import UserMessage
+from channels.base import OnMessage
+from channels.rate_limit import RateLimiter
+from channels.texts import RATE_LIMITED
+from channels.widget.history import history_from_events
+
+__all__ = ["SENDER_PATTERN", "STATIC_DIR", "WidgetMessage", "widget_router"]
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+SENDER_PATTERN = r"^web-[0-9a-f]{32}$"
+CHANNEL = "widget"
+
+EventLoader = Callable[[str], list[dict[str, Any]]]
+
+
+class WidgetMessage(BaseModel):
+    sender: str = Field(pattern=SENDER_PATTERN)
+    message: str = Field(max_length=50_000)
+    metadata: dict[str, Any] | None = None
+
+
+def widget_router(
+    on_message: OnMessage,
+    *,
+    load_events: EventLoader,
+    limiter: RateLimiter | None = None,
+    demo_page: bool = True,
+) -> APIRouter:
+    router = APIRouter()
+
+    @router.api_route("/widget.js", methods=["GET", "HEAD"], include_in_schema=False)
+    async def script() -> FileResponse:
+        return FileResponse(
+            STATIC_DIR / "widget.js",
+            media_type="text/javascript; charset=utf-8",
+            headers={"Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*"},
+        )
+
+    if demo_page:
+
+        @router.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
+        async def demo() -> FileResponse:
+            return FileResponse(STATIC_DIR / "demo.html", media_type="text/html; charset=utf-8")
+
+    @router.post("/widget/messages", response_model=None)
+    async def receive(payload: WidgetMessage) -> list[dict[str, Any]] | JSONResponse:
+        if limiter is not None and not limiter.allow(f"{CHANNEL}:{payload.sender}"):
+            return JSONResponse(status_code=429, content={"error": RATE_LIMITED})
+        # Only what the widget itself sends is kept: the title of a clicked button, for the history.
+        title = (payload.metadata or {}).get("button_title")
+        metadata = {"button_title": title[:300]} if isinstance(title, str) and title else {}
+        replies = await on_message(
+            UserMessage(text=payload.message, sender_id=payload.sender, input_channel=CHANNEL, metadata=metadata)
+        )
+        return [reply.as_rest() for reply in replies]
+
+    @router.get("/widget/history")
+    async def history(sender: Annotated[str, Query(pattern=SENDER_PATTERN)]) -> dict[str, Any]:
+        events = await asyncio.to_thread(load_events, sender)
+        return {"sender": sender, "messages": history_from_events(events)}
+
+    return router

@@ -1,0 +1,45 @@
+"""SQLAlchemy tables the bot keeps about dossier lookups: attempts (for limits) and alert subscriptions.
+
+They live in the conversation database, apart from any status system's own data; their schema is
+migration ``0002`` in ``knowledge/migrations``.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Float, Index, Integer, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+__all__ = ["DossierBotBase", "LookupAttemptRow", "SubscriptionRow"]
+
+
+class DossierBotBase(DeclarativeBase):
+    pass
+
+
+class LookupAttemptRow(DossierBotBase):
+    """One lookup a conversation made; ``outcome`` is ``verified``, ``failed`` or ``unavailable``."""
+
+    __tablename__ = "dossier_lookup_attempts"
+    __table_args__ = (Index("ix_dossier_lookup_attempts_code_at", "code", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    sender_id: Mapped[str] = mapped_column(String(255), index=True)
+    code: Mapped[str] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(16))
+    at: Mapped[float] = mapped_column(Float, index=True)
+
+
+class SubscriptionRow(DossierBotBase):
+    """An applicant who asked to be told when a dossier's status changes, and on which channel."""
+
+    __tablename__ = "dossier_subscriptions"
+    __table_args__ = (Index("ix_dossier_subscriptions_code_active", "code", "active"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    code: Mapped[str] = mapped_column(String(64))
+    sender_id: Mapped[str] = mapped_column(String(255))
+    channel: Mapped[str] = mapped_column(String(64))
+    last_status: Mapped[str | None] = mapped_column(String(32))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[float] = mapped_column(Float)
+    updated_at: Mapped[float] = mapped_column(Float)

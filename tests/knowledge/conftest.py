@@ -1,0 +1,49 @@
+"""A second assistant, on its own temporary database, with the national-portal sample imported."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from bot.api.app import create_app
+from bot.service import Service, build_service, load_catalogue
+from bot.settings import Settings, load_settings
+from knowledge.importers.run import ImportReport, import_path
+
+SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "data" / "national-portal-sample"
+
+
+@pytest.fixture(scope="session")
+def sample_dir() -> Path:
+    if not SAMPLE.exists():
+        pytest.skip("shared/data/national-portal-sample not beside the checkout")
+    return SAMPLE
+
+
+@pytest.fixture(scope="session")
+def imported_settings(tmp_path_factory: pytest.TempPathFactory, workdir: Path) -> Settings:
+    database = f"sqlite:///{tmp_path_factory.mktemp('imported') / 'dvcbot.db'}"
+    return load_settings(
+        stores={"tracker_url": database, "catalogue_url": database},
+        model={"dir": str(workdir / "models")},
+    )
+
+
+@pytest.fixture(scope="session")
+def first_import(imported_settings: Settings, sample_dir: Path) -> ImportReport:
+    return import_path(catalogue=load_catalogue(imported_settings), path=sample_dir)
+
+
+@pytest.fixture(scope="session")
+def imported_service(imported_settings: Settings, first_import: ImportReport) -> Service:
+    """Started after the import, as `dvcbot run` after `dvcbot catalogue import`: retrains."""
+    return build_service(imported_settings)
+
+
+@pytest.fixture(scope="session")
+def imported_client(imported_settings: Settings, imported_service: Service) -> Iterator[TestClient]:
+    with TestClient(create_app(imported_settings, imported_service)) as test_client:
+        yield test_client

@@ -1,0 +1,74 @@
+"""After ``dvcbot catalogue import``, the bot answers about the imported procedures too."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from fastapi.testclient import TestClient
+
+from bot.service import ABBREVIATIONS_FILE, Service, load_catalogue
+from bot.settings import Settings
+from knowledge.catalogue import as_catalogue_entry
+from knowledge.loader import load_catalogue_dir
+from nlu.interpreter import fingerprint
+from tests.conftest import joined, say
+
+NOTARY_EXAM = "Đăng ký tham dự kiểm tra kết quả tập sự hành nghề công chứng"
+
+
+def sender() -> str:
+    return f"import-{uuid.uuid4().hex[:8]}"
+
+
+def test_import_changes_the_model_fingerprint(imported_settings: Settings, imported_service: Service) -> None:
+    """The next start retrains: the fingerprint covers the catalogue."""
+    files = [imported_settings.path(p) for p in imported_settings.nlu_data]
+    files.append(imported_settings.path(ABBREVIATIONS_FILE))
+    curated = [
+        as_catalogue_entry(r)
+        for r in load_catalogue_dir(imported_settings.path(imported_settings.catalogue_data))
+    ]
+    imported = [as_catalogue_entry(r) for r in load_catalogue(imported_settings).all()]
+    assert len(imported) == len(curated) + 532
+    assert imported_service.interpreter.fingerprint == fingerprint(
+        imported_settings.pipeline, files, imported
+    )
+    assert imported_service.interpreter.fingerprint != fingerprint(imported_settings.pipeline, files, curated)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "hồ sơ đăng ký tham dự kiểm tra kết quả tập sự hành nghề công chứng gồm những gì",
+        "ho so dang ky tham du kiem tra ket qua tap su hanh nghe cong chung gom nhung gi",
+    ],
+)
+def test_documents_of_an_imported_procedure(imported_client: TestClient, question: str) -> None:
+    text = joined(say(imported_client, sender(), question))
+    assert text.startswith(f'Dạ, về thủ tục "{NOTARY_EXAM}"')
+    assert "Hồ sơ gồm:" in text and "Mẫu TP-TSCC-10.doc" in text
+    assert "64/2025/TT-BTC" in text and "https://dichvucong.gov.vn/thu-tuc-hanh-chinh/" in text
+
+
+def test_fee_and_follow_up_on_an_imported_procedure(imported_client: TestClient) -> None:
+    user = sender()
+    fee = joined(
+        say(imported_client, user, "lệ phí đăng ký tham dự kiểm tra kết quả tập sự hành nghề công chứng")
+    )
+    assert NOTARY_EXAM in fee and "3.500.000 đồng/hồ sơ" in fee
+    time = joined(say(imported_client, user, "thế mất bao lâu?"))
+    assert NOTARY_EXAM in time and "15 ngày làm việc" in time
+
+
+def test_unparsed_fee_is_said_to_be_unconfirmed(imported_client: TestClient) -> None:
+    text = joined(
+        say(imported_client, sender(), "lệ phí trở lại quốc tịch Việt Nam ở nước ngoài là bao nhiêu")
+    )
+    assert "Trở lại quốc tịch Việt Nam ở nước ngoài" in text
+    assert "chưa được xác nhận đầy đủ (không tách được từ bản ghi)" in text
+
+
+def test_curated_answers_are_unchanged(imported_client: TestClient) -> None:
+    text = joined(say(imported_client, sender(), "thu tuc cap giay phep lao dong can giay to gi"))
+    assert "Cấp giấy phép lao động đối với người lao động nước ngoài" in text
