@@ -49,7 +49,7 @@ class IntentClassifier:
         self,
         char_ngrams: tuple[int, int] | list[int] = (2, 5),
         word_ngrams: tuple[int, int] | list[int] = (1, 2),
-        C: float = 8.0,  # noqa: N803 - the name every logistic-regression user knows
+        C: float = 8.0,
         ranking_length: int = 10,
         min_df: int = 2,
         mask_entities: list[str] | None = None,

@@ -86,7 +86,7 @@ class LinearIntentModel:
         return logits
 
     @classmethod
-    def from_sklearn(cls, vectorizers: list[tuple[Any, float]], model: Any) -> "LinearIntentModel":
+    def from_sklearn(cls, vectorizers: list[tuple[Any, float]], model: Any) -> LinearIntentModel:
         blocks = [
             Block({str(k): int(v) for k, v in vectorizer.vocabulary_.items()}, np.asarray(vectorizer.idf_), scale)
             for vectorizer, scale in vectorizers
