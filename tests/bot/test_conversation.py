@@ -84,7 +84,7 @@ def test_low_confidence_falls_back_with_buttons(service: Service) -> None:
     assert "chưa chắc đã hiểu" in (replies[0].text or "")
     assert 2 <= len(replies[0].buttons) <= 3
     payloads = [b["payload"] for b in replies[0].buttons]
-    assert all(p.startswith("/ask_") or p.startswith("/list_") or p.startswith("/check_") for p in payloads)
+    assert all(p.startswith(("/ask_", "/list_", "/check_")) for p in payloads)
     # The buttons carry the procedure the bot did recognise, so one click answers.
     assert any('"procedure": "work_permit_extension"' in p for p in payloads)
 
@@ -138,12 +138,12 @@ def test_session_expires(service: Service) -> None:
         return "\n".join(r.text or "" for r in replies)
 
     asyncio.run(talk("hồ sơ gia hạn giấy phép lao động gồm những gì"))
-    real_clock = service.agent._clock  # noqa: SLF001 - the agent takes a clock for exactly this
-    service.agent._clock = lambda: real_clock() + 2 * 3600  # noqa: SLF001
+    real_clock = service.agent._clock
+    service.agent._clock = lambda: real_clock() + 2 * 3600
     try:
         later = asyncio.run(talk("lệ phí bao nhiêu"))
     finally:
-        service.agent._clock = real_clock  # noqa: SLF001
+        service.agent._clock = real_clock
     assert "thủ tục nào" in later  # the old procedure did not survive the expired session
     events = [e["event"] for e in service.agent.store.retrieve(user).events]
     assert events.count("session_started") == 2
