@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from knowledge.catalogue import SqlCatalogue
     from knowledge.schemas import ProcedureRecord
 
-ROOT = Path(__file__).resolve().parent.parent
+from measure import ROOT, percentile
+
 sys.path.insert(0, str(ROOT))
 
 DEFAULT_SAMPLE = ROOT.parent / "shared" / "data" / "national-portal-sample"
@@ -46,10 +47,6 @@ QUESTIONS = (
     "lam {} mat bao lau",
 )
 
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def places() -> list[str]:

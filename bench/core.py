@@ -8,16 +8,15 @@ from __future__ import annotations
 import json
 import os
 import resource
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from measure import ROOT, free_port, percentile, rss_mb, start_server
+
 sys.path.insert(0, str(ROOT))
 
 SENTENCES = [
@@ -32,22 +31,7 @@ SENTENCES = [
 ]
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def cold_start(workdir: Path, env: dict[str, str]) -> tuple[float, float]:
@@ -55,10 +39,7 @@ def cold_start(workdir: Path, env: dict[str, str]) -> tuple[float, float]:
     server's resident memory after a few conversations."""
     port = free_port()
     started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    process = start_server(port, env)
     try:
         body = json.dumps({"sender": "bench", "message": "xin chào"}).encode()
         while time.perf_counter() - started < 120:

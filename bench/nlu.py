@@ -9,16 +9,15 @@ from __future__ import annotations
 import json
 import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from measure import ROOT, free_port, percentile, rss_mb, start_server, wait_healthy
+
 sys.path.insert(0, str(ROOT))
 
 from nlu.normalize import fold
@@ -53,22 +52,7 @@ def large_file(source: Path, target: Path, size: int = 5000, seed: int = 3) -> i
     return produced
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def main() -> None:
@@ -112,17 +96,10 @@ def main() -> None:
     port = free_port()
     env = {**os.environ, "DVCBOT_STORES__TRACKER_URL": database, "DVCBOT_STORES__CATALOGUE_URL": database,
            "DVCBOT_MODEL__DIR": str(workdir / "models")}
-    server = subprocess.Popen([sys.executable, "-m", "bot.cli", "run", "--port", str(port)], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = start_server(port, env)
     over_http: list[float] = []
     try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_healthy(port)
         loaded_rss = rss_mb(server.pid)
         for text in test * 2:
             body = json.dumps({"text": text}).encode()

@@ -24,7 +24,6 @@ from nlu.procedure_index import ProcedureIndex
 __all__ = ["ABBREVIATIONS_PATH", "SearchHit", "SearchIndex", "search_procedures"]
 
 ABBREVIATIONS_PATH = Path(__file__).resolve().parent.parent / "nlu" / "data" / "abbreviations.yml"
-WEIGHTS = {"name": 1.0, "alias": 1.0, "keyword": 0.85, "situation": 0.8, "field": 0.5}
 EXACT_CODE_SCORE = 2.0
 
 
@@ -82,17 +81,7 @@ class SearchIndex:
 def _build(records: list[ProcedureRecord], abbreviations: Abbreviations) -> ProcedureIndex:
     index = ProcedureIndex(abbreviations)
     for record in records:
-        index.names[record.code] = record.name
-        index.fields[record.code] = record.field
-        index.add(record.code, record.name, WEIGHTS["name"])
-        for alias in record.aliases:
-            index.add(record.code, alias, WEIGHTS["alias"])
-        for keyword in record.keywords:
-            index.add(record.code, keyword, WEIGHTS["keyword"])
-        for situation in record.situations:
-            index.add(record.code, situation, WEIGHTS["situation"])
-        # Field codes are folded names ("ho_tich"), so the words match a folded query.
-        index.add(record.code, record.field.replace("_", " "), WEIGHTS["field"])
+        index.add_procedure(record, with_field=True)
     index.build()
     return index
 

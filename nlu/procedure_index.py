@@ -14,8 +14,10 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Protocol
 
 from nlu.normalize import Abbreviations, fold
 from nlu.tokenize import syllables
@@ -28,6 +30,27 @@ STOPWORDS = frozenset(
 )
 SATURATION = 2.5
 MIN_CORRECTABLE = 4  # shorter syllables have too many neighbours one edit away
+
+
+# How much each kind of phrase is trusted: a situation or a keyword less than a name.
+PHRASE_WEIGHTS = {"name": 1.0, "alias": 1.0, "mention": 1.0, "keyword": 0.85, "situation": 0.9, "field": 0.5}
+
+
+class Describable(Protocol):
+    """What a procedure must tell to be found: a catalogue record or a training-time entry."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def field(self) -> str: ...
+    @property
+    def aliases(self) -> Sequence[str]: ...
+    @property
+    def keywords(self) -> Sequence[str]: ...
+    @property
+    def situations(self) -> Sequence[str]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +111,21 @@ class ProcedureIndex:
         self._totals: list[float] = []
         self._vocabulary: dict[str, int] = {}
         self._deletes: dict[str, list[str]] = {}
+
+    def add_procedure(self, procedure: Describable, *, with_field: bool = False) -> None:
+        """Index a procedure's name, aliases, keywords and situations (and its field's words)."""
+        self.names[procedure.code] = procedure.name
+        self.fields[procedure.code] = procedure.field
+        self.add(procedure.code, procedure.name, PHRASE_WEIGHTS["name"])
+        for alias in procedure.aliases:
+            self.add(procedure.code, alias, PHRASE_WEIGHTS["alias"])
+        for keyword in procedure.keywords:
+            self.add(procedure.code, keyword, PHRASE_WEIGHTS["keyword"])
+        for situation in procedure.situations:
+            self.add(procedure.code, situation, PHRASE_WEIGHTS["situation"])
+        if with_field:
+            # Field codes are folded names ("ho_tich"), so their words match a folded query.
+            self.add(procedure.code, procedure.field.replace("_", " "), PHRASE_WEIGHTS["field"])
 
     def add(self, code: str, text: str, weight: float = 1.0) -> None:
         tokens = [t.syllable for t in query_tokens(text, self.abbreviations)]

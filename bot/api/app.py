@@ -6,19 +6,16 @@ nothing and a test can build an app per temporary database.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from fastapi import FastAPI
 
 from actions.server import action_server_router
 from bot.api import model, pending, procedures
 from bot.api.channels import mount_channels
 from bot.api.dossier import mount_dossier
+from bot.api.errors import install_error_handlers
 from bot.messages import BotMessage, UserMessage
 from bot.service import Service, build_service
 from bot.settings import Settings
@@ -26,7 +23,6 @@ from channels.rest import rest_router
 
 __all__ = ["create_app"]
 
-log = logging.getLogger("dvcbot.app")
 
 
 def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
@@ -51,24 +47,5 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     app.include_router(rest_router(on_message, channels.limiter))
     app.include_router(pending.router)
     app.include_router(action_server_router(built.agent.actions))
-    _install_error_handlers(app)
+    install_error_handlers(app)
     return app
-
-
-def _install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(RequestValidationError)
-    async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
-        problems = [
-            {"field": ".".join(str(p) for p in issue.get("loc", ()) if p != "body"), "problem": issue.get("msg")}
-            for issue in error.errors()
-        ]
-        return JSONResponse(status_code=422, content={"error": "invalid request body", "details": problems})
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse(status_code=error.status_code, content={"error": str(error.detail)})
-
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, error: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s", request.url.path)
-        return JSONResponse(status_code=500, content={"error": "internal error; the message was not processed"})

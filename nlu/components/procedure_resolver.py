@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from nlu.components.base import TrainingContext
 from nlu.message import Entity, Message, ProcedureCandidate
 from nlu.normalize import Abbreviations, fold
-from nlu.procedure_index import STOPWORDS, ProcedureIndex, query_tokens
+from nlu.procedure_index import PHRASE_WEIGHTS, STOPWORDS, ProcedureIndex, query_tokens
 from nlu.training_data import TrainingData
 
 __all__ = ["ProcedureResolver"]
@@ -22,7 +22,6 @@ __all__ = ["ProcedureResolver"]
 MIN_CONTEXT_GAIN = 1.0
 MIN_CONTEXT_EXPLAINED = 0.75
 EXPLAINED_MARGIN = 0.1
-PHRASE_WEIGHTS = {"name": 1.0, "alias": 1.0, "mention": 1.0, "keyword": 0.85, "situation": 0.9}
 
 
 class ProcedureResolver:
@@ -39,15 +38,7 @@ class ProcedureResolver:
         index = ProcedureIndex(context.abbreviations)
         known = {entry.code for entry in context.catalogue}
         for entry in context.catalogue:
-            index.names[entry.code] = entry.name
-            index.fields[entry.code] = entry.field
-            index.add(entry.code, entry.name, PHRASE_WEIGHTS["name"])
-            for alias in entry.aliases:
-                index.add(entry.code, alias, PHRASE_WEIGHTS["alias"])
-            for keyword in entry.keywords:
-                index.add(entry.code, keyword, PHRASE_WEIGHTS["keyword"])
-            for situation in entry.situations:
-                index.add(entry.code, situation, PHRASE_WEIGHTS["situation"])
+            index.add_procedure(entry)
         for example in data.examples:
             for span in example.entities:
                 # Without a catalogue (any public data set) annotated mentions define the procedures.

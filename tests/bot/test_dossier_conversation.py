@@ -32,7 +32,7 @@ from knowledge.dossier.models import DossierRecord
 from knowledge.dossier.reference_service.seed import DEMO_ID_NUMBER, DEMO_PHONE
 from knowledge.dossier.settings import REFERENCE_FIELDS, REFERENCE_STATUSES
 from tests.conftest import joined, say
-from tests.knowledge.dossier_server import LocalServer, closed_port_url
+from tests.servers import ServerThread, closed_port_url
 
 PROCESSING = "000.00.15.H29-240312-0042"
 DEMO = {
@@ -279,7 +279,7 @@ def slow_server() -> Iterator[str]:
         await asyncio.sleep(0.6)  # longer than the client's 0.2 s timeout, twice
         return {}
 
-    with LocalServer(app) as server:
+    with ServerThread(app) as server:
         yield server.url
 
 

@@ -18,7 +18,7 @@ from knowledge.dossier.mapping import FieldMapping
 from knowledge.dossier.reference_service import create_dossier_service_app, seed_demo_dossiers
 from knowledge.dossier.settings import REFERENCE_FIELDS, REFERENCE_STATUSES
 from knowledge.dossier.subscriptions import SqlSubscriptionStore
-from tests.knowledge.dossier_server import LocalServer
+from tests.servers import ServerThread
 
 KEY = "poll-key"
 CODE = "000.00.15.H29-250301-0001"  # a demo dossier, just received
@@ -33,7 +33,7 @@ def memory_engine() -> Engine:
 def one_stop() -> Iterator[str]:
     engine = memory_engine()
     seed_demo_dossiers(engine)
-    with LocalServer(create_dossier_service_app(engine=engine, api_key=KEY)) as server:
+    with ServerThread(create_dossier_service_app(engine=engine, api_key=KEY)) as server:
         yield server.url
 
 

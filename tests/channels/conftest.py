@@ -17,7 +17,7 @@ from bot.service import Service
 from bot.settings import ChannelsSettings, RateLimitSettings, Settings, TelegramSettings, ZaloSettings
 from channels.zalo import sign
 from tests.channels.fakes import FakeTelegram, FakeZalo
-from tests.channels.servers import ServerThread
+from tests.servers import ServerThread
 
 PAYLOADS = Path(__file__).parent / "payloads"
 TELEGRAM_TOKEN = "7000000001:AAH-test-token-for-the-fake-api"

@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 from channels.zalo import CHOICES_HEADER
 from tests.channels.conftest import new_chat_id, new_zalo_user, payload, signed
 from tests.channels.fakes import FakeTelegram, FakeZalo
-from tests.channels.servers import wait_for
 from tests.conftest import say
+from tests.servers import wait_for
 
 CONVERSATION = [
     "làm giấy phép lao động cho người nước ngoài cần giấy tờ gì",

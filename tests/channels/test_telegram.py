@@ -20,8 +20,8 @@ from channels.telegram import PayloadCodes, TelegramChannel, build_application, 
 from channels.texts import BUTTON_EXPIRED, RATE_LIMITED, TEMPORARY_ERROR, UNSUPPORTED_CONTENT
 from tests.channels.conftest import TELEGRAM_SECRET, TELEGRAM_TOKEN, new_chat_id, payload, with_channels
 from tests.channels.fakes import FakeTelegram
-from tests.channels.servers import wait_for
 from tests.conftest import say
+from tests.servers import wait_for
 
 WEBHOOK = "/webhooks/telegram/webhook"
 HEADERS = {"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET}

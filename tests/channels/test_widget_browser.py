@@ -23,7 +23,7 @@ from bot.api.app import create_app
 from bot.feedback_store import SqlFeedbackStore
 from bot.service import Service, make_engine
 from bot.settings import Settings
-from tests.channels.servers import ServerThread
+from tests.servers import ServerThread
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"

@@ -31,8 +31,8 @@ from tests.channels.conftest import (
     zalo_settings,
 )
 from tests.channels.fakes import FakeZalo
-from tests.channels.servers import ServerThread, wait_for
 from tests.conftest import say
+from tests.servers import ServerThread, wait_for
 
 WEBHOOK = "/webhooks/zalo/webhook"
 

@@ -22,7 +22,7 @@ from knowledge.dossier.mapping import FieldMapping
 from knowledge.dossier.models import DossierStatus
 from knowledge.dossier.reference_service import create_dossier_service_app, seed_demo_dossiers
 from knowledge.dossier.settings import REFERENCE_FIELDS, REFERENCE_STATUSES
-from tests.knowledge.dossier_server import LocalServer, closed_port_url
+from tests.servers import ServerThread, closed_port_url
 
 KEY = "test-key"
 CODE = "000.00.15.H29-240312-0042"
@@ -59,7 +59,7 @@ class OtherSystem:
 @pytest.fixture(scope="module")
 def other() -> Iterator[tuple[OtherSystem, str]]:
     system = OtherSystem()
-    with LocalServer(system.app) as server:
+    with ServerThread(system.app) as server:
         yield system, server.url
 
 
@@ -157,7 +157,7 @@ def test_breaker_half_open_lets_one_trial_through() -> None:
 def reference() -> Iterator[str]:
     engine = create_engine("sqlite://", connect_args={"check_same_thread": False}, poolclass=StaticPool)
     seed_demo_dossiers(engine)
-    with LocalServer(create_dossier_service_app(engine=engine, api_key=KEY)) as server:
+    with ServerThread(create_dossier_service_app(engine=engine, api_key=KEY)) as server:
         yield server.url
 
 

@@ -18,12 +18,10 @@ from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Depends, FastAPI, Header, HTTPException, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from bot.api.errors import install_error_handlers
 from knowledge.dossier.reference_service.changes import StatusChangeHub
 from knowledge.dossier.reference_service.models import DossierRow, ReferenceBase
 from knowledge.dossier.reference_service.schemas import DossierCreate, DossierRead, DossierUpdate, StepCreate
@@ -114,19 +112,5 @@ def create_dossier_service_app(*, engine: Engine, api_key: str, changes: StatusC
             return {"status": "ok", "dossiers": count_dossiers(session=db)}
 
     app.include_router(api)
-    _install_error_handlers(app)
+    install_error_handlers(app)
     return app
-
-
-def _install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(RequestValidationError)
-    async def invalid(request: Request, error: RequestValidationError) -> JSONResponse:
-        problems = [
-            {"field": ".".join(str(p) for p in issue.get("loc", ()) if p != "body"), "problem": issue.get("msg")}
-            for issue in error.errors()
-        ]
-        return JSONResponse(status_code=422, content={"error": "invalid request body", "details": problems})
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse(status_code=error.status_code, content={"error": str(error.detail)})
