@@ -196,7 +196,13 @@ class Agent:
             return ["action_answer_pending"]
         if unsure and not str(parse.get("text", "")).startswith("/"):
             return ["action_clarify"]
-        return self.policy.actions_for(intent) or ["utter_out_of_scope"]
+        planned = self.policy.actions_for(intent) or ["utter_out_of_scope"]
+        if intent in ASPECT_INTENTS and (parse.get("procedure_resolution") or {}).get("code"):
+            # "hồ sơ gồm gì và lệ phí bao nhiêu": answer every question of the message, in turn.
+            for extra in parse.get("additional_intents") or []:
+                if extra["name"] in ASPECT_INTENTS:
+                    planned += [a for a in self.policy.actions_for(extra["name"]) if a not in planned]
+        return planned
 
     async def _run_action(self, name: str, turn: _Turn) -> None:
         queue = [name]

@@ -61,6 +61,7 @@ class Message:
     tokens: list[str] = field(default_factory=list)
     intent: IntentScore | None = None
     intent_ranking: list[IntentScore] = field(default_factory=list)
+    additional_intents: list[IntentScore] = field(default_factory=list)  # further questions in the text
     entities: list[Entity] = field(default_factory=list)
     procedures: list[ProcedureCandidate] = field(default_factory=list)
     procedure_ambiguous: bool = False
@@ -74,6 +75,7 @@ class Message:
             "text": self.text,
             "intent": intent.as_dict(),
             "intent_ranking": [score.as_dict() for score in self.intent_ranking],
+            "additional_intents": [score.as_dict() for score in self.additional_intents],
             "entities": [entity.as_dict() for entity in self.entities],
             "procedure_ranking": [candidate.as_dict() for candidate in self.procedures],
             "procedure_ambiguous": self.procedure_ambiguous,

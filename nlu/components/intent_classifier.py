@@ -13,6 +13,7 @@ them calibrated. scikit-learn is imported only to train (see ``intent_model``).
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from typing import Any, ClassVar
 
 import numpy as np
@@ -27,6 +28,8 @@ from nlu.training_data import TrainingData
 __all__ = ["IntentClassifier", "mask_spans"]
 
 _DIGITS = re.compile(r"\d+")
+# Where one message may hold a second question: "hồ sơ gồm gì và lệ phí bao nhiêu?", "..., còn mất bao lâu".
+_CLAUSE_BREAK = re.compile(r"[?;]|,\s*|\s(?:va|voi lai|voi ca|con|them nua la|ngoai ra)\s")
 PLACEHOLDER = " thutucx "
 MARKED_SCALE = 0.5  # diacritic-bearing words count half: they are absent from folded input
 
@@ -53,8 +56,10 @@ class IntentClassifier:
         ranking_length: int = 10,
         min_df: int = 2,
         mask_entities: list[str] | None = None,
+        clause_confidence: float = 0.8,
         **options: Any,
     ) -> None:
+        self.clause_confidence = float(clause_confidence)
         self.char_ngrams = (int(char_ngrams[0]), int(char_ngrams[1]))
         self.word_ngrams = (int(word_ngrams[0]), int(word_ngrams[1]))
         self.C = float(C)
@@ -175,3 +180,21 @@ class IntentClassifier:
         if ranking:
             message.intent = ranking[0]
             message.intent_ranking = ranking
+            message.additional_intents = self.other_questions(normalized, ranking[0].name)
+
+    def other_questions(self, normalized: str, main_intent: str) -> list[IntentScore]:
+        """Further questions in one message, each clause classified on its own and kept when it
+        is confidently something else: "hồ sơ gồm gì, lệ phí bao nhiêu" → ask_fee besides
+        ask_documents."""
+        folded = fold(normalized)
+        bounds = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(folded)), len(normalized)]
+        clauses = [normalized[a:b].strip(" ,?;") for a, b in pairwise(bounds)]
+        clauses = [c for c in clauses if len(c.split()) >= 2]
+        if len(clauses) < 2:
+            return []
+        found: dict[str, IntentScore] = {}
+        for clause in clauses:
+            top = self.scores(clause, words(clause))[0]
+            if top.name != main_intent and top.confidence >= self.clause_confidence and top.name not in found:
+                found[top.name] = top
+        return list(found.values())

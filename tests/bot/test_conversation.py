@@ -147,3 +147,9 @@ def test_session_expires(service: Service) -> None:
     assert "thủ tục nào" in later  # the old procedure did not survive the expired session
     events = [e["event"] for e in service.agent.store.retrieve(user).events]
     assert events.count("session_started") == 2
+
+
+def test_two_questions_in_one_message(client: TestClient) -> None:
+    reply = joined(say(client, sender(), "hồ sơ gia hạn giấy phép lao động gồm những gì, lệ phí bao nhiêu?"))
+    assert EXTENSION in reply
+    assert "Hồ sơ gồm" in reply and "Phí, lệ phí" in reply

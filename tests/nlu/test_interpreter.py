@@ -88,3 +88,10 @@ def test_fingerprint_changes_with_data(tmp_path: Path) -> None:
 def test_unknown_component_fails_loudly() -> None:
     with pytest.raises(UnknownComponentError, match="DIETClassifier"):
         build_component({"name": "DIETClassifier"})
+
+
+def test_second_question_in_one_message(food_model: Interpreter) -> None:
+    result = food_model.parse("cho tôi một phở bò, giá bao nhiêu").as_parse_result()
+    names = {result["intent"]["name"], *(i["name"] for i in result["additional_intents"])}
+    assert names == {"order_food", "ask_price"}
+    assert food_model.parse("cho tôi một phở bò").as_parse_result()["additional_intents"] == []
