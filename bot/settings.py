@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from knowledge.dossier.settings import DossierSettings
@@ -121,6 +121,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DVCBOT_", env_nested_delimiter="__", extra="ignore")
 
     root: Path = PROJECT_ROOT
+    environment: Literal["development", "production"] = "development"
     language: str = "vi"
     pipeline: list[dict[str, Any]] = Field(default_factory=list)
     policies: PoliciesSettings = PoliciesSettings()
@@ -135,6 +136,26 @@ class Settings(BaseSettings):
     support: SupportSettings = SupportSettings()
     channels: ChannelsSettings = ChannelsSettings()
     dossier: DossierSettings = DossierSettings()
+
+    @model_validator(mode="after")
+    def _no_placeholder_secrets_in_production(self) -> Settings:
+        """In production every secret an enabled part relies on must be set, and not to a
+        placeholder: a forged Telegram update or a guessable one-stop API key is a breach."""
+        if self.environment != "production":
+            return self
+        required: dict[str, str] = {"dossier.service.api_key": self.dossier.service.api_key}
+        if self.dossier.client.base_url:
+            required["dossier.client.api_key"] = self.dossier.client.api_key
+        if self.channels.telegram.enabled:
+            required["channels.telegram.webhook_secret"] = self.channels.telegram.webhook_secret
+        if self.channels.zalo.enabled:
+            required["channels.zalo.app_secret_key"] = self.channels.zalo.app_secret_key
+        weak = [name for name, value in required.items() if _is_placeholder(value)]
+        if weak:
+            raise ValueError(
+                "production settings need real secrets (set them in the environment): " + ", ".join(weak)
+            )
+        return self
 
     @classmethod
     def settings_customise_sources(
@@ -152,6 +173,13 @@ class Settings(BaseSettings):
         """Resolve a configured path against the project root."""
         candidate = Path(relative)
         return candidate if candidate.is_absolute() else self.root / candidate
+
+
+_PLACEHOLDERS = {"", "changeme", "change-me", "secret", "password", "test", "xxx", "todo", "placeholder"}
+
+
+def _is_placeholder(value: str) -> bool:
+    return value.strip().lower() in _PLACEHOLDERS or len(value.strip()) < 12
 
 
 def _resolve_sqlite(url: str, root: Path) -> str:
