@@ -179,10 +179,16 @@ ASPECTS: dict[str, Callable[[ProcedureRecord], str]] = {
 
 
 def render_aspect(record: ProcedureRecord, aspect: str, *, limit: int = DEFAULT_LIMIT) -> list[str]:
-    """The answer as chat messages: header, body, footer; split at line breaks under ``limit``."""
+    """The answer as chat messages: header, body, footer; split at line breaks under ``limit``.
+    The footer (legal basis and source) stays whole, at the end of the last part or after it."""
     body = ASPECTS[aspect](record)
-    text = f"Dạ, về thủ tục \"{record.name}\":\n{body}\n\n{source_footer(record)}"
-    return split_message(text, limit)
+    footer = source_footer(record)
+    parts = split_message(f"Dạ, về thủ tục \"{record.name}\":\n{body}", limit)
+    if len(parts[-1]) + 2 + len(footer) <= limit:
+        parts[-1] = f"{parts[-1]}\n\n{footer}"
+    else:
+        parts.extend(split_message(footer, limit))
+    return parts
 
 
 def split_message(text: str, limit: int = DEFAULT_LIMIT) -> list[str]:

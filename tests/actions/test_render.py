@@ -54,3 +54,11 @@ def test_split_respects_limit_and_keeps_everything() -> None:
 def test_split_cuts_an_overlong_line_at_spaces() -> None:
     parts = split_message("chữ " * 1000, 300)
     assert all(len(p) <= 300 for p in parts)
+
+
+def test_long_answer_keeps_the_footer_whole() -> None:
+    many = RECORD.model_copy(update={"documents": [Document(name=f"Giấy tờ số {i} " + "rất dài " * 20) for i in range(30)]})
+    parts = render_aspect(many, "ask_documents", limit=700)
+    assert len(parts) > 2 and all(len(p) <= 700 for p in parts)
+    assert "📚 Căn cứ pháp lý" in parts[-1] and "🔗 Nguồn" in parts[-1]
+    assert all("Nguồn:" not in p for p in parts[:-1])
