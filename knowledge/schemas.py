@@ -49,7 +49,7 @@ class Document(_Strict):
     """
 
     name: str
-    originals: int = Field(ge=0, default=1)
+    originals: int = Field(ge=0, default=0)
     copies: int = Field(ge=0, default=0)
     form: str | None = None
     case: str | None = None

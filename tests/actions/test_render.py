@@ -62,3 +62,9 @@ def test_long_answer_keeps_the_footer_whole() -> None:
     assert len(parts) > 2 and all(len(p) <= 700 for p in parts)
     assert "📚 Căn cứ pháp lý" in parts[-1] and "🔗 Nguồn" in parts[-1]
     assert all("Nguồn:" not in p for p in parts[:-1])
+
+
+def test_a_copy_only_paper_is_not_called_an_original() -> None:
+    record = RECORD.model_copy(update={"documents": [Document(name="Bản sao giấy khai sinh", copies=1)]})
+    (text,) = render_aspect(record, "ask_documents")
+    assert "1. Bản sao giấy khai sinh (01 bản sao)" in text
