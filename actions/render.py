@@ -28,7 +28,7 @@ def _unconfirmed(record: ProcedureRecord, field: str) -> str:
     if reason is None:
         return ""
     where = record.url or "Cổng Dịch vụ công quốc gia"
-    return f"\n⚠️ Thông tin này chưa được xác nhận đầy đủ ({reason}). Anh/chị vui lòng đối chiếu tại {where}."
+    return f"\n⚠️ Thông tin này chưa được xác nhận đầy đủ ({reason.rstrip('. ')}). Anh/chị vui lòng đối chiếu tại {where}."
 
 
 def source_footer(record: ProcedureRecord) -> str:
@@ -161,7 +161,7 @@ def benefit(record: ProcedureRecord) -> str:
         return f"Mức hưởng: {record.benefit}" + _unconfirmed(record, "benefit")
     if "benefit" in record.unconfirmed:
         return "Mức hưởng của thủ tục này em chưa xác nhận được." + _unconfirmed(record, "benefit")
-    result = f" Kết quả của thủ tục là: {record.result}." if record.result else ""
+    result = f" Kết quả của thủ tục là: {record.result.rstrip('.')}." if record.result else ""
     return "Danh mục của em không ghi khoản tiền chi trả nào cho thủ tục này." + result
 
 
