@@ -17,7 +17,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from knowledge.dossier.settings import DossierSettings
 
-__all__ = ["PROJECT_ROOT", "Settings", "load_settings"]
+__all__ = ["PROJECT_ROOT", "Settings", "load_settings", "looks_like_placeholder"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -175,11 +175,23 @@ class Settings(BaseSettings):
         return candidate if candidate.is_absolute() else self.root / candidate
 
 
-_PLACEHOLDERS = {"", "changeme", "change-me", "secret", "password", "test", "xxx", "todo", "placeholder"}
+_PLACEHOLDERS = {
+    "changeme", "change-me", "change_me", "token", "secret", "password", "test", "xxx", "todo", "none",
+    "null", "placeholder",
+}
+
+
+def looks_like_placeholder(value: str) -> bool:
+    """``changeme``, ``<your token>``, ``xxxx``: a value someone forgot to replace."""
+    lowered = value.strip().lower()
+    return bool(lowered) and (
+        lowered in _PLACEHOLDERS or lowered.startswith(("<", "your")) or set(lowered) <= {"x", "*", "."}
+    )
 
 
 def _is_placeholder(value: str) -> bool:
-    return value.strip().lower() in _PLACEHOLDERS or len(value.strip()) < 12
+    """Missing, a placeholder, or too short to be a secret (production check)."""
+    return not value.strip() or looks_like_placeholder(value) or len(value.strip()) < 12
 
 
 def _resolve_sqlite(url: str, root: Path) -> str:

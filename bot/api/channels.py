@@ -21,7 +21,7 @@ from fastapi import FastAPI
 
 from bot.feedback_store import SqlFeedbackStore
 from bot.service import Service, make_engine
-from bot.settings import Settings, TelegramSettings, ZaloSettings
+from bot.settings import Settings, TelegramSettings, ZaloSettings, looks_like_placeholder
 from channels.base import OnMessage, OutputSender
 from channels.dedupe import RecentIds
 from channels.feedback import feedback_router
@@ -41,7 +41,6 @@ from channels.zalo import (
 __all__ = ["ChannelRuntime", "mount_channels"]
 
 log = logging.getLogger("dvcbot.channels")
-_PLACEHOLDERS = {"changeme", "change-me", "change_me", "token", "secret", "xxx", "todo", "none", "null"}
 
 Hook = Callable[[], Awaitable[None]]
 
@@ -157,10 +156,7 @@ def _mount_zalo(
 
 def _refuse_placeholder(name: str, value: str) -> None:
     """Stop at startup on ``changeme``-style secrets; a missing one is reported by its user."""
-    lowered = value.strip().lower()
-    if not lowered:
-        return
-    if lowered in _PLACEHOLDERS or lowered.startswith(("<", "your")) or set(lowered) <= {"x", "*", "."}:
+    if looks_like_placeholder(value):
         raise ValueError(f"{name} looks like a placeholder; set the real secret in the environment")
 
 
