@@ -111,6 +111,7 @@ class ProcedureIndex:
         self._totals: list[float] = []
         self._vocabulary: dict[str, int] = {}
         self._deletes: dict[str, list[str]] = {}
+        self._fuzzy_abbreviations: list[tuple[str, str]] = []
 
     def add_procedure(self, procedure: Describable, *, with_field: bool = False) -> None:
         """Index a procedure's name, aliases, keywords and situations (and its field's words)."""
@@ -163,6 +164,20 @@ class ProcedureIndex:
                 for variant in _deletions(syllable):
                     deletes[variant].append(syllable)
         self._deletes = dict(deletes)
+        self._fuzzy_abbreviations = [
+            (key, expansion) for key, expansion in self.abbreviations.table.items() if len(key) >= MIN_CORRECTABLE
+        ]
+
+    def _repair(self, token: QueryToken) -> list[QueryToken]:
+        """A word the catalogue does not know: an abbreviation typed one key off ("gpdl" for "gpld")
+        is expanded, any other word gets ``correct``."""
+        if token.syllable in self._vocabulary:
+            return [token]
+        if len(token.syllable) >= MIN_CORRECTABLE:
+            for key, expansion in self._fuzzy_abbreviations:
+                if _within_one_edit(token.syllable, key):
+                    return [QueryToken(s, token.start, token.end) for s in syllables(fold(expansion))]
+        return [QueryToken(self.correct(token.syllable), token.start, token.end)]
 
     def correct(self, syllable: str) -> str:
         """A one-character typo fixed against the catalogue's own syllables:
@@ -194,9 +209,7 @@ class ProcedureIndex:
         and ``gain_outside_context`` tells how much of each match comes from the user's own
         distinctive words, not from the context nor from question wording (``frame_grams``):
         "còn gia hạn thì sao" + "giấy phép lao động" gains through "gia hạn" only."""
-        tokens = [
-            QueryToken(self.correct(t.syllable), t.start, t.end) for t in query_tokens(text, self.abbreviations)
-        ]
+        tokens = [fixed for t in query_tokens(text, self.abbreviations) for fixed in self._repair(t)]
         spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for gram, start, end in _grams_with_spans(tokens):
             spans[gram].append((start, end))

@@ -88,3 +88,8 @@ def test_one_character_typo_is_forgiven(resolver: ProcedureResolver) -> None:
 
 def test_unknown_words_are_not_corrected_into_procedures(resolver: ProcedureResolver) -> None:
     assert resolver.index.correct("xyzab") == "xyzab"
+
+
+def test_abbreviation_typed_one_key_off(resolver: ProcedureResolver) -> None:
+    message = resolve(resolver, "ho so gpdl gom gi")  # "gplđ" with two letters swapped
+    assert [e.value for e in message.entities if e.entity == "procedure"] == ["permit_issue"]
