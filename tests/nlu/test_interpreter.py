@@ -95,3 +95,20 @@ def test_second_question_in_one_message(food_model: Interpreter) -> None:
     names = {result["intent"]["name"], *(i["name"] for i in result["additional_intents"])}
     assert names == {"order_food", "ask_price"}
     assert food_model.parse("cho tôi một phở bò").as_parse_result()["additional_intents"] == []
+
+
+def test_lookup_keeps_only_reliably_annotated_phrases() -> None:
+    from nlu.components.base import TrainingContext
+    from nlu.components.lookup_entities import LookupEntityExtractor
+    from nlu.message import Message
+
+    data = load_nlu_data({"nlu": [{"intent": "book", "examples": "".join(
+        ["- bay chuyến [sáng](period) mai\n"]
+        + [f"- trời sáng {i} giờ thì đi\n" for i in range(6)]
+        + [f"- vé đi [Huế](city) lần {i}\n" for i in range(3)]
+    )}]})
+    extractor = LookupEntityExtractor()
+    extractor.train(data, TrainingContext(Abbreviations({})))
+    message = Message(text="sáng mai bay đi Huế", original="sáng mai bay đi Huế")
+    extractor.process(message)
+    assert [(e.entity, e.value) for e in message.entities] == [("city", "Huế")]
