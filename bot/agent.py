@@ -94,7 +94,7 @@ class Agent:
             await asyncio.to_thread(self.store.append, message.sender_id, turn.new_events)
             log.info(
                 "turn sender=%s intent=%s text=%r replies=%d",
-                message.sender_id,
+                mask_numbers(message.sender_id),  # a hotline caller id is a phone number
                 (tracker.latest_message.get("intent") or {}).get("name"),
                 mask_numbers(message.text[:200]),
                 len(turn.replies),
@@ -161,7 +161,7 @@ class Agent:
             await self._run_action("utter_long_message", turn)
         for action in self._plan(turn.tracker, parse, slot_events):
             if turn.actions_run >= self.config.max_actions_per_turn:
-                log.warning("sender=%s: action limit reached", message.sender_id)
+                log.warning("sender=%s: action limit reached", mask_numbers(message.sender_id))
                 break
             await self._run_action(action, turn)
 
