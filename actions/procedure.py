@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from actions.render import render_aspect
+from actions.render import render_aspect, split_message
 from actions.sdk import CollectingDispatcher, DomainDict, EventType, FollowupAction, SlotSet, Tracker
 from knowledge.catalogue import ProcedureCatalogue
+from nlu.normalize import fold
+from nlu.tokenize import syllables
 
 __all__ = [
     "ASPECT_ACTIONS",
@@ -158,7 +160,10 @@ class AnswerPendingAction:
 
 
 class ListProceduresAction:
-    """Procedures of a field ("lĩnh vực người có công có thủ tục gì"), or for a situation."""
+    """Procedures of a field ("lĩnh vực người có công có thủ tục gì"), or for a situation.
+
+    Field names come from ``knowledge/fields.yml`` and, for imported procedures, from the records
+    themselves, so "lĩnh vực hộ tịch có thủ tục nào" works after an import too."""
 
     def __init__(self, catalogue: ProcedureCatalogue, field_names: dict[str, str], links: SupportLinks) -> None:
         self._catalogue = catalogue
@@ -168,16 +173,35 @@ class ListProceduresAction:
     def name(self) -> str:
         return "action_list_procedures"
 
+    def _names(self) -> dict[str, str]:
+        names = {r.field: r.field_name for r in self._catalogue.all() if r.field_name}
+        return {**names, **self._field_names}
+
+    def _field_in_text(self, text: str, names: dict[str, str]) -> str | None:
+        """The longest field name the message contains, with or without diacritics."""
+        folded = f" {' '.join(syllables(fold(text)))} "
+        found = [
+            (len(name), code)
+            for code, name in names.items()
+            if len(syllables(name)) >= 2 and f" {' '.join(syllables(fold(name)))} " in folded
+        ]
+        return max(found)[1] if found else None
+
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        names = self._names()
         field = next(tracker.get_latest_entity_values("field"), None)
-        if field and field in self._field_names:
+        if field not in names:
+            field = self._field_in_text(str(tracker.latest_message.get("text") or ""), names)
+        if field:
             records = self._catalogue.in_field(field)
             lines = [f"{i}. {r.name}" for i, r in enumerate(records, start=1)]
-            dispatcher.utter_message(
-                text=f"Dạ, lĩnh vực {self._field_names[field]} có {len(records)} thủ tục trong danh mục của em:\n"
+            text = (
+                f"Dạ, lĩnh vực {names[field]} có {len(records)} thủ tục trong danh mục của em:\n"
                 + "\n".join(lines)
                 + "\n\nAnh/chị muốn hỏi về thủ tục nào ạ?"
             )
+            for part in split_message(text, self._links.message_limit):
+                dispatcher.utter_message(text=part)
             return [SlotSet("field", field)]
         candidates = (tracker.latest_message.get("procedure_ranking") or [])[:3]
         relevant = [c for c in candidates if c.get("score", 0) >= 0.2]
@@ -187,12 +211,12 @@ class ListProceduresAction:
                 buttons=[{"title": c["name"], "payload": payload("inform", procedure=c["code"])} for c in relevant],
             )
             return []
-        counts = {code: len(self._catalogue.in_field(code)) for code in self._field_names}
+        counts = {code: len(self._catalogue.in_field(code)) for code in names}
         dispatcher.utter_message(
             text="Dạ, danh mục của em có các lĩnh vực sau, anh/chị chọn lĩnh vực cần tìm hiểu ạ:",
             buttons=[
                 {"title": f"{name} ({counts[code]})", "payload": payload("list_procedures", field=code)}
-                for code, name in self._field_names.items()
+                for code, name in names.items()
                 if counts[code]
             ],
         )

@@ -74,6 +74,7 @@ class ProcedureRecord(_Strict):
     keywords: list[str] = Field(default_factory=list)
     situations: list[str] = Field(default_factory=list)
     field: str
+    field_name: str | None = None  # shown to users; curated fields take theirs from knowledge/fields.yml
     level: Level | None = None
     agency: str | None = None
     submit_to: str | None = None

@@ -84,6 +84,7 @@ def parse_portal_record(raw: Mapping[str, object], *, checked_on: dt.date) -> Po
         national_code=national_code,
         name=name,
         field=slug(_text(raw, "linh_vuc")) if _given(raw, "linh_vuc") else "khac",
+        field_name=_text(raw, "linh_vuc") if _given(raw, "linh_vuc") else None,
         level=level,
         agency=agency,
         submit_to=_first_given(raw, "dia_chi_tiep_nhan"),

@@ -72,3 +72,11 @@ def test_unparsed_fee_is_said_to_be_unconfirmed(imported_client: TestClient) -> 
 def test_curated_answers_are_unchanged(imported_client: TestClient) -> None:
     text = joined(say(imported_client, sender(), "thu tuc cap giay phep lao dong can giay to gi"))
     assert "Cấp giấy phép lao động đối với người lao động nước ngoài" in text
+
+
+def test_an_imported_field_can_be_listed(imported_client: TestClient) -> None:
+    replies = say(imported_client, sender(), "lĩnh vực công chứng có những thủ tục nào")
+    text = joined(replies)
+    assert text.startswith("Dạ, lĩnh vực Công chứng có ")
+    assert NOTARY_EXAM in text
+    assert all(len(r["text"]) <= 1800 for r in replies)  # a long list is split for the channels
