@@ -32,6 +32,7 @@ def as_catalogue_entry(record: ProcedureRecord) -> CatalogueEntry:
         aliases=tuple(record.aliases),
         keywords=tuple(record.keywords),
         situations=tuple(record.situations),
+        national_code=record.national_code,
     )
 
 

@@ -51,6 +51,8 @@ class Describable(Protocol):
     def keywords(self) -> Sequence[str]: ...
     @property
     def situations(self) -> Sequence[str]: ...
+    @property
+    def national_code(self) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +126,9 @@ class ProcedureIndex:
             self.add(procedure.code, keyword, PHRASE_WEIGHTS["keyword"])
         for situation in procedure.situations:
             self.add(procedure.code, situation, PHRASE_WEIGHTS["situation"])
+        if procedure.national_code:
+            # Call-centre staff name procedures by their national code: "thủ tục 1.001978".
+            self.add(procedure.code, procedure.national_code, PHRASE_WEIGHTS["alias"])
         if with_field:
             # Field codes are folded names ("ho_tich"), so their words match a folded query.
             self.add(procedure.code, procedure.field.replace("_", " "), PHRASE_WEIGHTS["field"])

@@ -22,6 +22,7 @@ class CatalogueEntry:
     aliases: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     situations: tuple[str, ...] = ()
+    national_code: str | None = None
 
 
 @dataclass(slots=True)

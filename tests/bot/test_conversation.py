@@ -153,3 +153,8 @@ def test_two_questions_in_one_message(client: TestClient) -> None:
     reply = joined(say(client, sender(), "hồ sơ gia hạn giấy phép lao động gồm những gì, lệ phí bao nhiêu?"))
     assert EXTENSION in reply
     assert "Hồ sơ gồm" in reply and "Phí, lệ phí" in reply
+
+
+def test_procedure_named_by_its_national_code(client: TestClient) -> None:
+    reply = joined(say(client, sender(), "thủ tục 1.001978 cần giấy tờ gì"))
+    assert reply.startswith('Dạ, về thủ tục "Giải quyết hưởng trợ cấp thất nghiệp"')
