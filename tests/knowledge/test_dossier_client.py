@@ -134,7 +134,7 @@ def test_a_wrong_api_key_is_not_retried(other: tuple[OtherSystem, str]) -> None:
 
 def test_nothing_listening() -> None:
     with pytest.raises(DossierServiceUnavailable, match="transport error"):
-        asyncio.run(client_for(closed_port_url(), "ok", retries=1).lookup(CODE))
+        asyncio.run(client_for(closed_port_url(), "ok", retries=1, timeout=5.0).lookup(CODE))
 
 
 def test_breaker_half_open_lets_one_trial_through() -> None:
