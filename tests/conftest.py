@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -48,3 +49,13 @@ def say(client: TestClient, sender: str, text: str) -> list[dict[str, Any]]:
 
 def joined(replies: list[dict[str, Any]]) -> str:
     return "\n".join(r.get("text") or "" for r in replies)
+
+
+def rest_texts(client: TestClient, *messages: str) -> list[str]:
+    """What the REST channel answers to the last of ``messages`` from a fresh sender, as texts:
+    the reference the other channels are compared with."""
+    sender = f"rest-{uuid.uuid4().hex[:8]}"
+    texts: list[str] = []
+    for message in messages:
+        texts = [r.get("text") or "" for r in say(client, sender, message)]
+    return texts

@@ -20,7 +20,7 @@ from channels.telegram import PayloadCodes, TelegramChannel, build_application, 
 from channels.texts import BUTTON_EXPIRED, RATE_LIMITED, TEMPORARY_ERROR, UNSUPPORTED_CONTENT
 from tests.channels.conftest import TELEGRAM_SECRET, TELEGRAM_TOKEN, new_chat_id, payload, with_channels
 from tests.channels.fakes import FakeTelegram
-from tests.conftest import say
+from tests.conftest import rest_texts, say
 from tests.servers import wait_for
 
 WEBHOOK = "/webhooks/telegram/webhook"
@@ -52,14 +52,6 @@ def replies_to(fake: FakeTelegram, chat_id: int, count: int) -> list[str]:
     time.sleep(0.05)  # nothing more should follow
     return fake.sent_texts(chat_id)
 
-
-def rest_texts(client: TestClient, *messages: str) -> list[str]:
-    """What the REST channel answers to ``messages`` (a fresh sender), as the list of texts."""
-    sender = f"rest-{new_chat_id()}"
-    texts: list[str] = []
-    for message in messages:
-        texts = [r.get("text") or "" for r in say(client, sender, message)]
-    return texts
 
 
 def test_text_message_gets_the_core_answer_after_a_typing_indicator(

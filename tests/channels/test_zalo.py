@@ -31,7 +31,7 @@ from tests.channels.conftest import (
     zalo_settings,
 )
 from tests.channels.fakes import FakeZalo
-from tests.conftest import say
+from tests.conftest import rest_texts, say
 from tests.servers import ServerThread, wait_for
 
 WEBHOOK = "/webhooks/zalo/webhook"
@@ -54,13 +54,6 @@ def post(client: TestClient, data: dict[str, Any]) -> httpx.Response:
     raw, headers = signed(data)
     return client.post(WEBHOOK, content=raw, headers=headers)
 
-
-def rest_texts(client: TestClient, *messages: str) -> list[str]:
-    sender = f"rest-{uuid.uuid4().hex[:8]}"
-    texts: list[str] = []
-    for message in messages:
-        texts = [r.get("text") or "" for r in say(client, sender, message)]
-    return texts
 
 
 def test_a_text_message_is_answered_through_the_oa_api(
