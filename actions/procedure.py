@@ -11,14 +11,18 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from actions.render import render_aspect, split_message
+from actions.facts import FactIndex
+from actions.render import fact_intent, render_aspect, render_fact, split_message
 from actions.sdk import CollectingDispatcher, DomainDict, EventType, FollowupAction, SlotSet, Tracker
 from knowledge.catalogue import ProcedureCatalogue
+from knowledge.schemas import Fact
 from nlu.normalize import fold
 from nlu.tokenize import syllables
 
 __all__ = [
     "ASPECT_ACTIONS",
+    "DeclineProcedureAction",
+    "NOT_IN_CATALOGUE",
     "AnswerPendingAction",
     "ListProceduresAction",
     "ProcedureAspectAction",
@@ -26,6 +30,7 @@ __all__ = [
     "answer_aspect",
 ]
 
+NOT_IN_CATALOGUE = "not_in_catalogue"  # the procedure_resolution status of a real procedure not held
 ASPECT_ACTIONS = {
     "ask_documents": "action_procedure_documents",
     "ask_fee": "action_procedure_fee",
@@ -62,12 +67,30 @@ def payload(intent: str, **entities: str) -> str:
     return f"/{intent}{json.dumps(entities, ensure_ascii=False)}" if entities else f"/{intent}"
 
 
+def decline_text(mention: str | None, links: SupportLinks, note: str | None = None) -> str:
+    """The honest "not in my catalogue yet", naming what was asked when it could be named cleanly:
+    "Dạ, thủ tục "đăng ký kết hôn" hiện chưa có trong danh mục của em ...". A ``note`` says where to
+    turn instead and comes first when it is urgent ("gọi ngay Tổng đài 111")."""
+    subject = f"thủ tục \u201c{mention}\u201d" if mention else "thủ tục anh/chị hỏi"
+    if note:
+        return (
+            f"Dạ, {note.rstrip('. ')}. Việc này hiện chưa có trong danh mục thủ tục của em; anh/chị có thể tra cứu "
+            f"thêm tại Cổng Dịch vụ công quốc gia: {links.portal_search_url} hoặc gọi tổng đài {links.hotline} ạ."
+        )
+    return (
+        f"Dạ, {subject} hiện chưa có trong danh mục của em, nên em không trả lời để tránh cung cấp "
+        f"thông tin sai. Anh/chị vui lòng tra cứu tại Cổng Dịch vụ công quốc gia: {links.portal_search_url} "
+        f"(gõ tên thủ tục vào ô tìm kiếm) hoặc gọi tổng đài {links.hotline} ạ."
+    )
+
+
 def answer_aspect(
     aspect: str,
     dispatcher: CollectingDispatcher,
     tracker: Tracker,
     catalogue: ProcedureCatalogue,
     links: SupportLinks,
+    facts: FactIndex | None = None,
 ) -> list[EventType]:
     resolution = tracker.latest_message.get("procedure_resolution") or {}
     status = resolution.get("status")
@@ -78,9 +101,9 @@ def answer_aspect(
             text=f"Dạ, ý anh/chị là thủ tục {names}?",
             buttons=[{"title": c["name"], "payload": payload(aspect, procedure=c["code"])} for c in candidates[:3]],
         )
-        return []
-    if status == "unknown":
-        mention = resolution.get("mention") or "anh/chị hỏi"
+        # A typed answer ("cái thứ hai", "gia hạn") is read against these (bot.slots).
+        return [SlotSet("offered_procedures", [c["code"] for c in candidates[:3]]), SlotSet("pending_aspect", aspect)]
+    if status == NOT_IN_CATALOGUE:
         previous = catalogue.get(resolution["context"]) if resolution.get("context") else None
         buttons = (
             [{"title": f"Hỏi về: {previous.name}", "payload": payload(aspect, procedure=previous.code)}]
@@ -88,11 +111,8 @@ def answer_aspect(
             else []
         )
         dispatcher.utter_message(
-            text=(
-                f"Dạ, em chưa tìm thấy thủ tục \"{mention}\" trong danh mục của em, nên em không trả lời để "
-                f"tránh cung cấp thông tin sai. Anh/chị vui lòng tra cứu tại Cổng Dịch vụ công quốc gia: "
-                f"{links.portal_search_url} hoặc gọi tổng đài {links.hotline} ạ."
-                + (" Nếu anh/chị vẫn hỏi về thủ tục trước, xin bấm nút dưới đây." if previous else "")
+            text=decline_text(resolution.get("mention"), links, resolution.get("note")) + (
+                " Nếu anh/chị vẫn hỏi về thủ tục trước, xin bấm nút dưới đây." if previous else ""
             ),
             buttons=buttons,
         )
@@ -101,32 +121,72 @@ def answer_aspect(
     record = catalogue.get(code) if code else None
     if record is None:
         return [SlotSet("pending_aspect", aspect), FollowupAction("procedure_form")]
-    for part in render_aspect(record, aspect, limit=links.message_limit):
+    fact = _asked_fact(facts, record.code, tracker, aspect)
+    parts = (
+        render_fact(record, fact, limit=links.message_limit)
+        if fact
+        else render_aspect(record, aspect, limit=links.message_limit)
+    )
+    for part in parts:
         dispatcher.utter_message(text=part)
-    return [SlotSet("pending_aspect", None), SlotSet("last_aspect", aspect)]
+    return [SlotSet("pending_aspect", None), SlotSet("last_aspect", fact_intent(fact) if fact else aspect)]
+
+
+def _asked_fact(facts: FactIndex | None, code: str, tracker: Tracker, aspect: str) -> Fact | None:
+    """The fact this turn's text asks about: one of ``aspect`` first; for the message's main question
+    one of any aspect ("đang hưởng mà có việc làm có phải báo không" is classified as a condition or
+    a step, the fact knows which)."""
+    if facts is None:
+        return None
+    text = str(tracker.latest_message.get("text") or "")
+    if not text or text.startswith("/"):
+        return None
+    fact = facts.best(code, text, aspect.removeprefix("ask_").replace("procedure_steps", "steps"))
+    main = (tracker.latest_message.get("intent") or {}).get("name")
+    if fact is None and main == aspect:
+        fact = facts.best(code, text)
+    return fact
 
 
 class ProcedureAspectAction:
     """One aspect of a procedure: ``action_procedure_fee`` answers ``ask_fee``."""
 
-    def __init__(self, aspect: str, catalogue: ProcedureCatalogue, links: SupportLinks) -> None:
+    def __init__(
+        self, aspect: str, catalogue: ProcedureCatalogue, links: SupportLinks, facts: FactIndex | None = None
+    ) -> None:
         self.aspect = aspect
         self._catalogue = catalogue
         self._links = links
+        self._facts = facts
 
     def name(self) -> str:
         return ASPECT_ACTIONS[self.aspect]
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        return answer_aspect(self.aspect, dispatcher, tracker, self._catalogue, self._links)
+        return answer_aspect(self.aspect, dispatcher, tracker, self._catalogue, self._links, self._facts)
+
+
+class DeclineProcedureAction:
+    """A question about a real procedure the catalogue does not hold, whatever was asked of it."""
+
+    def __init__(self, catalogue: ProcedureCatalogue, links: SupportLinks) -> None:
+        self._catalogue = catalogue
+        self._links = links
+
+    def name(self) -> str:
+        return "action_decline_procedure"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        return answer_aspect("ask_documents", dispatcher, tracker, self._catalogue, self._links)
 
 
 class AnswerPendingAction:
     """After the user names a procedure: answer the question they asked before, or offer a menu."""
 
-    def __init__(self, catalogue: ProcedureCatalogue, links: SupportLinks) -> None:
+    def __init__(self, catalogue: ProcedureCatalogue, links: SupportLinks, facts: FactIndex | None = None) -> None:
         self._catalogue = catalogue
         self._links = links
+        self._facts = facts
 
     def name(self) -> str:
         return "action_answer_pending"
@@ -140,8 +200,8 @@ class AnswerPendingAction:
             # "còn gia hạn thì sao": the same question about the newly named procedure.
             aspect = tracker.get_slot("last_aspect")
         if aspect in ASPECT_ACTIONS:
-            return answer_aspect(aspect, dispatcher, tracker, self._catalogue, self._links)
-        if resolution.get("status") in ("ambiguous", "unknown"):
+            return answer_aspect(aspect, dispatcher, tracker, self._catalogue, self._links, self._facts)
+        if resolution.get("status") in ("ambiguous", NOT_IN_CATALOGUE):
             return answer_aspect("ask_documents", dispatcher, tracker, self._catalogue, self._links)
         code = tracker.get_slot("procedure")
         record = self._catalogue.get(code) if code else None

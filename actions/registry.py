@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from actions.facts import FactIndex
 from actions.dialogue import ClarifyAction, DossierStatusUnavailableAction
 from actions.dossier import (
     CheckDossierStatusAction,
@@ -13,6 +14,7 @@ from actions.dossier import (
 from actions.procedure import (
     ASPECT_ACTIONS,
     AnswerPendingAction,
+    DeclineProcedureAction,
     ListProceduresAction,
     ProcedureAspectAction,
     SupportLinks,
@@ -31,9 +33,11 @@ def build_actions(
     fallback_buttons: int = 3,
     dossier: DossierDeps | None = None,
 ) -> dict[str, Action]:
-    actions: list[Action] = [ProcedureAspectAction(aspect, catalogue, links) for aspect in ASPECT_ACTIONS]
+    facts = FactIndex(catalogue)
+    actions: list[Action] = [ProcedureAspectAction(aspect, catalogue, links, facts) for aspect in ASPECT_ACTIONS]
     actions += [
-        AnswerPendingAction(catalogue, links),
+        AnswerPendingAction(catalogue, links, facts),
+        DeclineProcedureAction(catalogue, links),
         ListProceduresAction(catalogue, field_names, links),
         ClarifyAction(fallback_buttons),
     ]

@@ -10,13 +10,39 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from knowledge.schemas import Document, ProcedureRecord
+from knowledge.schemas import Document, Fact, ProcedureRecord
 
-__all__ = ["ASPECTS", "format_date", "render_aspect", "source_footer", "split_message"]
+__all__ = [
+    "ASPECTS",
+    "ASPECT_HEADINGS",
+    "DECLINE_MARKERS",
+    "format_date",
+    "render_aspect",
+    "fact_intent",
+    "render_fact",
+    "source_footer",
+    "split_message",
+]
 
 METHOD_NAMES = {"in_person": "Nộp trực tiếp", "online": "Nộp trực tuyến", "post": "Nộp qua bưu chính"}
 LEVEL_NAMES = {"central": "cấp trung ương", "province": "cấp tỉnh", "commune": "cấp xã"}
 DEFAULT_LIMIT = 1800
+
+# The line each aspect's answer opens with, after the procedure header; a question-level fact
+# opens with the same heading, so a reader (and the conversation tests) sees which question it answers.
+ASPECT_HEADINGS: dict[str, tuple[str, ...]] = {
+    "ask_documents": ("Hồ sơ gồm:", "Danh mục của em chưa có thành phần hồ sơ"),
+    "ask_fee": ("Phí, lệ phí:", "Danh mục của em chưa có thông tin phí"),
+    "ask_processing_time": ("Thời hạn giải quyết:", "Danh mục của em chưa có thời hạn"),
+    "ask_where_to_submit": ("Nơi nộp hồ sơ:", "Cơ quan giải quyết:", "Danh mục của em chưa có thông tin nơi nộp"),
+    "ask_eligibility": ("Đối tượng thực hiện:", "Điều kiện:", "Danh mục của em chưa có điều kiện"),
+    "ask_procedure_steps": ("Trình tự thực hiện:", "Danh mục của em chưa có trình tự"),
+    "ask_forms": ("Mẫu đơn, tờ khai:", "Thủ tục này không có mẫu đơn"),
+    "ask_legal_basis": ("Căn cứ pháp lý:", "Danh mục của em chưa xác nhận căn cứ pháp lý"),
+    "ask_benefit": ("Mức hưởng:", "Mức hưởng của thủ tục này", "Danh mục của em không ghi khoản tiền"),
+}
+# Folded phrases every honest "not in my catalogue" reply holds (see ``decline_text``).
+DECLINE_MARKERS = ("chua co trong danh muc",)
 
 
 def format_date(value: dt.date | None) -> str:
@@ -178,10 +204,26 @@ ASPECTS: dict[str, Callable[[ProcedureRecord], str]] = {
 }
 
 
+def fact_intent(fact: Fact) -> str:
+    """The intent whose question a fact answers: ``steps`` → ``ask_procedure_steps``."""
+    return "ask_procedure_steps" if fact.aspect == "steps" else f"ask_{fact.aspect}"
+
+
+def render_fact(record: ProcedureRecord, fact: Fact, *, limit: int = DEFAULT_LIMIT) -> list[str]:
+    """A question-level answer under its aspect's heading, with the article it comes from:
+    "Điều kiện: Không. Hồ sơ phải nộp trong 03 tháng ... (Căn cứ: Điều 39 Luật Việc làm 74/2025/QH15)"."""
+    heading = ASPECT_HEADINGS[fact_intent(fact)][0]
+    body = f"{heading} {fact.answer.strip()}" + (f"\n(Căn cứ: {fact.basis})" if fact.basis else "")
+    return _with_header_and_footer(record, body, limit)
+
+
 def render_aspect(record: ProcedureRecord, aspect: str, *, limit: int = DEFAULT_LIMIT) -> list[str]:
     """The answer as chat messages: header, body, footer; split at line breaks under ``limit``.
     The footer (legal basis and source) stays whole, at the end of the last part or after it."""
-    body = ASPECTS[aspect](record)
+    return _with_header_and_footer(record, ASPECTS[aspect](record), limit)
+
+
+def _with_header_and_footer(record: ProcedureRecord, body: str, limit: int) -> list[str]:
     footer = source_footer(record)
     parts = split_message(f"Dạ, về thủ tục \"{record.name}\":\n{body}", limit)
     if len(parts[-1]) + 2 + len(footer) <= limit:

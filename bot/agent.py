@@ -32,7 +32,7 @@ from bot.messages import BotMessage, UserMessage
 from bot.pending import delivered_marker, pending_event, undelivered
 from bot.privacy import mask_numbers
 from bot.rules import RulePolicy
-from bot.slots import ASPECT_INTENTS, extract_slots, resolve_procedure
+from bot.slots import ASPECT_INTENTS, NOT_IN_CATALOGUE, SOCIAL_INTENTS, extract_slots, resolve_procedure
 from bot.tracker import DialogueStateTracker
 from nlu.interpreter import Interpreter
 
@@ -53,6 +53,8 @@ class TrackerStore(Protocol):
 class AgentConfig:
     fallback_threshold: float = 0.45
     ambiguity_threshold: float = 0.1
+    # With the procedure known, an aspect reading at least this likely is answered, not asked about.
+    known_procedure_threshold: float = 0.25
     max_actions_per_turn: int = 10
     max_message_chars: int = 2000
     session_expiration_minutes: float = 60
@@ -174,7 +176,7 @@ class Agent:
             filled = any(e.get("name") == requested for e in slot_events)
             if (
                 requested == "procedure"
-                and resolution.get("status") in ("ambiguous", "unknown")
+                and resolution.get("status") in ("ambiguous", NOT_IN_CATALOGUE)
                 and (intent == "inform" or intent in ASPECT_INTENTS)
             ):
                 return ["action_deactivate_loop", "action_answer_pending"]
@@ -190,10 +192,21 @@ class Agent:
         unsure = confidence < self.config.fallback_threshold or (
             confidence - second < self.config.ambiguity_threshold and confidence < 0.6
         )
-        switched = (parse.get("procedure_resolution") or {}).get("status") == "switched"
-        if switched and (unsure or intent == "inform"):
+        status = (parse.get("procedure_resolution") or {}).get("status")
+        resolution = parse.get("procedure_resolution") or {}
+        declined = status == NOT_IN_CATALOGUE and (intent not in SOCIAL_INTENTS or resolution.get("note"))
+        if declined and intent != "check_dossier_status":
+            # A real procedure we do not hold: declined honestly, whatever was asked about it.
+            return ["action_decline_procedure"]
+        switched = status == "switched" or bool(resolution.get("chosen"))
+        if switched and (unsure or intent in ("inform", "affirm")):
             # "còn gia hạn thì sao": a new procedure and no clear question → the previous question.
             return ["action_answer_pending"]
+        procedure_known = status in ("resolved", "switched", "context")
+        if unsure and procedure_known and intent in ASPECT_INTENTS and confidence >= self.config.known_procedure_threshold:
+            # The procedure is clear and the likeliest question is about it: answer that rather than
+            # ask the citizen to rephrase a story ("bố em là thương binh vừa mất, nhà được gì ạ").
+            unsure = False
         if unsure and not str(parse.get("text", "")).startswith("/"):
             return ["action_clarify"]
         planned = self.policy.actions_for(intent) or ["utter_out_of_scope"]

@@ -46,6 +46,12 @@ def _parser() -> argparse.ArgumentParser:
     nlu.add_argument("--predictions", type=Path, default=None)
     nlu.add_argument("--cross-validation", type=int, default=None, metavar="K",
                      help="K-fold cross-validation on the --nlu file instead of a trained model")
+    conversations = test_commands.add_parser(
+        "conversations", help="play multi-turn conversations and grade every reply (see bot/conversation_tests.py)"
+    )
+    conversations.add_argument("files", nargs="+", type=Path, metavar="FILE.yml")
+    conversations.add_argument("--report", type=Path, default=None, help="write the whole report as JSON")
+    conversations.add_argument("--failures", type=int, default=20, help="how many failed turns to print")
 
     catalogue = commands.add_parser("catalogue", help="procedure catalogue")
     catalogue_commands = catalogue.add_subparsers(dest="action", required=True)
@@ -75,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
         return _telegram(settings, args.polling)
     if args.command == "train":
         return _train(settings, args.nlu, args.out)
+    if args.command == "test" and args.what == "conversations":
+        return _test_conversations(settings, args.files, args.report, args.failures)
     if args.command == "test":
         if args.cross_validation:
             return _cross_validate(settings, args.nlu, args.cross_validation, args.report, args.predictions)
@@ -169,6 +177,37 @@ def _test_nlu(settings, test_file: Path, model_dir: Path | None, report_path: Pa
     examples = load_nlu_files([test_file]).examples
     report, predictions = evaluate(interpreter, examples)
     _print_and_write(report, predictions, report_path, predictions_path)
+    return 0
+
+
+def _test_conversations(settings, files: list[Path], report_path: Path | None, failures: int) -> int:  # type: ignore[no-untyped-def]
+    """Each run plays on a fresh temporary conversation store, so ``dvcbot.db`` is never touched."""
+    import tempfile
+
+    from bot.conversation_tests import ConversationTestError, Grader, load_conversations, report, run_conversations
+    from bot.service import build_service
+
+    try:
+        conversations = [c for path in files for c in load_conversations(path)]
+    except (OSError, ConversationTestError) as error:
+        print(error, file=sys.stderr)
+        return 2
+    logging.getLogger().setLevel(logging.WARNING)
+    with tempfile.TemporaryDirectory() as scratch:
+        database = f"sqlite:///{Path(scratch) / 'conversations.db'}"
+        service = build_service(settings.model_copy(update={
+            "stores": settings.stores.model_copy(update={"tracker_url": database}),
+        }))
+        variables = dict(service.agent.config.response_variables)
+        grader = Grader.build(service.catalogue, service.domain, variables)
+        fields = {record.code: record.field for record in service.catalogue.all()}
+        results = asyncio.run(run_conversations(service.agent, conversations, grader, fields))
+    summary = report(results)
+    if report_path:
+        report_path.write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+    for failure in summary["failures"][:failures]:
+        print(f"✗ {failure['conversation']} #{failure['turn']}: {failure['user']!r} → {failure['reason']}")
+    print(json.dumps({k: v for k, v in summary.items() if k != "failures"}, ensure_ascii=False, indent=2))
     return 0
 
 

@@ -28,6 +28,7 @@ from knowledge.catalogue import SqlCatalogue, as_catalogue_entry
 from knowledge.loader import load_catalogue_dir
 from nlu.interpreter import Interpreter, fingerprint
 from nlu.normalize import Abbreviations
+from nlu.other_procedures import load_other_procedures
 from nlu.training_data import load_nlu_files
 
 __all__ = ["ABBREVIATIONS_FILE", "Service", "build_service", "make_engine", "train_model"]
@@ -80,7 +81,8 @@ def train_model(
     files = nlu_files or [settings.path(p) for p in settings.nlu_data]
     abbreviations_path = settings.path(ABBREVIATIONS_FILE)
     entries = [as_catalogue_entry(r) for r in catalogue.all()] if catalogue else []
-    key = fingerprint(settings.pipeline, [*files, abbreviations_path], entries)
+    other_files = [settings.path(p) for p in settings.other_procedures] if catalogue else []
+    key = fingerprint(settings.pipeline, [*files, abbreviations_path, *other_files], entries)
     directory = (out_dir or settings.path(settings.model.dir)) / key
     if not force and (directory / "pipeline.pkl").exists():
         try:
@@ -94,6 +96,7 @@ def train_model(
         abbreviations=Abbreviations.from_file(abbreviations_path),
         catalogue=entries,
         model_fingerprint=key,
+        others=load_other_procedures(other_files),
     )
     interpreter.save(directory)
     return interpreter, directory, True
@@ -142,6 +145,7 @@ def build_service(settings: Settings) -> Service:
         config=AgentConfig(
             fallback_threshold=settings.policies.fallback_threshold,
             ambiguity_threshold=settings.policies.ambiguity_threshold,
+            known_procedure_threshold=settings.policies.known_procedure_threshold,
             max_actions_per_turn=settings.policies.max_actions_per_turn,
             max_message_chars=settings.server.max_message_chars,
             session_expiration_minutes=settings.session.expiration_minutes,

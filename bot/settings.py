@@ -25,6 +25,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 class PoliciesSettings(BaseModel):
     fallback_threshold: float = 0.45
     ambiguity_threshold: float = 0.1
+    known_procedure_threshold: float = 0.25
     fallback_buttons: int = 3
     max_actions_per_turn: int = 10
 
@@ -129,6 +130,7 @@ class Settings(BaseSettings):
     stores: StoresSettings = StoresSettings()
     model: ModelSettings = ModelSettings()
     nlu_data: list[str] = Field(default_factory=lambda: ["nlu/data/nlu.yml"])
+    other_procedures: list[str] = Field(default_factory=list)  # real procedures not held (open-set negatives)
     domain: str = "bot/data/domain.yml"
     rules: str = "bot/data/rules.yml"
     catalogue_data: str = "knowledge/data"

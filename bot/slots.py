@@ -14,8 +14,10 @@ from bot.domain import Domain
 from bot.events import Event, slot_set
 from bot.tracker import DialogueStateTracker
 from nlu.interpreter import Interpreter
+from nlu.normalize import fold
+from nlu.tokenize import syllables
 
-__all__ = ["ASPECT_INTENTS", "extract_slots", "resolve_procedure"]
+__all__ = ["ASPECT_INTENTS", "NOT_IN_CATALOGUE", "SOCIAL_INTENTS", "extract_slots", "resolve_procedure"]
 
 ASPECT_INTENTS = frozenset(
     {
@@ -24,16 +26,33 @@ ASPECT_INTENTS = frozenset(
     }
 )
 MIN_UNKNOWN_TOPIC_SYLLABLES = 2
+NOT_IN_CATALOGUE = "not_in_catalogue"
+_PLEASANTRIES = frozenset({"greet", "goodbye", "thank", "affirm", "deny"})
+# Messages that are about the conversation itself, never about a procedure.
+SOCIAL_INTENTS = frozenset(
+    {"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "request_human", "complain"}
+)
 
 
 def resolve_procedure(
     parse: dict[str, Any], tracker: DialogueStateTracker, interpreter: Interpreter
 ) -> dict[str, Any]:
-    """``{"status": resolved|switched|context|ambiguous|unknown|none, "code"?, "candidates"?, "mention"?}``."""
+    """``{"status": resolved|switched|context|ambiguous|not_in_catalogue|none, "code"?, "candidates"?,
+    "mention"?, "context"?}``.
+
+    A real procedure the catalogue does not hold ("đăng ký khai sinh thì sao" after work permits) is a
+    new topic: it replaces the one in context and is declined. Words the bot does not recognise in a
+    follow-up ("nộp ở đâu, em ở trọ Bình Dương") keep the procedure in context."""
     intent = (parse.get("intent") or {}).get("name")
     current = tracker.get_slot("procedure")
     mentioned = [e for e in parse.get("entities") or [] if e.get("entity") == "procedure"]
     ranking = parse.get("procedure_ranking") or []
+    text = str(parse.get("text") or "")
+    offered = [str(c) for c in tracker.get_slot("offered_procedures") or []]
+    if offered and text and not text.startswith("/"):
+        chosen = choose_offered(text, offered, interpreter)
+        if chosen:
+            return {"status": "resolved", "code": chosen, "chosen": True}
     if mentioned:
         code = str(mentioned[0]["value"])
         if parse.get("procedure_ambiguous"):
@@ -43,15 +62,57 @@ def resolve_procedure(
                 return {"status": "context", "code": current}
             return {"status": "ambiguous", "candidates": close[:3]}
         return {"status": "switched" if current and current != code else "resolved", "code": code}
-    text = str(parse.get("text") or "")
+    not_held = parse.get("procedure_not_held")
+    # A referral ("trẻ em bị bạo hành, báo ở đâu") is answered whatever the wording looked like.
+    urgent = bool(not_held and not_held.get("note")) and intent not in _PLEASANTRIES
+    if not_held and (intent not in SOCIAL_INTENTS or urgent):
+        return {
+            "status": NOT_IN_CATALOGUE, "mention": _clean_mention(not_held.get("mention")), "context": current,
+            "note": not_held.get("note"),
+        }
     if current and text and not text.startswith("/"):
         in_context = interpreter.resolve_in_context(text, current)
         if in_context:
             return {"status": "switched", "code": in_context[0].code}
     topic = parse.get("topic_words") or []
-    if (intent in ASPECT_INTENTS or intent == "inform") and len(topic) >= MIN_UNKNOWN_TOPIC_SYLLABLES:
-        return {"status": "unknown", "mention": parse.get("topic"), "context": current}
+    if not current and (intent in ASPECT_INTENTS or intent == "inform") and len(topic) >= MIN_UNKNOWN_TOPIC_SYLLABLES:
+        # A subject the bot cannot place, with nothing in context: declined without quoting
+        # fragments of it back.
+        return {"status": NOT_IN_CATALOGUE, "mention": None, "context": None}
     return {"status": "context", "code": current} if current else {"status": "none"}
+
+
+_ORDINALS = (
+    ("1", "thu nhat", "dau tien", "cai dau", "so 1", "cai 1", "thu 1"),
+    ("2", "thu hai", "thu 2", "so 2", "cai 2", "cai sau"),
+    ("3", "thu ba", "thu 3", "so 3", "cai 3"),
+)
+
+
+def choose_offered(text: str, offered: list[str], interpreter: Interpreter) -> str | None:
+    """The offered procedure a typed answer picks: by position ("cái thứ hai", "số 2") or by its
+    own words ("cái gia hạn ấy") — only among the offered ones, so a short answer is enough."""
+    words = f" {' '.join(syllables(fold(text)))} "
+    for position, names in enumerate(_ORDINALS[: len(offered)]):
+        if any(f" {name} " in words for name in names) and len(words.split()) <= 6:
+            return offered[position]
+    if words.strip() in ("cai cuoi", "cuoi", "cai cuoi cung"):
+        return offered[-1]
+    resolver = interpreter.resolver
+    if resolver is None:
+        return None
+    scored = [c for c in resolver.ranked(text, limit=12) if c.code in offered]
+    if scored and (len(scored) == 1 or scored[0].explained > scored[1].explained or scored[0].score > scored[1].score + 0.1):
+        return scored[0].code if scored[0].score >= 0.2 else None
+    return None
+
+
+def _clean_mention(mention: str | None) -> str | None:
+    """The user's words for the procedure when they read as a name (two syllables or more)."""
+    if not mention:
+        return None
+    words = mention.strip(" ,.?!").split()
+    return " ".join(words) if len(words) >= 2 else None
 
 
 def _margin(interpreter: Interpreter) -> float:
@@ -76,4 +137,6 @@ def extract_slots(
     code = resolution.get("code")
     if resolution.get("status") in ("resolved", "switched") and code != tracker.get_slot("procedure"):
         events.append(slot_set("procedure", code))
+    if tracker.get_slot("offered_procedures"):
+        events.append(slot_set("offered_procedures", None))  # the question was answered or passed by
     return events

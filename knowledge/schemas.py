@@ -19,6 +19,8 @@ __all__ = [
     "CatalogueFile",
     "Channel",
     "Document",
+    "Fact",
+    "FactAspect",
     "LegalBasis",
     "Level",
     "ProcedureRecord",
@@ -27,6 +29,10 @@ __all__ = [
 
 Level = Literal["central", "province", "commune"]
 SubmissionMethod = Literal["in_person", "online", "post"]
+FactAspect = Literal[
+    "documents", "fee", "benefit", "processing_time", "where_to_submit", "eligibility", "steps", "forms",
+    "legal_basis",
+]
 
 
 class _Strict(BaseModel):
@@ -64,6 +70,19 @@ class LegalBasis(_Strict):
     date: dt.date | None = None
 
 
+class Fact(_Strict):
+    """A question-level fact: the ways citizens ask it, the answer, and the text of law it comes from.
+
+    ``{aspect: eligibility, asks: ["nghỉ việc quá 3 tháng có nộp hồ sơ được không"], answer: "Không.
+    Hồ sơ phải nộp trong 03 tháng kể từ ngày chấm dứt hợp đồng...", basis: "Điều 39 Luật Việc làm
+    74/2025/QH15"}``. A yes/no question is answered from here instead of with the whole section."""
+
+    aspect: FactAspect
+    asks: list[str] = Field(min_length=1)
+    answer: str
+    basis: str | None = None
+
+
 class ProcedureRecord(_Strict):
     """A whole procedure as the chatbot answers about it."""
 
@@ -92,6 +111,7 @@ class ProcedureRecord(_Strict):
     checked: str | None = None
     unconfirmed: dict[str, str] = Field(default_factory=dict)
     notes: str | None = None
+    facts: list[Fact] = Field(default_factory=list)
     source: Literal["curated", "national_portal"] = "curated"
 
     @model_validator(mode="after")

@@ -61,10 +61,11 @@ class Interpreter:
         abbreviations: Abbreviations,
         catalogue: list[CatalogueEntry],
         model_fingerprint: str,
+        others: list[CatalogueEntry] | None = None,
     ) -> Interpreter:
         started = time.perf_counter()
         components = [build_component(spec) for spec in pipeline]
-        context = TrainingContext(abbreviations=abbreviations, catalogue=catalogue)
+        context = TrainingContext(abbreviations=abbreviations, catalogue=catalogue, others=others or [])
         for component in components:
             component.train(data, context)
         return cls(components, model_fingerprint, time.perf_counter() - started)

@@ -65,8 +65,24 @@ class Message:
     entities: list[Entity] = field(default_factory=list)
     procedures: list[ProcedureCandidate] = field(default_factory=list)
     procedure_ambiguous: bool = False
+    procedure_not_held: ProcedureCandidate | None = None  # a real procedure the catalogue does not hold
+    not_held_agency: str | None = None
+    not_held_note: str | None = None  # where to turn instead
     topic_words: list[str] = field(default_factory=list)
     topic_span: tuple[int, int] | None = None
+
+    def _not_held(self) -> dict[str, Any] | None:
+        """The real procedure we do not hold that the message is about, with the user's own words
+        for it ("kết hôn" in "cho hỏi đăng ký kết hôn cần gì")."""
+        other = self.procedure_not_held
+        if other is None:
+            return None
+        return {
+            "name": other.name, "score": round(other.score, 4),
+            "mention": self.original[other.start : other.end] if other.end > other.start else None,
+            "agency": self.not_held_agency or None,
+            "note": self.not_held_note,
+        }
 
     def as_parse_result(self) -> dict[str, Any]:
         """The ``/model/parse`` shape, plus dvcbot's ranked procedure candidates."""
@@ -79,6 +95,7 @@ class Message:
             "entities": [entity.as_dict() for entity in self.entities],
             "procedure_ranking": [candidate.as_dict() for candidate in self.procedures],
             "procedure_ambiguous": self.procedure_ambiguous,
+            "procedure_not_held": self._not_held(),
             "topic_words": self.topic_words,
             "topic": self.original[self.topic_span[0] : self.topic_span[1]] if self.topic_span else None,
         }

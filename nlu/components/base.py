@@ -23,12 +23,16 @@ class CatalogueEntry:
     keywords: tuple[str, ...] = ()
     situations: tuple[str, ...] = ()
     national_code: str | None = None
+    # Only for real procedures the catalogue does not hold: where to turn instead ("Tổng đài 111").
+    note: str | None = None
 
 
 @dataclass(slots=True)
 class TrainingContext:
     abbreviations: Abbreviations
     catalogue: list[CatalogueEntry] = field(default_factory=list)
+    # Real procedures the catalogue does not hold (nlu/other_procedures.py): open-set negatives.
+    others: list[CatalogueEntry] = field(default_factory=list)
 
 
 class Component(Protocol):

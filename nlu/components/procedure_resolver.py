@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 from nlu.components.base import TrainingContext
 from nlu.message import Entity, Message, ProcedureCandidate
 from nlu.normalize import Abbreviations, fold
+from nlu.other_procedures import is_other, not_in
 from nlu.procedure_index import PHRASE_WEIGHTS, STOPWORDS, ProcedureIndex, query_tokens
 from nlu.training_data import TrainingData
 
@@ -22,6 +23,8 @@ __all__ = ["ProcedureResolver"]
 MIN_CONTEXT_GAIN = 1.0
 MIN_CONTEXT_EXPLAINED = 0.75
 EXPLAINED_MARGIN = 0.1
+# How much lower a candidate may score and still come first for explaining more of the message.
+SPECIFIC_MARGIN = 0.2
 
 
 class ProcedureResolver:
@@ -32,6 +35,7 @@ class ProcedureResolver:
         self.ambiguity_margin = ambiguity_margin
         self.index = ProcedureIndex(Abbreviations({}))
         self.frame_vocabulary: frozenset[str] = frozenset()
+        self.others: dict[str, tuple[str, str | None]] = {}  # not-held code → (agency, where to turn)
         self.frame_grams: frozenset[str] = frozenset()
 
     def train(self, data: TrainingData, context: TrainingContext) -> None:
@@ -39,6 +43,10 @@ class ProcedureResolver:
         known = {entry.code for entry in context.catalogue}
         for entry in context.catalogue:
             index.add_procedure(entry)
+        others = not_in(context.others, context.catalogue)
+        for entry in others:
+            index.add_procedure(entry)
+        self.others = {entry.code: (entry.field, entry.note) for entry in others}
         for example in data.examples:
             for span in example.entities:
                 # Without a catalogue (any public data set) annotated mentions define the procedures.
@@ -51,12 +59,16 @@ class ProcedureResolver:
         self.frame_vocabulary = frozenset(g for g in self.frame_grams if " " not in g)
 
     def candidates(self, text: str, context_code: str | None = None, limit: int = 5) -> list[ProcedureCandidate]:
-        """Ranked procedures for ``text``; with ``context_code``, only the other procedures that the
-        user's own distinctive words point to, read together with the one in context."""
+        """Ranked catalogue procedures for ``text``; with ``context_code``, only the other procedures
+        that the user's own distinctive words point to, read together with the one in context."""
+        return [c for c in self.ranked(text, context_code, limit) if not is_other(c.code)][:limit]
+
+    def ranked(self, text: str, context_code: str | None = None, limit: int = 5) -> list[ProcedureCandidate]:
+        """Like ``candidates``, with the real procedures the catalogue does not hold ranked among them."""
         context_text = self.index.names.get(context_code) if context_code else None
         out = []
         matches = self.index.search(
-            text, limit=limit + 1, context_text=context_text, frame_grams=self.frame_grams
+            text, limit=limit + 8, context_text=context_text, frame_grams=self.frame_grams
         )
         for match in matches:
             if context_text and (
@@ -85,12 +97,20 @@ class ProcedureResolver:
         )
 
     def process(self, message: Message) -> None:
-        ranked = self.candidates(message.original)
+        every = specific_first(self.ranked(message.original, limit=8))
+        ranked = [c for c in every if not is_other(c.code)][:5]
+        other = next((c for c in every if is_other(c.code)), None)
         message.procedures = ranked
-        if ranked and ranked[0].score >= self.min_score:
-            top = ranked[0]
+        ours = ranked[0] if ranked and ranked[0].score >= self.min_score else None
+        if other is not None and other.score >= self.min_score and (ours is None or _beats(other, ours)):
+            # A real procedure that the catalogue does not hold fits the message better than any it
+            # holds: "đăng ký kết hôn cần giấy tờ gì" is declined, not answered with a near neighbour.
+            message.procedure_not_held = other
+            message.not_held_agency, message.not_held_note = self.others.get(other.code, ("", None))
+            ours = None
+        if ours is not None:
             message.procedure_ambiguous = self.is_ambiguous(ranked)
-            message.entities.append(Entity("procedure", top.code, top.start, top.end, top.score, self.name))
+            message.entities.append(Entity("procedure", ours.code, ours.start, ours.end, ours.score, self.name))
         message.topic_words, message.topic_span = self.topic_words(message)
 
     def topic_words(self, message: Message) -> tuple[list[str], tuple[int, int] | None]:
@@ -118,6 +138,29 @@ class ProcedureResolver:
         if not chosen:
             return [], None
         return [t.syllable for t in chosen], (chosen[0].start, chosen[-1].end)
+
+
+def _beats(other: ProcedureCandidate, ours: ProcedureCandidate) -> bool:
+    """The procedure we do not hold wins when it fits at least as well and accounts for as much of
+    what the user wrote."""
+    return other.score > ours.score or (other.score >= ours.score - EXPLAINED_MARGIN and other.explained > ours.explained)
+
+
+def specific_first(ranked: list[ProcedureCandidate]) -> list[ProcedureCandidate]:
+    """Among near-equal candidates, the one that accounts for more of the user's words comes first:
+    "gplđ bị mất xin cấp lại" fits "giấy phép lao động" (issue) fully, but "cấp lại giấy phép lao
+    động" explains "cấp lại" too."""
+    if len(ranked) < 2:
+        return ranked
+    top = ranked[0]
+    better = [
+        c for c in ranked[1:]
+        if c.score >= top.score - SPECIFIC_MARGIN and c.explained >= top.explained + EXPLAINED_MARGIN
+    ]
+    if not better:
+        return ranked
+    best = max(better, key=lambda c: (c.explained, c.score))
+    return [best, *[c for c in ranked if c is not best]]
 
 
 def _marked(surface: str, folded: str) -> str:

@@ -67,7 +67,7 @@ def test_procedure_not_in_catalogue_is_not_answered_with_another(client: TestCli
     say(client, user, "làm giấy phép lao động cần giấy tờ gì")
     reply = say(client, user, "đăng ký kết hôn cần giấy tờ gì")
     text = joined(reply)
-    assert "chưa tìm thấy" in text and "dichvucong.gov.vn" in text
+    assert "chưa có trong danh mục" in text and "dichvucong.gov.vn" in text
     assert WORK_PERMIT not in text.split("Nếu anh/chị vẫn hỏi")[0]
     # The way back to the previous procedure is a button, not a guess.
     assert reply[0]["buttons"][0]["payload"].startswith("/ask_documents")
@@ -78,7 +78,7 @@ def test_low_confidence_falls_back_with_buttons(service: Service) -> None:
     strict = Agent(
         interpreter=service.agent.interpreter, domain=service.agent.domain, policy=service.agent.policy,
         store=service.agent.store, actions=service.agent.actions,
-        config=dataclasses.replace(service.agent.config, fallback_threshold=1.01),
+        config=dataclasses.replace(service.agent.config, fallback_threshold=1.01, known_procedure_threshold=1.01),
     )
     replies = asyncio.run(strict.handle(UserMessage(text="hồ sơ gia hạn giấy phép lao động", sender_id=sender())))
     assert "chưa chắc đã hiểu" in (replies[0].text or "")

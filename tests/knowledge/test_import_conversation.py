@@ -25,6 +25,7 @@ def test_import_changes_the_model_fingerprint(imported_settings: Settings, impor
     """The next start retrains: the fingerprint covers the catalogue."""
     files = [imported_settings.path(p) for p in imported_settings.nlu_data]
     files.append(imported_settings.path(ABBREVIATIONS_FILE))
+    files += [imported_settings.path(p) for p in imported_settings.other_procedures]
     curated = [
         as_catalogue_entry(r)
         for r in load_catalogue_dir(imported_settings.path(imported_settings.catalogue_data))

@@ -1,0 +1,92 @@
+"""Question-level facts: a yes/no or specific question answered from the entry, not the whole section.
+
+"nghỉ việc quá 3 tháng có nộp hồ sơ thất nghiệp được không" → the fact whose ways of asking it
+covers best ("nộp hồ sơ quá 3 tháng sau khi nghỉ việc"), among the facts of the procedure in
+context. Rare words weigh more (IDF over every fact of the catalogue), so "3 tháng" and "quá hạn"
+decide, not "có ... không".
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from itertools import pairwise
+
+from knowledge.catalogue import ProcedureCatalogue
+from knowledge.schemas import Fact
+from nlu.normalize import fold
+from nlu.procedure_index import STOPWORDS
+from nlu.tokenize import syllables
+
+__all__ = ["FactIndex", "MIN_COVERAGE", "fact_grams"]
+
+# Share of an ask's weighted words the question must contain, and how many distinctive words at
+# least: one shared word ("tháng") is never enough.
+MIN_COVERAGE = 0.55
+MIN_MATCHED_WORDS = 2
+_QUESTION_WORDS = frozenset(["khong", "ko", "k", "hok", "hong", "duoc", "dc", "phai", "co", "bao", "nhieu", "may", "gi"])
+
+
+def fact_grams(text: str) -> set[str]:
+    """Distinctive syllables and every syllable pair, folded: "có phải báo không" → {"bao", "co phai", ...}."""
+    words = syllables(fold(text))
+    grams = {w for w in words if w not in STOPWORDS and w not in _QUESTION_WORDS}
+    grams.update(f"{a} {b}" for a, b in pairwise(words))
+    return grams
+
+
+@dataclass(frozen=True, slots=True)
+class _Ask:
+    code: str
+    fact: Fact
+    grams: frozenset[str]
+
+
+class FactIndex:
+    """Built from the catalogue on first use and again whenever its ``revision`` changes."""
+
+    def __init__(self, catalogue: ProcedureCatalogue) -> None:
+        self._catalogue = catalogue
+        self._revision: object = None
+        self._asks: dict[str, list[_Ask]] = {}
+        self._idf: dict[str, float] = {}
+
+    def _build(self) -> None:
+        revision = getattr(self._catalogue, "revision", None)
+        if self._asks and revision == self._revision:
+            return
+        asks: dict[str, list[_Ask]] = defaultdict(list)
+        frequency: dict[str, int] = defaultdict(int)
+        total = 0
+        for record in self._catalogue.all():
+            for fact in record.facts:
+                grams: set[str] = set()
+                for ask in fact.asks:
+                    ask_grams = fact_grams(ask)
+                    asks[record.code].append(_Ask(record.code, fact, frozenset(ask_grams)))
+                    grams |= ask_grams
+                total += 1
+                for gram in grams:
+                    frequency[gram] += 1
+        self._idf = {g: math.log(1 + total / n) for g, n in frequency.items()}
+        self._asks = dict(asks)
+        self._revision = revision
+
+    def best(self, code: str, text: str, aspect: str | None = None) -> Fact | None:
+        """The fact of procedure ``code`` that ``text`` asks, if one is asked clearly enough;
+        with ``aspect``, only facts of that aspect."""
+        self._build()
+        query = fact_grams(text)
+        best: tuple[float, Fact] | None = None
+        for ask in self._asks.get(code, []):
+            if aspect is not None and ask.fact.aspect != aspect:
+                continue
+            matched = ask.grams & query
+            if sum(" " not in g for g in matched) < MIN_MATCHED_WORDS:
+                continue
+            weight = sum(self._idf.get(g, 0.0) for g in ask.grams)
+            coverage = sum(self._idf.get(g, 0.0) for g in matched) / weight if weight else 0.0
+            if coverage >= MIN_COVERAGE and (best is None or coverage > best[0]):
+                best = (coverage, ask.fact)
+        return best[1] if best else None
