@@ -23,7 +23,7 @@ __all__ = ["FactIndex", "MIN_COVERAGE", "fact_grams"]
 
 # Share of an ask's weighted words the question must contain, and how many distinctive words at
 # least: one shared word ("tháng") is never enough.
-MIN_COVERAGE = 0.55
+MIN_COVERAGE = 0.6
 MIN_MATCHED_WORDS = 2
 _QUESTION_WORDS = frozenset(["khong", "ko", "k", "hok", "hong", "duoc", "dc", "phai", "co", "bao", "nhieu", "may", "gi"])
 
@@ -83,10 +83,14 @@ class FactIndex:
             if aspect is not None and ask.fact.aspect != aspect:
                 continue
             matched = ask.grams & query
-            if sum(" " not in g for g in matched) < MIN_MATCHED_WORDS:
+            words = [g for g in ask.grams if " " not in g]
+            matched_words = [g for g in matched if " " not in g]
+            if len(matched_words) < MIN_MATCHED_WORDS:
                 continue
-            weight = sum(self._idf.get(g, 0.0) for g in ask.grams)
-            coverage = sum(self._idf.get(g, 0.0) for g in matched) / weight if weight else 0.0
-            if coverage >= MIN_COVERAGE and (best is None or coverage > best[0]):
-                best = (coverage, ask.fact)
+            # Words decide (paraphrases rarely share word pairs); shared pairs break ties.
+            weight = sum(self._idf.get(g, 0.0) for g in words)
+            coverage = sum(self._idf.get(g, 0.0) for g in matched_words) / weight if weight else 0.0
+            score = coverage + 0.01 * (len(matched) - len(matched_words))
+            if coverage >= MIN_COVERAGE and (best is None or score > best[0]):
+                best = (score, ask.fact)
         return best[1] if best else None

@@ -41,6 +41,8 @@ ASPECT_HEADINGS: dict[str, tuple[str, ...]] = {
     "ask_legal_basis": ("Căn cứ pháp lý:", "Danh mục của em chưa xác nhận căn cứ pháp lý"),
     "ask_benefit": ("Mức hưởng:", "Mức hưởng của thủ tục này", "Danh mục của em không ghi khoản tiền"),
 }
+# A fact's heading, where the section's first heading would not fit a one-line answer.
+FACT_HEADINGS = {"ask_eligibility": "Điều kiện:", "ask_documents": "Hồ sơ gồm:"}
 # Folded phrases every honest "not in my catalogue" reply holds (see ``decline_text``).
 DECLINE_MARKERS = ("chua co trong danh muc",)
 
@@ -212,7 +214,7 @@ def fact_intent(fact: Fact) -> str:
 def render_fact(record: ProcedureRecord, fact: Fact, *, limit: int = DEFAULT_LIMIT) -> list[str]:
     """A question-level answer under its aspect's heading, with the article it comes from:
     "Điều kiện: Không. Hồ sơ phải nộp trong 03 tháng ... (Căn cứ: Điều 39 Luật Việc làm 74/2025/QH15)"."""
-    heading = ASPECT_HEADINGS[fact_intent(fact)][0]
+    heading = FACT_HEADINGS.get(fact_intent(fact)) or ASPECT_HEADINGS[fact_intent(fact)][0]
     body = f"{heading} {fact.answer.strip()}" + (f"\n(Căn cứ: {fact.basis})" if fact.basis else "")
     return _with_header_and_footer(record, body, limit)
 

@@ -15,6 +15,7 @@ from bot.events import Event, slot_set
 from bot.tracker import DialogueStateTracker
 from nlu.interpreter import Interpreter
 from nlu.normalize import fold
+from nlu.procedure_index import STOPWORDS
 from nlu.tokenize import syllables
 
 __all__ = ["ASPECT_INTENTS", "NOT_IN_CATALOGUE", "SOCIAL_INTENTS", "extract_slots", "resolve_procedure"]
@@ -62,6 +63,12 @@ def resolve_procedure(
                 return {"status": "context", "code": current}
             return {"status": "ambiguous", "candidates": close[:3]}
         return {"status": "switched" if current and current != code else "resolved", "code": code}
+    if current and text and not text.startswith("/"):
+        # "còn gia hạn thì sao" after work permits: a sibling of the procedure in context comes
+        # before any procedure we do not hold that shares a word ("gia hạn giấy phép ngoại hối").
+        in_context = interpreter.resolve_in_context(text, current)
+        if in_context:
+            return {"status": "switched", "code": in_context[0].code}
     not_held = parse.get("procedure_not_held")
     # A referral ("trẻ em bị bạo hành, báo ở đâu") is answered whatever the wording looked like.
     urgent = bool(not_held and not_held.get("note")) and intent not in _PLEASANTRIES
@@ -70,10 +77,6 @@ def resolve_procedure(
             "status": NOT_IN_CATALOGUE, "mention": _clean_mention(not_held.get("mention")), "context": current,
             "note": not_held.get("note"),
         }
-    if current and text and not text.startswith("/"):
-        in_context = interpreter.resolve_in_context(text, current)
-        if in_context:
-            return {"status": "switched", "code": in_context[0].code}
     topic = parse.get("topic_words") or []
     if not current and (intent in ASPECT_INTENTS or intent == "inform") and len(topic) >= MIN_UNKNOWN_TOPIC_SYLLABLES:
         # A subject the bot cannot place, with nothing in context: declined without quoting
@@ -108,10 +111,15 @@ def choose_offered(text: str, offered: list[str], interpreter: Interpreter) -> s
 
 
 def _clean_mention(mention: str | None) -> str | None:
-    """The user's words for the procedure when they read as a name (two syllables or more)."""
+    """The user's words for the procedure, without question words at either end, when they still
+    read as a name (two syllables or more): "gia hạn thì" → "gia hạn"."""
     if not mention:
         return None
     words = mention.strip(" ,.?!").split()
+    while words and fold(words[-1]) in STOPWORDS:
+        words.pop()
+    while words and fold(words[0]) in STOPWORDS:
+        words.pop(0)
     return " ".join(words) if len(words) >= 2 else None
 
 

@@ -29,6 +29,7 @@ STOPWORDS = frozenset(
     ["a", "ah", "ak", "anh", "ban", "bao", "cac", "cai", "can", "cho", "chi", "chu", "co", "cua", "cung", "da", "dang", "de", "den", "di", "do", "duoc", "e", "em", "gi", "gio", "giup", "hay", "hoi", "khi", "khong", "la", "lam", "len", "luc", "ma", "minh", "moi", "mot", "muon", "nao", "ne", "nen", "nha", "nhe", "nhieu", "nhu", "nhung", "o", "oi", "phai", "ra", "roi", "sao", "se", "sau", "tai", "thang", "the", "thi", "toi", "tren", "trong", "tu", "va", "van", "ve", "vi", "voi", "vay", "xin", "ad", "ho", "so", "thu", "tuc", "giay", "to", "can", "biet", "hoi", "duoc", "con", "nua", "them", "cung"]
 )
 SATURATION = 2.5
+EXPLAINED_SCORE_MARGIN = 0.25  # phrases this close to a procedure's best one count for what it explains
 MIN_CORRECTABLE = 4  # shorter syllables have too many neighbours one edit away
 
 
@@ -231,6 +232,7 @@ class ProcedureIndex:
         # candidate (a 3,000-procedure catalogue stays within a few milliseconds).
         matched_by_phrase: dict[int, float] = defaultdict(float)
         gain_by_phrase: dict[int, float] = defaultdict(float)
+        scored_phrases: dict[str, list[tuple[float, int]]] = defaultdict(list)
         for gram in query:
             postings = self._by_gram.get(gram)
             if not postings:
@@ -251,12 +253,22 @@ class ProcedureIndex:
             previous = best.get(phrase.code)
             if previous is None or score > previous[0]:
                 best[phrase.code] = (score, index, gain)
+            scored_phrases[phrase.code].append((score, index))
         ranked = heapq.nlargest(limit, best.items(), key=lambda item: item[1][0])  # = sorted(...)[:limit]
         matches = []
         for code, (score, index, gain) in ranked:
             grams = self.phrases[index].grams
             start, end = _main_run([s for g in grams & own for s in spans[g]])
-            explained = len(content_words & grams) / len(content_words) if content_words else 0.0
+            # What the procedure accounts for: the best of its phrases that fit nearly as well as its
+            # best one ("tctn" fits fully, "tạm dừng rồi muốn tiếp tục hưởng" explains more).
+            explained = max(
+                (
+                    len(content_words & self.phrases[i].grams) / len(content_words)
+                    for s, i in scored_phrases[code]
+                    if s >= score - EXPLAINED_SCORE_MARGIN
+                ),
+                default=0.0,
+            ) if content_words else 0.0
             matches.append(Match(code, score, start, end, gain, explained))
         return matches
 

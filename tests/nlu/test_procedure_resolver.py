@@ -93,3 +93,62 @@ def test_unknown_words_are_not_corrected_into_procedures(resolver: ProcedureReso
 def test_abbreviation_typed_one_key_off(resolver: ProcedureResolver) -> None:
     message = resolve(resolver, "ho so gpdl gom gi")  # "gplđ" with two letters swapped
     assert [e.value for e in message.entities if e.entity == "procedure"] == ["permit_issue"]
+
+
+OTHERS = [
+    CatalogueEntry("other:test:0", "Đăng ký kết hôn", "Bộ Tư pháp", aliases=("làm giấy kết hôn",)),
+    CatalogueEntry("other:test:1", "Cấp giấy phép lái xe", "Bộ Công an", aliases=("bằng lái xe",)),
+    CatalogueEntry("other:test:2", "Báo tin trẻ em bị xâm hại", "Tổng đài 111", aliases=("trẻ em bị bạo hành",),
+                   note="gọi ngay Tổng đài 111"),
+]
+
+
+@pytest.fixture(scope="module")
+def open_set_resolver() -> ProcedureResolver:
+    component = ProcedureResolver(min_score=0.35, ambiguity_margin=0.08)
+    component.train(FRAME, TrainingContext(Abbreviations({"gplđ": "giấy phép lao động"}), CATALOGUE, OTHERS))
+    return component
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("cho hỏi đăng ký kết hôn cần giấy tờ gì", "Đăng ký kết hôn"),
+        ("dang ky ket hon o dau", "Đăng ký kết hôn"),
+        # "giấy phép" is shared with the work permit; "lái xe" decides.
+        ("giấy phép lái xe làm ở đâu", "Cấp giấy phép lái xe"),
+    ],
+)
+def test_a_procedure_we_do_not_hold_is_not_answered_with_a_neighbour(
+    open_set_resolver: ProcedureResolver, text: str, name: str
+) -> None:
+    message = resolve(open_set_resolver, text)
+    assert not [e for e in message.entities if e.entity == "procedure"]
+    assert message.procedure_not_held is not None and message.procedure_not_held.name == name
+    assert all(not c.code.startswith("other:") for c in message.procedures)
+
+
+def test_catalogue_procedures_still_win_beside_the_others(open_set_resolver: ProcedureResolver) -> None:
+    message = resolve(open_set_resolver, "giấy phép lao động cần giấy tờ gì")
+    assert [e.value for e in message.entities if e.entity == "procedure"] == ["permit_issue"]
+    assert message.procedure_not_held is None
+
+
+def test_a_referral_carries_where_to_turn(open_set_resolver: ProcedureResolver) -> None:
+    parse = resolve(open_set_resolver, "phát hiện trẻ em bị bạo hành thì báo ai").as_parse_result()
+    assert parse["procedure_not_held"]["note"] == "gọi ngay Tổng đài 111"
+
+
+def test_imported_names_stop_being_negatives() -> None:
+    """Once a ministry's records are in the catalogue, their names are answered, not declined."""
+    held = [*CATALOGUE, CatalogueEntry("marriage", "Đăng ký kết hôn", "ho_tich")]
+    component = ProcedureResolver(min_score=0.35)
+    component.train(FRAME, TrainingContext(Abbreviations({}), held, OTHERS))
+    message = resolve(component, "đăng ký kết hôn cần giấy tờ gì")
+    assert [e.value for e in message.entities if e.entity == "procedure"] == ["marriage"]
+
+
+def test_the_more_specific_sibling_comes_first(resolver: ProcedureResolver) -> None:
+    """Both fit "giấy phép lao động"; only the reissue explains "cấp lại"."""
+    message = resolve(resolver, "gplđ bị rách, xin cấp lại thì sao")
+    assert [e.value for e in message.entities if e.entity == "procedure"] == ["permit_reissue"]

@@ -1,0 +1,55 @@
+import datetime as dt
+
+from actions.facts import FactIndex
+from actions.render import ASPECT_HEADINGS, render_fact
+from knowledge.schemas import Fact, LegalBasis, ProcedureRecord
+
+DEADLINE = Fact(
+    aspect="eligibility",
+    asks=["nộp hồ sơ quá hạn 3 tháng sau khi nghỉ việc có được không", "nghỉ việc lâu rồi mới nộp có được không"],
+    answer="Không. Hồ sơ phải nộp trong 03 tháng kể từ ngày chấm dứt hợp đồng.",
+    basis="Điều 39 Luật Việc làm 74/2025/QH15",
+)
+NEW_JOB = Fact(
+    aspect="steps",
+    asks=["đang hưởng trợ cấp mà có việc làm mới có phải báo không"],
+    answer="Có. Phải thông báo cho Trung tâm Dịch vụ việc làm trong 03 ngày làm việc.",
+)
+RECORD = ProcedureRecord(
+    code="benefit", name="Hưởng trợ cấp mẫu", field="viec_lam", checked_on=dt.date(2026, 11, 22),
+    legal_basis=[LegalBasis(number="74/2025/QH15", title="Luật Việc làm")], facts=[DEADLINE, NEW_JOB],
+)
+OTHER = ProcedureRecord(
+    code="other", name="Thủ tục khác", field="viec_lam", checked_on=dt.date(2026, 11, 22),
+    legal_basis=[LegalBasis(number="1/2025", title="x")],
+    facts=[Fact(aspect="fee", asks=["có mất phí không"], answer="Không mất phí.")],
+)
+
+
+class Catalogue:
+    revision = 1
+
+    def all(self) -> list[ProcedureRecord]:
+        return [RECORD, OTHER]
+
+
+def test_a_yes_no_question_finds_its_fact_with_and_without_diacritics() -> None:
+    index = FactIndex(Catalogue())
+    assert index.best("benefit", "em nghỉ việc quá 3 tháng rồi giờ nộp hồ sơ còn được không ạ") is DEADLINE
+    assert index.best("benefit", "dang huong tro cap ma co viec lam moi thi co phai bao ko") is NEW_JOB
+
+
+def test_no_fact_for_a_question_it_does_not_hold() -> None:
+    index = FactIndex(Catalogue())
+    assert index.best("benefit", "hồ sơ gồm những gì") is None
+    # Facts belong to their procedure: another entry's fact is never used.
+    assert index.best("benefit", "có mất phí không") is None
+    assert index.best("benefit", "nộp quá hạn 3 tháng có được không", aspect="fee") is None
+
+
+def test_a_fact_answer_opens_with_its_aspect_heading_and_cites_the_article() -> None:
+    (text,) = render_fact(RECORD, DEADLINE)
+    assert text.startswith('Dạ, về thủ tục "Hưởng trợ cấp mẫu":\nĐiều kiện: Không.')
+    assert "(Căn cứ: Điều 39 Luật Việc làm 74/2025/QH15)" in text
+    assert "📚 Căn cứ pháp lý: 74/2025/QH15" in text
+    assert any(line.startswith(ASPECT_HEADINGS["ask_procedure_steps"]) for line in render_fact(RECORD, NEW_JOB)[0].splitlines())

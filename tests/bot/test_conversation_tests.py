@@ -1,0 +1,76 @@
+"""``dvcbot test conversations``: the format, the grading of replies, and the report's groups."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from bot.conversation_tests import (
+    ConversationTestError,
+    Grader,
+    has_diacritics,
+    load_conversations,
+    report,
+    run_conversations,
+)
+from bot.service import Service
+
+SET = """
+conversations:
+  - conversation: giấy phép rồi đổi chủ đề
+    steps:
+      - user: "xin chào"
+        expect: {smalltalk: greet}
+      - user: "lam giay phep lao dong can giay to gi"
+        expect: {procedure: work_permit_issue, aspect: documents}
+      - user: "thế lệ phí bao nhiêu"
+        expect: {procedure: work_permit_issue, aspect: [fee, processing_time]}
+      - user: "còn đăng ký kết hôn thì cần gì"
+        expect: {decline: not_in_catalogue}
+  - conversation: a wrong expectation is reported as a failure
+    steps:
+      - user: "hồ sơ gia hạn giấy phép lao động"
+        expect: {procedure: maternity_benefit, aspect: documents}
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "set.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "steps: []",
+        "conversations:\n  - conversation: x\n    steps:\n      - user: hi\n        expect: {procedure: a, decline: b}",
+        "conversations:\n  - conversation: x\n    steps:\n      - user: hi\n        expect: {procedure: a, aspect: price}",
+        "conversations:\n  - conversation: x\n    steps: []",
+    ],
+)
+def test_malformed_sets_are_refused_with_the_place(tmp_path: Path, text: str) -> None:
+    with pytest.raises(ConversationTestError):
+        load_conversations(write(tmp_path, text))
+
+
+def test_diacritics_are_detected_on_any_mark() -> None:
+    assert has_diacritics("lệ phí") and has_diacritics("gplđ")
+    assert not has_diacritics("le phi bao nhieu")
+
+
+def test_replies_are_graded_and_grouped(tmp_path: Path, service: Service) -> None:
+    conversations = load_conversations(write(tmp_path, SET))
+    grader = Grader.build(service.catalogue, service.domain, dict(service.agent.config.response_variables))
+    fields = {r.code: r.field for r in service.catalogue.all()}
+    results = asyncio.run(run_conversations(service.agent, conversations, grader, fields))
+    assert [r.right for r in results] == [True, True, True, True, False]
+    summary = report(results)
+    assert summary["overall"] == {"right": 4, "n": 5, "share": 0.8}
+    assert summary["by_group"]["decline"]["share"] == 1.0
+    assert summary["declines"]["answered_with_a_catalogue_procedure"] == 0
+    assert summary["without_diacritics"]["n"] == 1
+    (failure,) = summary["failures"]
+    assert failure["reason"] == "answered work_permit_extension"
