@@ -32,7 +32,7 @@ from bot.messages import BotMessage, UserMessage
 from bot.pending import delivered_marker, pending_event, undelivered
 from bot.privacy import mask_numbers
 from bot.rules import RulePolicy
-from bot.slots import ASPECT_INTENTS, NOT_IN_CATALOGUE, SOCIAL_INTENTS, extract_slots, resolve_procedure
+from bot.slots import ASPECT_INTENTS, NOT_IN_CATALOGUE, extract_slots, resolve_procedure
 from bot.tracker import DialogueStateTracker
 from nlu.interpreter import Interpreter
 
@@ -194,8 +194,7 @@ class Agent:
         )
         status = (parse.get("procedure_resolution") or {}).get("status")
         resolution = parse.get("procedure_resolution") or {}
-        declined = status == NOT_IN_CATALOGUE and (intent not in SOCIAL_INTENTS or resolution.get("note"))
-        if declined and intent != "check_dossier_status":
+        if status == NOT_IN_CATALOGUE and intent != "check_dossier_status":
             # A real procedure we do not hold: declined honestly, whatever was asked about it.
             return ["action_decline_procedure"]
         switched = status == "switched" or bool(resolution.get("chosen"))

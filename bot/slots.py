@@ -18,7 +18,7 @@ from nlu.normalize import fold
 from nlu.procedure_index import STOPWORDS
 from nlu.tokenize import syllables
 
-__all__ = ["ASPECT_INTENTS", "NOT_IN_CATALOGUE", "SOCIAL_INTENTS", "extract_slots", "resolve_procedure"]
+__all__ = ["ASPECT_INTENTS", "NOT_IN_CATALOGUE", "extract_slots", "resolve_procedure"]
 
 ASPECT_INTENTS = frozenset(
     {
@@ -29,10 +29,8 @@ ASPECT_INTENTS = frozenset(
 MIN_UNKNOWN_TOPIC_SYLLABLES = 2
 NOT_IN_CATALOGUE = "not_in_catalogue"
 _PLEASANTRIES = frozenset({"greet", "goodbye", "thank", "affirm", "deny"})
-# Messages that are about the conversation itself, never about a procedure.
-SOCIAL_INTENTS = frozenset(
-    {"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "request_human", "complain"}
-)
+# Messages about the conversation itself: a procedure named in them is not a question about it.
+_NOT_ABOUT_PROCEDURES = _PLEASANTRIES | {"request_human"}
 
 
 def resolve_procedure(
@@ -72,7 +70,17 @@ def resolve_procedure(
     not_held = parse.get("procedure_not_held")
     # A referral ("trẻ em bị bạo hành, báo ở đâu") is answered whatever the wording looked like.
     urgent = bool(not_held and not_held.get("note")) and intent not in _PLEASANTRIES
-    if not_held and (intent not in SOCIAL_INTENTS or urgent):
+    resolver = interpreter.resolver
+    asks_papers = intent in ("ask_documents", "ask_forms")
+    if (
+        not_held and current and asks_papers and not urgent and resolver
+        and resolver.talks_about(current, str(not_held.get("mention") or ""))
+    ):
+        # "hồ sơ cần gì, phiếu lý lịch tư pháp có bắt buộc không": a paper of the procedure in context.
+        return {"status": "context", "code": current}
+    # Sad or angry wording ("bố em mất, khai tử làm sao") often reads as a complaint; a named
+    # procedure we do not hold still gets the honest decline.
+    if not_held and (intent not in _NOT_ABOUT_PROCEDURES or urgent):
         return {
             "status": NOT_IN_CATALOGUE, "mention": _clean_mention(not_held.get("mention")), "context": current,
             "note": not_held.get("note"),

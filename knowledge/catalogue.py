@@ -33,6 +33,10 @@ def as_catalogue_entry(record: ProcedureRecord) -> CatalogueEntry:
         keywords=tuple(record.keywords),
         situations=tuple(record.situations),
         national_code=record.national_code,
+        details=(
+            *(d.name for d in record.documents), *(d.note or "" for d in record.documents), *record.conditions,
+            *record.steps, record.applicants or "", record.notes or "", record.result or "",
+        ),
     )
 
 

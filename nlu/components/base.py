@@ -25,6 +25,9 @@ class CatalogueEntry:
     national_code: str | None = None
     # Only for real procedures the catalogue does not hold: where to turn instead ("Tổng đài 111").
     note: str | None = None
+    # What the entry itself talks about (its papers, conditions, steps): "phiếu lý lịch tư pháp" in a
+    # question about the subleasing licence is one of its papers, not a new topic.
+    details: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)

@@ -14,6 +14,7 @@ from nlu.message import Entity, Message, ProcedureCandidate
 from nlu.normalize import Abbreviations, fold
 from nlu.other_procedures import is_other, not_in
 from nlu.procedure_index import PHRASE_WEIGHTS, STOPWORDS, ProcedureIndex, query_tokens
+from nlu.tokenize import syllables
 from nlu.training_data import TrainingData
 
 __all__ = ["ProcedureResolver"]
@@ -36,6 +37,7 @@ class ProcedureResolver:
         self.index = ProcedureIndex(Abbreviations({}))
         self.frame_vocabulary: frozenset[str] = frozenset()
         self.others: dict[str, tuple[str, str | None]] = {}  # not-held code → (agency, where to turn)
+        self.detail_words: dict[str, frozenset[str]] = {}  # catalogue code → folded syllables of its details
         self.frame_grams: frozenset[str] = frozenset()
 
     def train(self, data: TrainingData, context: TrainingContext) -> None:
@@ -43,6 +45,9 @@ class ProcedureResolver:
         known = {entry.code for entry in context.catalogue}
         for entry in context.catalogue:
             index.add_procedure(entry)
+        self.detail_words = {
+            entry.code: frozenset(syllables(fold(" ".join(entry.details)))) for entry in context.catalogue
+        }
         others = not_in(context.others, context.catalogue)
         for entry in others:
             index.add_procedure(entry)
@@ -85,6 +90,13 @@ class ProcedureResolver:
             )
         return out
 
+    def talks_about(self, code: str, mention: str) -> bool:
+        """Whether procedure ``code``'s own papers, conditions or steps hold every word of ``mention``:
+        "phiếu lý lịch tư pháp" is a paper of several licences, "đăng ký khai sinh" is no step of them."""
+        words = [w for w in syllables(fold(mention)) if w not in STOPWORDS]
+        known = self.detail_words.get(code, frozenset())
+        return len(words) >= 2 and all(w in known for w in words)
+
     def is_ambiguous(self, ranked: list[ProcedureCandidate]) -> bool:
         """Two close scores that account for the same words of the user: "giấy phép" alone may
         be several procedures, but "gia hạn giấy phép lao động" is the one that explains "gia hạn"."""
@@ -99,7 +111,7 @@ class ProcedureResolver:
     def process(self, message: Message) -> None:
         every = specific_first(self.ranked(message.original, limit=8))
         ranked = [c for c in every if not is_other(c.code)][:5]
-        other = next((c for c in every if is_other(c.code)), None)
+        other = next((c for c in every if is_other(c.code) and c.score >= self.min_score), None)
         message.procedures = ranked
         ours = ranked[0] if ranked and ranked[0].score >= self.min_score else None
         if other is not None and other.score >= self.min_score and (ours is None or _beats(other, ours)):
