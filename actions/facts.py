@@ -19,11 +19,13 @@ from nlu.normalize import fold
 from nlu.procedure_index import STOPWORDS
 from nlu.tokenize import syllables
 
-__all__ = ["FactIndex", "MIN_COVERAGE", "fact_grams"]
+__all__ = ["CROSS_ASPECT_COVERAGE", "FactIndex", "MIN_COVERAGE", "fact_grams"]
 
 # Share of an ask's weighted words the question must contain, and how many distinctive words at
 # least: one shared word ("tháng") is never enough.
 MIN_COVERAGE = 0.6
+# A fact of another aspect than the question was classified as must be asked almost word for word.
+CROSS_ASPECT_COVERAGE = 0.85
 MIN_MATCHED_WORDS = 2
 _QUESTION_WORDS = frozenset(["khong", "ko", "k", "hok", "hong", "duoc", "dc", "phai", "co", "bao", "nhieu", "may", "gi"])
 
@@ -73,9 +75,9 @@ class FactIndex:
         self._asks = dict(asks)
         self._revision = revision
 
-    def best(self, code: str, text: str, aspect: str | None = None) -> Fact | None:
-        """The fact of procedure ``code`` that ``text`` asks, if one is asked clearly enough;
-        with ``aspect``, only facts of that aspect."""
+    def best(self, code: str, text: str, aspect: str | None = None, min_coverage: float = MIN_COVERAGE) -> Fact | None:
+        """The fact of procedure ``code`` that ``text`` asks, if one is asked clearly enough
+        (``min_coverage`` of an ask's weighted words); with ``aspect``, only facts of that aspect."""
         self._build()
         query = fact_grams(text)
         best: tuple[float, Fact] | None = None
@@ -91,6 +93,6 @@ class FactIndex:
             weight = sum(self._idf.get(g, 0.0) for g in words)
             coverage = sum(self._idf.get(g, 0.0) for g in matched_words) / weight if weight else 0.0
             score = coverage + 0.01 * (len(matched) - len(matched_words))
-            if coverage >= MIN_COVERAGE and (best is None or score > best[0]):
+            if coverage >= min_coverage and (best is None or score > best[0]):
                 best = (score, ask.fact)
         return best[1] if best else None

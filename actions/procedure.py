@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
-from actions.facts import FactIndex
+from actions.facts import CROSS_ASPECT_COVERAGE, FactIndex
 from actions.render import fact_intent, render_aspect, render_fact, split_message
 from actions.sdk import CollectingDispatcher, DomainDict, EventType, FollowupAction, SlotSet, Tracker
 from knowledge.catalogue import ProcedureCatalogue
@@ -31,6 +32,7 @@ __all__ = [
 ]
 
 NOT_IN_CATALOGUE = "not_in_catalogue"  # the procedure_resolution status of a real procedure not held
+
 ASPECT_ACTIONS = {
     "ask_documents": "action_procedure_documents",
     "ask_fee": "action_procedure_fee",
@@ -95,14 +97,7 @@ def answer_aspect(
     resolution = tracker.latest_message.get("procedure_resolution") or {}
     status = resolution.get("status")
     if status == "ambiguous":
-        candidates = resolution.get("candidates") or []
-        names = " hay ".join(f"\"{c['name']}\"" for c in candidates[:3])
-        dispatcher.utter_message(
-            text=f"Dạ, ý anh/chị là thủ tục {names}?",
-            buttons=[{"title": c["name"], "payload": payload(aspect, procedure=c["code"])} for c in candidates[:3]],
-        )
-        # A typed answer ("cái thứ hai", "gia hạn") is read against these (bot.slots).
-        return [SlotSet("offered_procedures", [c["code"] for c in candidates[:3]]), SlotSet("pending_aspect", aspect)]
+        return _ask_which(aspect, resolution.get("candidates") or [], dispatcher)
     if status == NOT_IN_CATALOGUE:
         previous = catalogue.get(resolution["context"]) if resolution.get("context") else None
         buttons = (
@@ -132,6 +127,18 @@ def answer_aspect(
     return [SlotSet("pending_aspect", None), SlotSet("last_aspect", fact_intent(fact) if fact else aspect)]
 
 
+def _ask_which(aspect: str, candidates: list[dict[str, Any]], dispatcher: CollectingDispatcher) -> list[EventType]:
+    """ "Ý anh/chị là thủ tục A hay B?" with a button each; a typed answer ("cái thứ hai", "gia hạn")
+    is read against the offered ones (``bot.slots.choose_offered``)."""
+    offered = candidates[:3]
+    names = " hay ".join(f"\"{c['name']}\"" for c in offered)
+    dispatcher.utter_message(
+        text=f"Dạ, ý anh/chị là thủ tục {names}?",
+        buttons=[{"title": c["name"], "payload": payload(aspect, procedure=c["code"])} for c in offered],
+    )
+    return [SlotSet("offered_procedures", [c["code"] for c in offered]), SlotSet("pending_aspect", aspect)]
+
+
 def _asked_fact(facts: FactIndex | None, code: str, tracker: Tracker, aspect: str) -> Fact | None:
     """The fact this turn's text asks about: one of ``aspect`` first; for the message's main question
     one of any aspect ("đang hưởng mà có việc làm có phải báo không" is classified as a condition or
@@ -143,8 +150,9 @@ def _asked_fact(facts: FactIndex | None, code: str, tracker: Tracker, aspect: st
         return None
     fact = facts.best(code, text, aspect.removeprefix("ask_").replace("procedure_steps", "steps"))
     main = (tracker.latest_message.get("intent") or {}).get("name")
-    if fact is None and main == aspect:
-        fact = facts.best(code, text)
+    several = bool(tracker.latest_message.get("additional_intents"))  # each question answers its own
+    if fact is None and main == aspect and not several:
+        fact = facts.best(code, text, min_coverage=CROSS_ASPECT_COVERAGE)
     return fact
 
 

@@ -61,6 +61,7 @@ def main() -> None:
     from knowledge.catalogue import as_catalogue_entry
     from nlu.interpreter import Interpreter
     from nlu.normalize import Abbreviations
+    from nlu.other_procedures import load_other_procedures
     from nlu.training_data import load_nlu_files
 
     workdir = Path(tempfile.mkdtemp(prefix="dvcbot-nlu-bench-"))
@@ -72,8 +73,10 @@ def main() -> None:
     entries = [as_catalogue_entry(r) for r in catalogue.all()]
 
     project = load_nlu_files([settings.path(p) for p in settings.nlu_data])
+    others = load_other_procedures([settings.path(p) for p in settings.other_procedures])
     started = time.perf_counter()
-    Interpreter.train(settings.pipeline, project, abbreviations=abbreviations, catalogue=entries, model_fingerprint="b")
+    Interpreter.train(settings.pipeline, project, abbreviations=abbreviations, catalogue=entries,
+                      model_fingerprint="b", others=others)
     project_seconds = time.perf_counter() - started
 
     big = workdir / "nlu-5000.yml"
@@ -112,7 +115,7 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=10)
 
-    print(f"train_seconds_project      {project_seconds:8.2f}   ({len(project.examples)} examples; goal ≤ 20 s for 5,000; Rasa DIET 50–56 s)")
+    print(f"train_seconds_project      {project_seconds:8.2f}   ({len(project.examples)} examples, {len(others)} procedures not held; goal ≤ 30 s; Rasa DIET 50–56 s)")
     print(f"train_seconds_5000         {big_seconds:8.2f}   ({count} examples)")
     print(f"parse_in_process_p50_ms    {statistics.median(in_process):8.2f}   (goal ≤ 3 ms; Rasa ~20 ms)")
     print(f"parse_in_process_p95_ms    {percentile(in_process, 0.95):8.2f}")

@@ -15,7 +15,6 @@ from bot.events import Event, slot_set
 from bot.tracker import DialogueStateTracker
 from nlu.interpreter import Interpreter
 from nlu.normalize import fold
-from nlu.procedure_index import STOPWORDS
 from nlu.tokenize import syllables
 
 __all__ = ["ASPECT_INTENTS", "NOT_IN_CATALOGUE", "extract_slots", "resolve_procedure"]
@@ -27,6 +26,7 @@ ASPECT_INTENTS = frozenset(
     }
 )
 MIN_UNKNOWN_TOPIC_SYLLABLES = 2
+MIN_OFFER_EXPLAINED = 0.75  # as a follow-up switch needs (nlu.components.procedure_resolver)
 NOT_IN_CATALOGUE = "not_in_catalogue"
 _PLEASANTRIES = frozenset({"greet", "goodbye", "thank", "affirm", "deny"})
 # Messages about the conversation itself: a procedure named in them is not a question about it.
@@ -80,11 +80,24 @@ def resolve_procedure(
         return {"status": "context", "code": current}
     # Sad or angry wording ("bố em mất, khai tử làm sao") often reads as a complaint; a named
     # procedure we do not hold still gets the honest decline.
+    mention = _clean_mention(not_held.get("mention")) if not_held else None
+    if not_held and current and mention is None and not urgent:
+        # Too little of a name to leave the procedure in context for ("lên bhxh huyện nộp à").
+        return {"status": "context", "code": current}
     if not_held and (intent not in _NOT_ABOUT_PROCEDURES or urgent):
         return {
-            "status": NOT_IN_CATALOGUE, "mention": _clean_mention(not_held.get("mention")), "context": current,
+            "status": NOT_IN_CATALOGUE, "mention": mention, "context": current,
             "note": not_held.get("note"),
         }
+    # Offered only when they account for most of what the user wrote: "liệt sĩ cần giấy tờ gì" yes,
+    # "kinh phí công đoàn đóng ở đâu" (one shared word) no.
+    near = [
+        c for c in ranking[:3]
+        if c.get("score", 0.0) >= _offer_score(interpreter) and c.get("explained", 0.0) >= MIN_OFFER_EXPLAINED
+    ]
+    if not current and near and (intent in ASPECT_INTENTS or intent == "inform"):
+        # "liệt sĩ cần giấy tờ gì": not sure enough to answer, close enough to offer as buttons.
+        return {"status": "ambiguous", "candidates": near}
     topic = parse.get("topic_words") or []
     if not current and (intent in ASPECT_INTENTS or intent == "inform") and len(topic) >= MIN_UNKNOWN_TOPIC_SYLLABLES:
         # A subject the bot cannot place, with nothing in context: declined without quoting
@@ -118,17 +131,29 @@ def choose_offered(text: str, offered: list[str], interpreter: Interpreter) -> s
     return None
 
 
+# Question and function words that never start or end a procedure's name ("còn làm hộ chiếu thì").
+_EDGE_WORDS = frozenset(
+    "a ah ak anh ban cho chi con co cua da dang de di do duoc e em gi giup hoi khong ko la lam luon ma minh muon "
+    "nao ne nha nhe o oi roi sao the thi toi va van vay ve voi xin can phai".split()
+)
+
+
 def _clean_mention(mention: str | None) -> str | None:
     """The user's words for the procedure, without question words at either end, when they still
     read as a name (two syllables or more): "gia hạn thì" → "gia hạn"."""
     if not mention:
         return None
     words = mention.strip(" ,.?!").split()
-    while words and fold(words[-1]) in STOPWORDS:
+    while words and fold(words[-1]) in _EDGE_WORDS:
         words.pop()
-    while words and fold(words[0]) in STOPWORDS:
+    while words and fold(words[0]) in _EDGE_WORDS:
         words.pop(0)
     return " ".join(words) if len(words) >= 2 else None
+
+
+def _offer_score(interpreter: Interpreter) -> float:
+    resolver = interpreter.resolver
+    return resolver.offer_score if resolver else 1.0
 
 
 def _margin(interpreter: Interpreter) -> float:

@@ -47,7 +47,7 @@ class ProcedureCandidate:
     explained: float = 0.0  # share of the user's distinctive words this procedure accounts for
 
     def as_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "name": self.name, "score": round(self.score, 4)}
+        return {"code": self.code, "name": self.name, "score": round(self.score, 4), "explained": round(self.explained, 4)}
 
 
 @dataclass(slots=True)

@@ -31,8 +31,11 @@ SPECIFIC_MARGIN = 0.2
 class ProcedureResolver:
     name: ClassVar[str] = "ProcedureResolver"
 
-    def __init__(self, min_score: float = 0.35, ambiguity_margin: float = 0.08, **options: Any) -> None:
+    def __init__(
+        self, min_score: float = 0.35, ambiguity_margin: float = 0.08, offer_score: float = 0.3, **options: Any
+    ) -> None:
         self.min_score = min_score
+        self.offer_score = offer_score
         self.ambiguity_margin = ambiguity_margin
         self.index = ProcedureIndex(Abbreviations({}))
         self.frame_vocabulary: frozenset[str] = frozenset()
