@@ -86,7 +86,7 @@ class Agent:
             tracker = await asyncio.to_thread(self.store.retrieve, message.sender_id)
             turn = _Turn(tracker)
             self._maybe_start_session(turn)
-            pushed = undelivered(tracker)
+            pushed = undelivered(tracker) if message.deliver_pending else []
             if pushed:
                 turn.apply(delivered_marker())
             await self._run_turn(turn, message)

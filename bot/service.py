@@ -22,6 +22,7 @@ from bot.domain import Domain
 from bot.dossier_setup import DossierRuntime, build_dossier_runtime, reference_database_url
 from bot.outputs import OutputRegistry
 from bot.rules import RulePolicy
+from bot.sender_secret_store import SqlSenderSecretStore
 from bot.settings import Settings
 from bot.tracker_store import SqlTrackerStore
 from knowledge.catalogue import SqlCatalogue, as_catalogue_entry
@@ -45,6 +46,7 @@ class Service:
     catalogue: SqlCatalogue
     domain: Domain
     started_seconds: float
+    sender_secrets: SqlSenderSecretStore  # REST conversations' secrets (channels.rest)
     outputs: OutputRegistry | None = None  # pushes by channel name; channels register theirs here
     dossier: DossierRuntime | None = None
 
@@ -159,5 +161,6 @@ def build_service(settings: Settings) -> Service:
     outputs.register("rest", agent.push_pending)
     dossier.connect_outputs(outputs)
     return Service(
-        settings, agent, interpreter, catalogue, domain, time.perf_counter() - started, outputs=outputs, dossier=dossier
+        settings, agent, interpreter, catalogue, domain, time.perf_counter() - started,
+        sender_secrets=SqlSenderSecretStore(tracker_engine), outputs=outputs, dossier=dossier,
     )

@@ -44,8 +44,9 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     dossier = mount_dossier(app, built)  # the reference one-stop service under /dossier-service
     app.include_router(model.router)
     app.include_router(procedures.router)
-    app.include_router(rest_router(on_message, channels.limiter))
+    app.include_router(rest_router(on_message, channels.limiter, secrets=built.sender_secrets))
     app.include_router(pending.router)
-    app.include_router(action_server_router(built.agent.actions))
+    if settings.action_server.enabled:  # off unless a shared token is configured
+        app.include_router(action_server_router(built.agent.actions, token=settings.action_server.token))
     install_error_handlers(app)
     return app
