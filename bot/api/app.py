@@ -1,11 +1,13 @@
 """``create_app(settings)``: the FastAPI application with every router mounted.
 
-The service (model, stores, agent) is built in the lifespan, so importing this module starts
-nothing and a test can build an app per temporary database.
+The service (model, stores, agent) is built by the factory (or handed in), never at import, so a
+test can build an app per temporary database; the lifespan warms it up (``bot.warmup``) before the
+server accepts connections, and ``app.state.ready`` tells ``/health`` when that is done.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -19,6 +21,7 @@ from bot.api.errors import install_error_handlers
 from bot.messages import BotMessage, UserMessage
 from bot.service import Service, build_service
 from bot.settings import Settings
+from bot.warmup import warm_up
 from channels.rest import rest_router
 
 __all__ = ["create_app"]
@@ -31,11 +34,18 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.service = built
-        async with channels.running(), dossier.running():  # PTB, Zalo's HTTP client; dossier alert poller
-            yield
+        # uvicorn opens the port only after this: the first burst meets a loaded, warm service.
+        await asyncio.to_thread(warm_up, built)
+        app.state.ready = True
+        try:
+            async with channels.running(), dossier.running():  # PTB, Zalo's HTTP client; dossier alert poller
+                yield
+        finally:
+            app.state.ready = False
 
     app = FastAPI(title="dvcbot", version="0.1.0", lifespan=lifespan)
     app.state.service = built
+    app.state.ready = False
 
     async def on_message(message: UserMessage) -> list[BotMessage]:
         return await built.agent.handle(message)
