@@ -6,6 +6,7 @@ assistant as ``dvcbot run``.
 
 from __future__ import annotations
 
+import json
 import logging
 import pickle
 import time
@@ -51,9 +52,14 @@ class Service:
     dossier: DossierRuntime | None = None
 
 
+def _strict_json(value: object) -> str:
+    """JSON as PostgreSQL accepts it: NaN/Infinity refused on SQLite too, so both stores behave alike."""
+    return json.dumps(value, allow_nan=False)
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(url, connect_args={"check_same_thread": False}, json_serializer=_strict_json)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection, _record):  # type: ignore[no-untyped-def]
@@ -63,7 +69,7 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, json_serializer=_strict_json)
 
 
 def field_names(settings: Settings) -> dict[str, str]:

@@ -24,6 +24,7 @@ from pydantic import BaseModel, Field
 
 from bot.messages import BotMessage, UserMessage
 from channels.base import SenderSecrets
+from channels.fields import Metadata, SenderId
 from channels.rate_limit import RateLimiter
 from channels.texts import RATE_LIMITED
 
@@ -35,9 +36,9 @@ WRONG_SECRET = "wrong X-Dvcbot-Sender-Secret for this sender"
 
 
 class RestMessage(BaseModel):
-    sender: str = Field(min_length=1, max_length=255)
+    sender: SenderId
     message: str = Field(max_length=MAX_REQUEST_CHARS)
-    metadata: dict[str, Any] | None = None
+    metadata: Metadata = None
     message_id: str | None = Field(default=None, max_length=255)
 
 

@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.privacy import mask_numbers
+from bot.storable import UnstorableMessage
 
 __all__ = ["InternalErrors", "error_response", "install_error_handlers"]
 
@@ -44,6 +45,8 @@ def _unavailable(error: Exception) -> bool:
 
 
 def error_response(path: str, error: Exception) -> JSONResponse:
+    if isinstance(error, UnstorableMessage):  # an adapter let it through; still the client's input
+        return JSONResponse(status_code=422, content={"error": "invalid request body", "details": [str(error)]})
     chat = path.startswith(_CHAT_PATHS)
     if _unavailable(error):
         return JSONResponse(
@@ -83,7 +86,8 @@ class InternalErrors:
             await self.app(scope, receive, tracked)
         except Exception as error:
             path = str(scope.get("path", ""))
-            log.exception("unhandled error on %s %s", scope.get("method"), mask_numbers(path))
+            if not isinstance(error, UnstorableMessage):
+                log.exception("unhandled error on %s %s", scope.get("method"), mask_numbers(path))
             if complete:
                 return
             if started:

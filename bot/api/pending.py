@@ -26,7 +26,7 @@ router = APIRouter()
 
 @router.get("/webhooks/rest/pending/{sender}")
 async def pending(
-    sender: Annotated[str, Path(min_length=1, max_length=255)],
+    sender: Annotated[str, Path(min_length=1, max_length=255, pattern=r"^[^\x00-\x1f\x7f]+$")],
     service: ServiceDep,
     secret: Annotated[str | None, Header(alias=SENDER_SECRET_HEADER, max_length=200)] = None,
 ) -> list[dict[str, Any]]:
