@@ -59,7 +59,8 @@ def _strict_json(value: object) -> str:
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False}, json_serializer=_strict_json)
+        engine = create_engine(url, connect_args={"check_same_thread": False}, json_serializer=_strict_json,
+                               hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection, _record):  # type: ignore[no-untyped-def]
@@ -69,7 +70,9 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, json_serializer=_strict_json)
+    # hide_parameters: a database error's message (logged with its traceback) never carries the
+    # values of the statement, such as a sender id that is a phone number.
+    return create_engine(url, pool_pre_ping=True, json_serializer=_strict_json, hide_parameters=True)
 
 
 def field_names(settings: Settings) -> dict[str, str]:
