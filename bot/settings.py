@@ -47,6 +47,7 @@ class ServerSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 5005
     max_message_chars: int = 2000
+    max_body_bytes: int = 256 * 1024  # any request body over this gets 413 before it is read
 
 
 class ActionServerSettings(BaseModel):

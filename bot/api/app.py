@@ -15,6 +15,7 @@ from fastapi import FastAPI
 
 from actions.server import action_server_router
 from bot.api import model, pending, procedures
+from bot.api.body_limit import BodyLimit
 from bot.api.channels import mount_channels
 from bot.api.dossier import mount_dossier
 from bot.api.errors import install_error_handlers
@@ -59,4 +60,5 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     if settings.action_server.enabled:  # off unless a shared token is configured
         app.include_router(action_server_router(built.agent.actions, token=settings.action_server.token))
     install_error_handlers(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.server.max_body_bytes)  # outermost: before any read
     return app
