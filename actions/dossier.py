@@ -8,6 +8,11 @@ Until the applicant is verified nothing is revealed: an unknown code and wrong d
 reply, both count as failed verifications, and the limits (failed verifications per code, lookups
 per conversation) lock out everyone alike. Only the four digits are ever kept in a slot, and only
 until the lookup.
+
+A verification is recorded on the server (``VerificationStore``), bound to the sender and channel;
+the alert action subscribes only to that dossier. The ``verified_dossier`` slot is still set, for
+the dialogue and for Rasa deployments reading it, but never trusted: over the action-server
+protocol whoever calls can set any slot.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from knowledge.dossier.codes import DossierCodeFormat
 from knowledge.dossier.limits import LookupLimiter
 from knowledge.dossier.models import FINAL_STATUSES, DossierStatus, last_digits
 from knowledge.dossier.subscriptions import SubscriptionStore
+from knowledge.dossier.verifications import Verification, VerificationStore
 
 __all__ = [
     "CheckDossierStatusAction",
@@ -55,6 +61,7 @@ class DossierDeps:
     client: DossierStatusClient | None
     limiter: LookupLimiter
     subscriptions: SubscriptionStore
+    verifications: VerificationStore
     links: SupportLinks
     today: Callable[[], dt.date] = field(default=dt.date.today)
 
@@ -168,10 +175,14 @@ class ValidateDossierForm(FormValidationAction):
         return {"verification_digits": None}
 
 
+def _channel(tracker: Tracker) -> str:
+    return tracker.latest_input_channel or "rest"
+
+
 async def _subscribe(
-    deps: DossierDeps, dispatcher: CollectingDispatcher, tracker: Tracker, verified: dict[str, Any]
+    deps: DossierDeps, dispatcher: CollectingDispatcher, tracker: Tracker, verified: Verification
 ) -> list[EventType]:
-    code, status = str(verified["code"]), DossierStatus(verified["status"])
+    code, status = verified.code, DossierStatus(verified.status)
     if status in FINAL_STATUSES:
         dispatcher.utter_message(
             text=f"Dạ, hồ sơ {code} đã ở tình trạng \"{STATUS_LABELS[status]}\" nên sẽ không còn thay đổi để em "
@@ -183,7 +194,7 @@ async def _subscribe(
             deps.subscriptions.subscribe,
             code=code,
             sender_id=tracker.sender_id,
-            channel=tracker.latest_input_channel or "rest",
+            channel=_channel(tracker),
             last_status=status.value,
         )
     )
@@ -230,16 +241,24 @@ class ShowDossierStatusAction:
                 buttons=[{"title": "🔄 Thử lại", "payload": payload("check_dossier_status", dossier_code=code)}],
             )
             return [SlotSet("dossier_retry_code", code)]
+        channel = _channel(tracker)
         if record is None or not record.verify(digits):
             await asyncio.to_thread(partial(deps.limiter.record, sender_id=sender, code=code, outcome="failed"))
+            await asyncio.to_thread(partial(deps.verifications.forget, sender_id=sender, channel=channel))
             dispatcher.utter_message(response="utter_dossier_not_verified")
             return [*forget, SlotSet("verified_dossier", None)]
         await asyncio.to_thread(partial(deps.limiter.record, sender_id=sender, code=code, outcome="verified"))
         status = record.effective_status(deps.today())
+        verified = await asyncio.to_thread(
+            partial(deps.verifications.record, sender_id=sender, channel=channel, code=code, status=status.value)
+        )
         buttons = [ANOTHER_BUTTON] if status in FINAL_STATUSES else [SUBSCRIBE_BUTTON, ANOTHER_BUTTON]
         dispatcher.utter_message(text=render_status(record, status, deps.links.hotline), buttons=buttons)
-        verified = {"code": code, "status": status.value}
-        events = [*forget, SlotSet("verified_dossier", verified), SlotSet("dossier_retry_code", None)]
+        events = [
+            *forget,
+            SlotSet("verified_dossier", {"code": code, "status": status.value}),
+            SlotSet("dossier_retry_code", None),
+        ]
         if tracker.get_slot("dossier_alert_pending"):
             events += await _subscribe(deps, dispatcher, tracker, verified)
         return events
@@ -258,9 +277,12 @@ class SubscribeDossierAction:
         if self._deps.client is None:
             dispatcher.utter_message(response="utter_dossier_status_unavailable")
             return []
-        verified = tracker.get_slot("verified_dossier")
+        # The server's own record of this conversation's verification, never the slot a caller sent.
+        verified = await asyncio.to_thread(
+            partial(self._deps.verifications.current, sender_id=tracker.sender_id, channel=_channel(tracker))
+        )
         code_now = next(tracker.get_latest_entity_values("dossier_code"), None)
-        if isinstance(verified, dict) and verified.get("code") and code_now in (None, verified["code"]):
+        if verified is not None and code_now in (None, verified.code):
             return await _subscribe(self._deps, dispatcher, tracker, verified)
         dispatcher.utter_message(response="utter_dossier_alert_needs_lookup")
         return [SlotSet("dossier_alert_pending", True), FollowupAction("action_check_dossier_status")]

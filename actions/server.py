@@ -3,13 +3,19 @@
 Request: ``{"next_action", "sender_id", "tracker": {...}, "domain": {...}, "version"}``.
 Response: ``{"events": [...], "responses": [...]}``; an unknown action gets 404
 ``{"error": ..., "action_name": ...}`` as rasa-sdk answers.
+
+The caller supplies the whole tracker, so the endpoint is a key to every action: it is mounted
+only with a shared token (``action_server.token``), which each call must carry as
+``Authorization: Bearer <token>`` (compared in constant time). Rasa sends it from
+``endpoints.yml``: ``action_endpoint: {url: ..., headers: {Authorization: "Bearer <token>"}}``.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import hmac
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends, Header, HTTPException
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -26,8 +32,23 @@ class ActionCall(BaseModel):
     version: str | None = None
 
 
-def action_server_router(actions: dict[str, Action]) -> APIRouter:
-    router = APIRouter()
+def _bearer_check(token: str) -> Any:
+    expected = f"Bearer {token}".encode()
+
+    async def check(authorization: Annotated[str | None, Header()] = None) -> None:
+        given = (authorization or "").encode("utf-8", "surrogateescape")
+        if not hmac.compare_digest(given, expected):
+            raise HTTPException(
+                status_code=401, detail="missing or wrong action-server token", headers={"WWW-Authenticate": "Bearer"}
+            )
+
+    return check
+
+
+def action_server_router(actions: dict[str, Action], *, token: str) -> APIRouter:
+    if not token:
+        raise ValueError("the action server needs a token (action_server.token)")
+    router = APIRouter(dependencies=[Depends(_bearer_check(token))])
 
     @router.post("/webhook", response_model=None)
     async def webhook(call: ActionCall) -> dict[str, Any] | JSONResponse:

@@ -33,6 +33,7 @@ from bot.pending import delivered_marker, pending_event, undelivered
 from bot.privacy import mask_numbers
 from bot.rules import RulePolicy
 from bot.slots import ASPECT_INTENTS, NOT_IN_CATALOGUE, extract_slots, resolve_procedure
+from bot.storable import UnstorableMessage, message_problem
 from bot.tracker import DialogueStateTracker
 from nlu.interpreter import Interpreter
 
@@ -84,11 +85,14 @@ class Agent:
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def handle(self, message: UserMessage) -> list[BotMessage]:
+        problem = message_problem(message)
+        if problem:  # channels refuse these at the edge; nothing runs that could not be stored
+            raise UnstorableMessage(problem)
         async with self._locks[message.sender_id]:
             tracker = await asyncio.to_thread(self.store.retrieve, message.sender_id)
             turn = _Turn(tracker)
             self._maybe_start_session(turn)
-            pushed = undelivered(tracker)
+            pushed = undelivered(tracker) if message.deliver_pending else []
             if pushed:
                 turn.apply(delivered_marker())
             await self._run_turn(turn, message)

@@ -10,6 +10,7 @@ import sys
 import uuid
 from pathlib import Path
 
+from bot.privacy import install_log_masking
 from bot.settings import load_settings
 
 __all__ = ["main"]
@@ -68,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    install_log_masking()  # every line, uvicorn's access log included (see _run), is masked
     settings = load_settings(args.config)
     if args.command == "run":
         return _run(settings, args.host, args.port)
@@ -100,7 +102,9 @@ def _run(settings, host: str | None, port: int | None) -> int:  # type: ignore[n
     from bot.api.app import create_app
 
     app = create_app(settings)
-    uvicorn.run(app, host=host or settings.server.host, port=port or settings.server.port, log_level="info")
+    # log_config=None: uvicorn's loggers propagate to the root handlers, which mask (bot.privacy).
+    uvicorn.run(app, host=host or settings.server.host, port=port or settings.server.port, log_level="info",
+                log_config=None)
     return 0
 
 

@@ -35,6 +35,7 @@ from knowledge.dossier.reference_service import (
 )
 from knowledge.dossier.settings import DossierClientSettings
 from knowledge.dossier.subscriptions import SqlSubscriptionStore
+from knowledge.dossier.verifications import SqlVerificationStore
 
 __all__ = [
     "DossierRuntime",
@@ -147,6 +148,7 @@ def build_dossier_runtime(
             ),
         ),
         subscriptions=SqlSubscriptionStore(engine),
+        verifications=SqlVerificationStore(engine, ttl_seconds=limits.verified_minutes * 60),
         links=links,
     )
     return DossierRuntime(deps, reference_app, service_key, changes, config.notifications.poll_seconds)

@@ -15,6 +15,9 @@ class UserMessage:
     input_channel: str = "rest"
     message_id: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    # Whether pushes kept for this conversation (bot.pending) may come before the replies: False when
+    # the channel cannot tell that the request comes from the conversation's own client.
+    deliver_pending: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ assistant as ``dvcbot run``.
 
 from __future__ import annotations
 
+import json
 import logging
 import pickle
 import time
@@ -22,6 +23,7 @@ from bot.domain import Domain
 from bot.dossier_setup import DossierRuntime, build_dossier_runtime, reference_database_url
 from bot.outputs import OutputRegistry
 from bot.rules import RulePolicy
+from bot.sender_secret_store import SqlSenderSecretStore
 from bot.settings import Settings
 from bot.tracker_store import SqlTrackerStore
 from knowledge.catalogue import SqlCatalogue, as_catalogue_entry
@@ -46,13 +48,20 @@ class Service:
     catalogue: SqlCatalogue
     domain: Domain
     started_seconds: float
+    sender_secrets: SqlSenderSecretStore  # REST conversations' secrets (channels.rest)
     outputs: OutputRegistry | None = None  # pushes by channel name; channels register theirs here
     dossier: DossierRuntime | None = None
 
 
+def _strict_json(value: object) -> str:
+    """JSON as PostgreSQL accepts it: NaN/Infinity refused on SQLite too, so both stores behave alike."""
+    return json.dumps(value, allow_nan=False)
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(url, connect_args={"check_same_thread": False}, json_serializer=_strict_json,
+                               hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection, _record):  # type: ignore[no-untyped-def]
@@ -62,7 +71,9 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # hide_parameters: a database error's message (logged with its traceback) never carries the
+    # values of the statement, such as a sender id that is a phone number.
+    return create_engine(url, pool_pre_ping=True, json_serializer=_strict_json, hide_parameters=True)
 
 
 def field_names(settings: Settings) -> dict[str, str]:
@@ -163,5 +174,6 @@ def build_service(settings: Settings) -> Service:
     outputs.register("rest", agent.push_pending)
     dossier.connect_outputs(outputs)
     return Service(
-        settings, agent, interpreter, catalogue, domain, time.perf_counter() - started, outputs=outputs, dossier=dossier
+        settings, agent, interpreter, catalogue, domain, time.perf_counter() - started,
+        sender_secrets=SqlSenderSecretStore(tracker_engine), outputs=outputs, dossier=dossier,
     )

@@ -48,6 +48,22 @@ class ServerSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 5005
     max_message_chars: int = 2000
+    max_body_bytes: int = 256 * 1024  # any request body over this gets 413 before it is read
+
+
+class ActionServerSettings(BaseModel):
+    """The rasa-sdk action server (``POST /webhook``, ``GET /actions``): mounted only when ``token`` is set.
+
+    ``DVCBOT_ACTION_SERVER__TOKEN``; Rasa sends it from ``endpoints.yml``
+    (``action_endpoint: {url: ..., headers: {Authorization: "Bearer <token>"}}``). Without it anyone
+    could run the actions on a tracker of their own making.
+    """
+
+    token: str = ""
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.token)
 
 
 class SupportSettings(BaseModel):
@@ -135,6 +151,7 @@ class Settings(BaseSettings):
     rules: str = "bot/data/rules.yml"
     catalogue_data: str = "knowledge/data"
     server: ServerSettings = ServerSettings()
+    action_server: ActionServerSettings = ActionServerSettings()
     support: SupportSettings = SupportSettings()
     channels: ChannelsSettings = ChannelsSettings()
     dossier: DossierSettings = DossierSettings()
@@ -152,6 +169,8 @@ class Settings(BaseSettings):
             required["channels.telegram.webhook_secret"] = self.channels.telegram.webhook_secret
         if self.channels.zalo.enabled:
             required["channels.zalo.app_secret_key"] = self.channels.zalo.app_secret_key
+        if self.action_server.enabled:
+            required["action_server.token"] = self.action_server.token
         weak = [name for name, value in required.items() if _is_placeholder(value)]
         if weak:
             raise ValueError(

@@ -15,6 +15,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from channels.fields import SenderId, StoredText
 from channels.rate_limit import RateLimiter
 from channels.texts import RATE_LIMITED
 
@@ -28,10 +29,10 @@ class FeedbackStore(Protocol):
 
 
 class FeedbackRequest(BaseModel):
-    sender: str = Field(min_length=1, max_length=255)
+    sender: SenderId
     rating: Literal["up", "down"]
-    answer: str = Field(min_length=1, max_length=8000)
-    question: str | None = Field(default=None, max_length=8000)
+    answer: StoredText = Field(min_length=1, max_length=8000)
+    question: StoredText | None = Field(default=None, max_length=8000)
     channel: str = Field(default="widget", pattern=r"^[a-z_]{1,32}$")
 
 

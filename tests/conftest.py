@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from bot.api.app import create_app
 from bot.service import Service, build_service
 from bot.settings import Settings, load_settings
+from channels.rest import SENDER_SECRET_HEADER
 
 
 @pytest.fixture(scope="session")
@@ -40,11 +41,33 @@ def client(settings: Settings, service: Service) -> Iterator[TestClient]:
         yield test_client
 
 
+# The secret each REST sender got on its first turn, sent back as a REST client keeps it.
+_SENDER_SECRETS: dict[str, str] = {}
+
+
+def secret_headers(sender: str) -> dict[str, str]:
+    """The ``X-Dvcbot-Sender-Secret`` header of a sender that ``say`` started, else none."""
+    secret = _SENDER_SECRETS.get(sender)
+    return {SENDER_SECRET_HEADER: secret} if secret else {}
+
+
 def say(client: TestClient, sender: str, text: str) -> list[dict[str, Any]]:
-    response = client.post("/webhooks/rest/webhook", json={"sender": sender, "message": text})
+    response = client.post(
+        "/webhooks/rest/webhook", json={"sender": sender, "message": text}, headers=secret_headers(sender)
+    )
     assert response.status_code == 200, response.text
+    if SENDER_SECRET_HEADER in response.headers:
+        _SENDER_SECRETS[sender] = response.headers[SENDER_SECRET_HEADER]
     replies: list[dict[str, Any]] = response.json()
     return replies
+
+
+def pending(client: TestClient, sender: str) -> list[dict[str, Any]]:
+    """``GET /webhooks/rest/pending/{sender}`` as the conversation's own client."""
+    response = client.get(f"/webhooks/rest/pending/{sender}", headers=secret_headers(sender))
+    assert response.status_code == 200, response.text
+    messages: list[dict[str, Any]] = response.json()
+    return messages
 
 
 def joined(replies: list[dict[str, Any]]) -> str:

@@ -1,11 +1,13 @@
 """``create_app(settings)``: the FastAPI application with every router mounted.
 
-The service (model, stores, agent) is built in the lifespan, so importing this module starts
-nothing and a test can build an app per temporary database.
+The service (model, stores, agent) is built by the factory (or handed in), never at import, so a
+test can build an app per temporary database; the lifespan warms it up (``bot.warmup``) before the
+server accepts connections, and ``app.state.ready`` tells ``/health`` when that is done.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,12 +15,14 @@ from fastapi import FastAPI
 
 from actions.server import action_server_router
 from bot.api import model, pending, procedures
+from bot.api.body_limit import BodyLimit
 from bot.api.channels import mount_channels
 from bot.api.dossier import mount_dossier
 from bot.api.errors import install_error_handlers
 from bot.messages import BotMessage, UserMessage
 from bot.service import Service, build_service
 from bot.settings import Settings
+from bot.warmup import warm_up
 from channels.rest import rest_router
 
 __all__ = ["create_app"]
@@ -31,11 +35,18 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.service = built
-        async with channels.running(), dossier.running():  # PTB, Zalo's HTTP client; dossier alert poller
-            yield
+        # uvicorn opens the port only after this: the first burst meets a loaded, warm service.
+        await asyncio.to_thread(warm_up, built)
+        app.state.ready = True
+        try:
+            async with channels.running(), dossier.running():  # PTB, Zalo's HTTP client; dossier alert poller
+                yield
+        finally:
+            app.state.ready = False
 
     app = FastAPI(title="dvcbot", version="0.1.0", lifespan=lifespan)
     app.state.service = built
+    app.state.ready = False
 
     async def on_message(message: UserMessage) -> list[BotMessage]:
         return await built.agent.handle(message)
@@ -44,8 +55,10 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     dossier = mount_dossier(app, built)  # the reference one-stop service under /dossier-service
     app.include_router(model.router)
     app.include_router(procedures.router)
-    app.include_router(rest_router(on_message, channels.limiter))
+    app.include_router(rest_router(on_message, channels.limiter, secrets=built.sender_secrets))
     app.include_router(pending.router)
-    app.include_router(action_server_router(built.agent.actions))
+    if settings.action_server.enabled:  # off unless a shared token is configured
+        app.include_router(action_server_router(built.agent.actions, token=settings.action_server.token))
     install_error_handlers(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.server.max_body_bytes)  # outermost: before any read
     return app

@@ -1,11 +1,13 @@
-"""``GET /health`` and ``POST /model/parse`` (Rasa's parse contract)."""
+"""``GET /health`` (``ok`` once the service is loaded and warm, 503 before) and ``POST /model/parse``
+(Rasa's parse contract)."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from bot.api.deps import ServiceDep
@@ -20,8 +22,10 @@ class ParseRequest(BaseModel):
     message_id: str | None = None
 
 
-@router.get("/health")
-async def health(service: ServiceDep) -> dict[str, Any]:
+@router.get("/health", response_model=None)
+async def health(request: Request, service: ServiceDep) -> dict[str, Any] | JSONResponse:
+    if not getattr(request.app.state, "ready", False):  # not warmed up yet (bot.warmup)
+        return JSONResponse(status_code=503, content={"status": "starting"}, headers={"Retry-After": "1"})
     return {
         "status": "ok",
         "model": service.interpreter.fingerprint,

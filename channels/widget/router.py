@@ -26,6 +26,7 @@ from pydantic import BaseModel, Field
 
 from bot.messages import UserMessage
 from channels.base import OnMessage
+from channels.fields import Metadata
 from channels.rate_limit import RateLimiter
 from channels.texts import RATE_LIMITED
 from channels.widget.history import history_from_events
@@ -42,7 +43,7 @@ EventLoader = Callable[[str], list[dict[str, Any]]]
 class WidgetMessage(BaseModel):
     sender: str = Field(pattern=SENDER_PATTERN)
     message: str = Field(max_length=50_000)
-    metadata: dict[str, Any] | None = None
+    metadata: Metadata = None
 
 
 def widget_router(

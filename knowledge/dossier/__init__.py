@@ -1,4 +1,5 @@
-"""Dossier status: the client port and its HTTP adapter, code format, limits, alert subscriptions.
+"""Dossier status: the client port and its HTTP adapter, code format, limits, verifications, alert
+subscriptions.
 
 The reference one-stop service the adapter can talk to lives in ``knowledge.dossier.reference_service``.
 """
@@ -11,6 +12,7 @@ from knowledge.dossier.limits import LookupLimiter, LookupLimits, SqlLookupLimit
 from knowledge.dossier.mapping import FieldMapping
 from knowledge.dossier.models import FINAL_STATUSES, DossierRecord, DossierStatus, last_digits
 from knowledge.dossier.subscriptions import SqlSubscriptionStore, Subscription, SubscriptionStore
+from knowledge.dossier.verifications import SqlVerificationStore, Verification, VerificationStore
 
 __all__ = [
     "FINAL_STATUSES",
@@ -29,7 +31,10 @@ __all__ = [
     "LookupLimits",
     "SqlLookupLimiter",
     "SqlSubscriptionStore",
+    "SqlVerificationStore",
     "Subscription",
     "SubscriptionStore",
+    "Verification",
+    "VerificationStore",
     "last_digits",
 ]

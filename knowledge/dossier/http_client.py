@@ -4,6 +4,11 @@
 ``FieldMapping``, 404 means "no such dossier", anything else after the retries means the system is
 unavailable. Only failures that another try may fix (timeouts, connection errors, 5xx, 429) are
 retried; a 401 is a configuration error and is reported at once.
+
+Whatever goes wrong inside a call — a body that cannot be decoded (bad gzip), a bug below the
+client — counts as a failure for the circuit breaker, releases its half-open trial and reaches the
+dialogue as ``DossierServiceUnavailable``, so the applicant is told and the turn is kept. A record
+whose code is not the one asked for (a backend mixing up dossiers) is never returned.
 """
 
 from __future__ import annotations
@@ -81,6 +86,22 @@ class HttpDossierStatusClient:
     async def lookup(self, code: str) -> DossierRecord | None:
         if not self.breaker.allow():
             raise DossierServiceUnavailable("circuit open: the status system failed repeatedly")
+        try:
+            record = await self._lookup(code)
+        except DossierServiceUnavailable:
+            self.breaker.record_failure()
+            raise
+        except Exception as error:
+            self.breaker.record_failure()
+            log.exception("dossier lookup failed unexpectedly")
+            raise DossierServiceUnavailable(f"unexpected {type(error).__name__}") from error
+        except BaseException:  # cancelled: the trial must not stay taken
+            self.breaker.record_failure()
+            raise
+        self.breaker.record_success()
+        return record
+
+    async def _lookup(self, code: str) -> DossierRecord | None:
         path = self._options.lookup_path.format(code=quote(code, safe=""))
         attempts = 1 + max(0, self._options.retries)
         for attempt in range(attempts):
@@ -91,12 +112,9 @@ class HttpDossierStatusClient:
                 if attempt + 1 < attempts:
                     await asyncio.sleep(self._options.backoff_seconds * 2**attempt)
                     continue
-                self.breaker.record_failure()
                 raise DossierServiceUnavailable(str(error)) from error
-            except DossierServiceUnavailable:
-                self.breaker.record_failure()
-                raise
-            self.breaker.record_success()
+            if record is not None and _comparable(record.code) != _comparable(code):
+                raise DossierDataError("the status system answered with another dossier's record")
             return record
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -109,6 +127,8 @@ class HttpDossierStatusClient:
             raise _Retryable(f"timed out after {self._options.timeout_seconds} s") from error
         except httpx.TransportError as error:
             raise _Retryable(f"transport error: {type(error).__name__}") from error
+        except httpx.DecodingError as error:  # e.g. "Content-Encoding: gzip" on a body that is not
+            raise DossierDataError("the status system's response could not be decoded") from error
         if response.status_code == 404:
             return None
         if response.status_code in _RETRYABLE_STATUS:
@@ -126,3 +146,8 @@ class HttpDossierStatusClient:
         client = self._clients.pop(asyncio.get_running_loop(), None)
         if client is not None:
             await client.aclose()
+
+
+def _comparable(code: str) -> str:
+    """Codes as systems may write the same one: ``000.00.15.h29-240312-0042`` is ``000.00.15.H29-240312-0042``."""
+    return "".join(code.split()).upper()

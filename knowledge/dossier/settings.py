@@ -88,6 +88,7 @@ class DossierLimitsSettings(BaseModel):
     failed_verifications_per_code: int = 3
     lookups_per_conversation: int = 10
     window_minutes: float = 60.0
+    verified_minutes: float = 30.0  # how long a verification lets the conversation ask for alerts
 
 
 class DossierNotificationSettings(BaseModel):

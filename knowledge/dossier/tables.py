@@ -1,7 +1,8 @@
-"""SQLAlchemy tables the bot keeps about dossier lookups: attempts (for limits) and alert subscriptions.
+"""SQLAlchemy tables the bot keeps about dossier lookups: attempts (for limits), verifications the bot
+made itself, and alert subscriptions.
 
 They live in the conversation database, apart from any status system's own data; their schema is
-migration ``0002`` in ``knowledge/migrations``.
+migrations ``0002`` and ``0004`` in ``knowledge/migrations``.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import Boolean, Float, Index, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["DossierBotBase", "LookupAttemptRow", "SubscriptionRow"]
+__all__ = ["DossierBotBase", "LookupAttemptRow", "SubscriptionRow", "VerificationRow"]
 
 
 class DossierBotBase(DeclarativeBase):
@@ -43,3 +44,19 @@ class SubscriptionRow(DossierBotBase):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[float] = mapped_column(Float)
     updated_at: Mapped[float] = mapped_column(Float)
+
+
+class VerificationRow(DossierBotBase):
+    """The dossier a conversation last proved it may see, on which channel, and when (one per conversation).
+
+    Written only by the lookup action after the applicant gave the right digits: what the dialogue
+    trusts instead of a ``verified_dossier`` slot, which whoever sends a tracker can set.
+    """
+
+    __tablename__ = "dossier_verifications"
+
+    sender_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(64), primary_key=True)
+    code: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(32))
+    verified_at: Mapped[float] = mapped_column(Float)

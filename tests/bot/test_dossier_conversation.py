@@ -31,7 +31,7 @@ from knowledge.dossier.mapping import FieldMapping
 from knowledge.dossier.models import DossierRecord
 from knowledge.dossier.reference_service.seed import DEMO_ID_NUMBER, DEMO_PHONE
 from knowledge.dossier.settings import REFERENCE_FIELDS, REFERENCE_STATUSES
-from tests.conftest import joined, say
+from tests.conftest import joined, pending, say
 from tests.servers import ServerThread, closed_port_url
 
 PROCESSING = "000.00.15.H29-240312-0042"
@@ -327,13 +327,13 @@ def update(client: TestClient, service: Service, code: str, **fields: Any) -> No
 def test_alert_after_an_update_through_the_service_api(client: TestClient, service: Service) -> None:
     code, user = subscribe(client, service)
     update(client, service, code, trangThai="DA_CO_KET_QUA", buocHienTai="Trả kết quả")
-    pending = client.get(f"/webhooks/rest/pending/{user}").json()
-    assert len(pending) == 1 and pending[0]["recipient_id"] == user
-    assert pending[0]["text"].startswith(f"Dạ, em xin báo: hồ sơ {code}")
-    assert '"Đã có kết quả"' in pending[0]["text"]
-    assert client.get(f"/webhooks/rest/pending/{user}").json() == []  # delivered once
+    alerts = pending(client, user)
+    assert len(alerts) == 1 and alerts[0]["recipient_id"] == user
+    assert alerts[0]["text"].startswith(f"Dạ, em xin báo: hồ sơ {code}")
+    assert '"Đã có kết quả"' in alerts[0]["text"]
+    assert pending(client, user) == []  # delivered once
     update(client, service, code, trangThai="DA_TRA_KET_QUA")  # the alert ended with the result
-    assert client.get(f"/webhooks/rest/pending/{user}").json() == []
+    assert pending(client, user) == []
 
 
 def test_alert_comes_before_the_next_reply_when_not_fetched(client: TestClient, service: Service) -> None:
@@ -367,7 +367,7 @@ def test_alert_on_a_channel_that_can_push(client: TestClient, service: Service) 
     assert [(recipient, m.text is not None and "Hồ sơ nộp quá thời hạn" in m.text) for recipient, m in pushed.sent] == [
         (user, True)
     ]
-    assert client.get(f"/webhooks/rest/pending/{user}").json() == []
+    assert asyncio.run(service.agent.take_pending(user)) == []  # pushed, nothing kept
 
 
 def test_asking_for_alerts_first_looks_the_dossier_up(client: TestClient, service: Service) -> None:
@@ -378,7 +378,7 @@ def test_asking_for_alerts_first_looks_the_dossier_up(client: TestClient, servic
     done = joined(say(client, user, "0011"))
     assert "Đang xử lý" in done and "em đã ghi nhận" in done
     update(client, service, code, trangThai="DA_CO_KET_QUA")
-    assert len(client.get(f"/webhooks/rest/pending/{user}").json()) == 1
+    assert len(pending(client, user)) == 1
 
 
 def test_no_alert_for_a_finished_dossier(client: TestClient) -> None:
@@ -393,3 +393,20 @@ def test_the_embedded_service_is_mounted_and_protected(client: TestClient) -> No
     assert client.get("/dossier-service/health").json()["status"] == "ok"
     response = client.get(f"/dossier-service/api/dossiers/{PROCESSING}")
     assert response.status_code == 401 and response.json() == {"error": "missing or wrong API key"}
+
+
+def test_a_verification_on_one_channel_does_not_subscribe_another(client: TestClient, service: Service) -> None:
+    """A REST client can pick any sender id, a Telegram chat's too: it must not reuse that chat's
+    verification to be told about the dossier."""
+    assert service.dossier is not None
+    code, user = new_dossier(client, service), sender()
+
+    async def chat(text: str, channel: str) -> str:
+        replies = await service.agent.handle(UserMessage(text=text, sender_id=user, input_channel=channel))
+        return "\n".join(r.text or "" for r in replies)
+
+    asyncio.run(chat(f"hồ sơ {code} sao rồi", "telegram"))
+    assert "Đang xử lý" in asyncio.run(chat("0011", "telegram"))
+    answer = asyncio.run(chat("báo cho tôi khi có kết quả", "rest"))
+    assert "tra cứu và xác minh hồ sơ trước" in answer
+    assert all(s.sender_id != user for s in service.dossier.deps.subscriptions.active_for(code=code))

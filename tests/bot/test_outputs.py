@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from bot.messages import BotMessage, UserMessage
 from bot.outputs import CollectingOutput, OutputRegistry
 from bot.service import Service
-from tests.conftest import say
+from tests.conftest import pending, say
 
 
 def test_registry_routes_by_channel_and_falls_back() -> None:
@@ -43,8 +43,8 @@ def test_pending_messages_are_delivered_once(client: TestClient, service: Servic
     alert = BotMessage(user, "Dạ, em xin báo: hồ sơ ... vừa chuyển sang tình trạng \"Đã có kết quả\".",
                        [{"title": "Tra cứu hồ sơ khác", "payload": "/check_dossier_status"}])
     asyncio.run(service.agent.push_pending(user, [alert]))
-    assert client.get(f"/webhooks/rest/pending/{user}").json() == [alert.as_rest()]
-    assert client.get(f"/webhooks/rest/pending/{user}").json() == []
+    assert pending(client, user) == [alert.as_rest()]
+    assert pending(client, user) == []
     assert all("Đã có kết quả" not in (r.get("text") or "") for r in say(client, user, "cảm ơn"))
 
 

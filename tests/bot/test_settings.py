@@ -29,3 +29,17 @@ def test_environment_overrides_config(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://u@db/dvcbot")
     settings = load_settings()
     assert settings.stores.tracker_url == settings.stores.catalogue_url == "postgresql+psycopg://u@db/dvcbot"
+
+
+def test_the_action_server_token_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert not load_settings().action_server.enabled  # off by default
+    monkeypatch.setenv("DVCBOT_ACTION_SERVER__TOKEN", "q8Zr2LmV5tX1nB7c")
+    assert load_settings().action_server.token == "q8Zr2LmV5tX1nB7c"
+
+
+def test_production_refuses_a_short_action_server_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DVCBOT_ENVIRONMENT", "production")
+    monkeypatch.setenv("DVCBOT_DOSSIER__SERVICE__API_KEY", "k3Jq9vX2mT7pL4sW")
+    monkeypatch.setenv("DVCBOT_ACTION_SERVER__TOKEN", "abc")
+    with pytest.raises(ValidationError, match="action_server.token"):
+        load_settings()

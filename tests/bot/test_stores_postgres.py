@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 
 from bot.events import session_started, slot_set, user_uttered
+from bot.sender_secret_store import SqlSenderSecretStore
 from bot.service import make_engine
 from bot.tracker_store import SqlTrackerStore
 from knowledge.catalogue import SqlCatalogue
+from knowledge.dossier.verifications import SqlVerificationStore
 from knowledge.loader import load_catalogue_dir
 
 URL = os.environ.get("DVCBOT_TEST_POSTGRES_URL")
@@ -43,3 +45,18 @@ def test_catalogue_on_postgres() -> None:
     record = catalogue.get("work_permit_issue")
     assert record is not None and record.legal_basis
     assert len(catalogue.in_field("nguoi_co_cong")) >= 6
+
+
+def test_verifications_and_sender_secrets_on_postgres() -> None:
+    assert URL
+    engine = make_engine(URL)
+    verifications = SqlVerificationStore(engine)
+    sender = f"pg-{uuid.uuid4().hex}"
+    verifications.record(sender_id=sender, channel="rest", code="X", status="processing")
+    verifications.record(sender_id=sender, channel="rest", code="Y", status="received")
+    current = verifications.current(sender_id=sender, channel="rest")
+    assert current is not None and current.code == "Y"
+    secrets = SqlSenderSecretStore(engine)
+    secret = secrets.issue(sender)
+    assert secret is not None and secrets.issue(sender) is None
+    assert secrets.verify(sender, secret) and not secrets.verify(sender, secret + "x")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import pytest
 from fastapi.testclient import TestClient
 
+from bot.messages import BotMessage
+from bot.service import Service
 from tests.conftest import joined, say
 
 
@@ -136,3 +139,51 @@ def test_every_turn_is_stored_even_bad_ones(client: TestClient) -> None:
     service = client.app.state.service  # type: ignore[attr-defined]
     users = [e for e in service.agent.store.retrieve(user).events if e["event"] == "user"]
     assert [e["text"] for e in users] == ["xin chào", "", "\x00\x01", "cảm ơn"]
+
+
+# The conversation's own client: the secret of its first turn --------------------------------------
+SECRET = "X-Dvcbot-Sender-Secret"
+
+
+def test_the_first_turn_gives_the_client_its_secret_once(client: TestClient) -> None:
+    user = sender()
+    first = client.post("/webhooks/rest/webhook", json={"sender": user, "message": "xin chào"})
+    assert first.status_code == 200 and len(first.headers[SECRET]) >= 40
+    assert first.headers["Cache-Control"] == "no-store"
+    again = client.post("/webhooks/rest/webhook", json={"sender": user, "message": "cảm ơn"})
+    assert again.status_code == 200 and SECRET not in again.headers  # someone else using the id gets nothing
+    owner = client.post(
+        "/webhooks/rest/webhook", json={"sender": user, "message": "cảm ơn"}, headers={SECRET: first.headers[SECRET]}
+    )
+    assert owner.status_code == 200 and owner.json()[0]["text"].startswith("Dạ, không có gì")
+
+
+def test_a_wrong_secret_is_refused(client: TestClient) -> None:
+    user = sender()
+    say(client, user, "xin chào")
+    response = client.post("/webhooks/rest/webhook", json={"sender": user, "message": "cảm ơn"}, headers={SECRET: "guess"})
+    assert response.status_code == 403 and "error" in response.json()
+
+
+def test_pending_needs_the_conversations_secret(client: TestClient, service: Service) -> None:
+    user = sender()
+    secret = client.post("/webhooks/rest/webhook", json={"sender": user, "message": "xin chào"}).headers[SECRET]
+    alert = BotMessage(user, 'Dạ, em xin báo: hồ sơ ... vừa chuyển sang tình trạng "Đã có kết quả".')
+    asyncio.run(service.agent.push_pending(user, [alert]))
+    missing = client.get(f"/webhooks/rest/pending/{user}")
+    assert missing.status_code == 401 and "error" in missing.json()
+    wrong = client.get(f"/webhooks/rest/pending/{user}", headers={SECRET: secret[:-2] + "xx"})
+    assert wrong.status_code == 403 and "error" in wrong.json()
+    never_issued = client.get(f"/webhooks/rest/pending/{sender()}", headers={SECRET: secret})
+    assert never_issued.status_code == 403
+    assert client.get(f"/webhooks/rest/pending/{user}", headers={SECRET: secret}).json() == [alert.as_rest()]
+
+
+def test_kept_alerts_come_only_to_the_conversations_own_client(client: TestClient, service: Service) -> None:
+    user = sender()
+    secret = client.post("/webhooks/rest/webhook", json={"sender": user, "message": "xin chào"}).headers[SECRET]
+    asyncio.run(service.agent.push_pending(user, [BotMessage(user, "Dạ, em xin báo: hồ sơ đã có kết quả")]))
+    other = client.post("/webhooks/rest/webhook", json={"sender": user, "message": "cảm ơn"}).json()
+    assert all("em xin báo" not in (r.get("text") or "") for r in other)
+    own = client.post("/webhooks/rest/webhook", json={"sender": user, "message": "cảm ơn"}, headers={SECRET: secret})
+    assert own.json()[0]["text"] == "Dạ, em xin báo: hồ sơ đã có kết quả"

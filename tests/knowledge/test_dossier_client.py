@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI, Header
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import create_engine
 from sqlalchemy.pool import StaticPool
 
@@ -52,6 +52,10 @@ class OtherSystem:
                 return JSONResponse(status_code=503, content={"error": "maintenance"})
             if code != CODE:
                 return JSONResponse(status_code=404, content={"error": "not found"})
+            if mode == "badgzip":  # says gzip, is not: httpx raises DecodingError reading it
+                return Response(b"this is not gzip", media_type="application/json", headers={"Content-Encoding": "gzip"})
+            if mode == "another":  # a backend bug: the record of another applicant's dossier
+                return {"data": {"soHoSo": "000.00.15.H29-240312-0043", "tinhTrang": 2, "dienThoai": "0912345678"}}
             return {"data": {"soHoSo": CODE, "tinhTrang": 4, "tenTTHC": "Giải quyết hưởng trợ cấp thất nghiệp",
                              "hanTra": "02/04/2024", "dienThoai": "0912345678"}}
 
@@ -135,6 +139,37 @@ def test_a_wrong_api_key_is_not_retried(other: tuple[OtherSystem, str]) -> None:
 def test_nothing_listening() -> None:
     with pytest.raises(DossierServiceUnavailable, match="transport error"):
         asyncio.run(client_for(closed_port_url(), "ok", retries=1, timeout=5.0).lookup(CODE))
+
+
+def test_a_bad_gzip_body_is_an_outage_and_releases_the_half_open_trial(other: tuple[OtherSystem, str]) -> None:
+    _, url = other
+    breaker = CircuitBreaker(failure_threshold=1, reset_seconds=0.0)
+    breaker.record_failure()  # open; with no reset time, the next call is the half-open trial
+    with pytest.raises(DossierServiceUnavailable, match="could not be decoded"):
+        asyncio.run(client_for(url, "badgzip", breaker=breaker).lookup(CODE))
+    record = asyncio.run(client_for(url, "ok", breaker=breaker).lookup(CODE))  # the trial was released
+    assert record is not None and breaker.state == "closed"
+
+
+def test_any_exception_in_a_call_counts_as_a_failure_and_releases_the_trial() -> None:
+    async def broken(request: httpx.Request) -> httpx.Response:
+        raise RuntimeError("a bug below the client")
+
+    breaker = CircuitBreaker(failure_threshold=1, reset_seconds=0.0)
+    breaker.record_failure()
+    client = HttpDossierStatusClient(
+        HttpClientOptions(base_url="http://status.invalid", retries=0), OTHER_MAPPING, breaker=breaker,
+        transport=httpx.MockTransport(broken),
+    )
+    for _ in range(2):  # the second call is a new trial, not "circuit open"
+        with pytest.raises(DossierServiceUnavailable, match="RuntimeError"):
+            asyncio.run(client.lookup(CODE))
+
+
+def test_the_record_of_another_dossier_is_never_returned(other: tuple[OtherSystem, str]) -> None:
+    _, url = other
+    with pytest.raises(DossierServiceUnavailable, match="another dossier"):
+        asyncio.run(client_for(url, "another").lookup(CODE))
 
 
 def test_breaker_half_open_lets_one_trial_through() -> None:

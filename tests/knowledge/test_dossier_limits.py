@@ -6,6 +6,7 @@ from sqlalchemy import Engine, create_engine
 
 from knowledge.dossier.limits import LookupLimits, SqlLookupLimiter
 from knowledge.dossier.subscriptions import SqlSubscriptionStore
+from knowledge.dossier.verifications import SqlVerificationStore, Verification
 
 
 def engine() -> Engine:
@@ -54,3 +55,24 @@ def test_subscriptions_refresh_and_end() -> None:
     store.mark_notified(first.id, status="result_ready", final=True)
     assert [s.sender_id for s in store.active_for(code="X")] == ["b"]
     assert store.active_codes() == ["X"]
+
+
+def test_a_verification_is_bound_to_the_sender_and_channel_and_expires() -> None:
+    now = [0.0]
+    store = SqlVerificationStore(engine(), ttl_seconds=1800, clock=lambda: now[0])
+    store.record(sender_id="a", channel="telegram", code="X", status="processing")
+    assert store.current(sender_id="a", channel="telegram") == Verification("X", "processing", 0.0)
+    assert store.current(sender_id="a", channel="rest") is None  # a REST client choosing a chat id as sender
+    assert store.current(sender_id="b", channel="telegram") is None
+    now[0] = 1801
+    assert store.current(sender_id="a", channel="telegram") is None
+
+
+def test_a_later_verification_replaces_and_a_failed_one_forgets() -> None:
+    store = SqlVerificationStore(engine())
+    store.record(sender_id="a", channel="rest", code="X", status="processing")
+    store.record(sender_id="a", channel="rest", code="Y", status="received")
+    current = store.current(sender_id="a", channel="rest")
+    assert current is not None and (current.code, current.status) == ("Y", "received")
+    store.forget(sender_id="a", channel="rest")
+    assert store.current(sender_id="a", channel="rest") is None

@@ -1,0 +1,95 @@
+"""Internal errors over a real HTTP server: a JSON 500/503 that keeps the kept-alive connection."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from sqlalchemy.exc import OperationalError
+
+from bot.agent import Agent
+from bot.api.app import create_app
+from bot.events import Event
+from bot.service import Service
+from bot.settings import Settings
+from bot.tracker import DialogueStateTracker
+from tests.servers import ServerThread
+
+
+BROKEN_WIDGET_SENDER = "web-" + "b" * 32
+
+
+class FailingStore:
+    """The real tracker store, except for senders named ``broken-*`` (a bug) or ``down-*`` (database down)."""
+
+    def __init__(self, store: object) -> None:
+        self._store = store
+
+    def _check(self, sender_id: str) -> None:
+        if sender_id.startswith(("broken-", BROKEN_WIDGET_SENDER)):
+            raise RuntimeError("a bug in the store")
+        if sender_id.startswith("down-"):
+            raise OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+
+    def retrieve(self, sender_id: str) -> DialogueStateTracker:
+        self._check(sender_id)
+        return self._store.retrieve(sender_id)  # type: ignore[attr-defined, no-any-return]
+
+    def append(self, sender_id: str, events: list[Event]) -> None:
+        self._check(sender_id)
+        self._store.append(sender_id, events)  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="module")
+def server(settings: Settings, service: Service) -> Iterator[ServerThread]:
+    agent = service.agent
+    failing = Agent(interpreter=agent.interpreter, domain=agent.domain, policy=agent.policy,
+                    store=FailingStore(agent.store), actions=agent.actions, config=agent.config)
+    with ServerThread(create_app(settings, dataclasses.replace(service, agent=failing))) as running:
+        yield running
+
+
+def local_port(response: httpx.Response) -> int:
+    """The client-side port of the connection a response came on: same port, same connection."""
+    stream = response.extensions["network_stream"]
+    return int(stream.get_extra_info("client_addr")[1])
+
+
+def turn(client: httpx.Client, sender: str, text: str = "xin chào") -> httpx.Response:
+    return client.post("/webhooks/rest/webhook", json={"sender": sender, "message": text})
+
+
+def test_an_internal_error_answers_json_500_and_keeps_the_connection(server: ServerThread) -> None:
+    with httpx.Client(base_url=server.url, limits=httpx.Limits(max_connections=1)) as client:
+        failed = turn(client, f"broken-{uuid.uuid4().hex[:8]}")
+        port = local_port(failed)
+        assert failed.status_code == 500
+        assert failed.json()["error"].startswith("Dạ, hệ thống đang gặp sự cố")
+        assert failed.headers.get("connection") != "close"
+        good = turn(client, f"ok-{uuid.uuid4().hex[:8]}")
+        assert good.status_code == 200 and good.json()[0]["text"]
+        assert local_port(good) == port
+
+
+def test_a_store_that_is_down_answers_503_with_retry_after(server: ServerThread) -> None:
+    with httpx.Client(base_url=server.url, limits=httpx.Limits(max_connections=1)) as client:
+        down = turn(client, f"down-{uuid.uuid4().hex[:8]}")
+        port = local_port(down)
+        assert down.status_code == 503 and down.headers["Retry-After"]
+        assert "tạm thời" in down.json()["error"]
+        good = client.get("/health")
+        assert good.status_code == 200 and local_port(good) == port
+
+
+def test_a_widget_turn_and_a_history_read_fail_alike(server: ServerThread) -> None:
+    with httpx.Client(base_url=server.url, limits=httpx.Limits(max_connections=1)) as client:
+        chat = client.post("/widget/messages", json={"sender": BROKEN_WIDGET_SENDER, "message": "xin chào"})
+        port = local_port(chat)
+        assert chat.status_code == 500 and chat.json()["error"].startswith("Dạ, hệ thống đang gặp sự cố")
+        history = client.get(f"/widget/history?sender={BROKEN_WIDGET_SENDER}")
+        assert history.status_code == 500 and history.json() == {"error": "internal error; the request was not processed"}
+        assert local_port(history) == port
+        assert client.get("/health").status_code == 200 and local_port(history) == port
