@@ -9,6 +9,7 @@ decide, not "có ... không".
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import pairwise
@@ -16,10 +17,9 @@ from itertools import pairwise
 from knowledge.catalogue import ProcedureCatalogue
 from knowledge.schemas import Fact
 from nlu.normalize import fold
-from nlu.procedure_index import STOPWORDS
 from nlu.tokenize import syllables
 
-__all__ = ["CROSS_ASPECT_COVERAGE", "FactIndex", "MIN_COVERAGE", "fact_grams"]
+__all__ = ["CROSS_ASPECT_COVERAGE", "FactIndex", "MIN_COVERAGE", "fact_grams", "is_yes_no_question"]
 
 # Share of an ask's weighted words the question must contain, and how many distinctive words at
 # least: one shared word ("tháng") is never enough.
@@ -27,13 +27,33 @@ MIN_COVERAGE = 0.6
 # A fact of another aspect than the question was classified as must be asked almost word for word.
 CROSS_ASPECT_COVERAGE = 0.85
 MIN_MATCHED_WORDS = 2
-_QUESTION_WORDS = frozenset(["khong", "ko", "k", "hok", "hong", "duoc", "dc", "phai", "co", "bao", "nhieu", "may", "gi"])
+# Only words that never make a question specific: particles, pronouns, question words. Unlike the
+# procedure index, "tháng", "mới", "báo", "bản sao" stay: they are what a specific question is about.
+_FUNCTION_WORDS = frozenset(
+    "a ah ak ad anh ban cho chi chu co cua da day de di do duoc dc e em gi giup ha hay hoi hok hong khong ko k "
+    "la lam luc ma minh muon nao ne nha nhe nhi o oi phai ra roi sao se thi the toi tu va van vay ve voi xin "
+    "j z v bn nhieu".split()
+)
+_NUMBER = re.compile(r"^\d+([.,]\d+)?$")
+
+
+_YES_NO = re.compile(
+    r"\b(co phai|co can|co duoc|co bi|co mat|co dc|duoc khong|duoc ko|dc ko|dc k|duoc k|phai khong|hay khong|"
+    r"co [a-z ]{1,40} (khong|ko|k|hok|hong|ha)|dung khong|dung ko)\b"
+)
+
+
+def is_yes_no_question(text: str) -> bool:
+    """ "có phải khai báo lại không", "rút 1 lần được ko", "co bi cat ko": a question whose answer
+    is yes or no, best answered by a fact of any aspect."""
+    return bool(_YES_NO.search(" ".join(syllables(fold(text)))))
 
 
 def fact_grams(text: str) -> set[str]:
     """Distinctive syllables and every syllable pair, folded: "có phải báo không" → {"bao", "co phai", ...}."""
-    words = syllables(fold(text))
-    grams = {w for w in words if w not in STOPWORDS and w not in _QUESTION_WORDS}
+    # Numbers match any number: "nghỉ 4 tháng rồi mới nộp" asks the fact "quá 3 tháng mới nộp".
+    words = ["#" if _NUMBER.match(w) else w for w in syllables(fold(text))]
+    grams = {w for w in words if w not in _FUNCTION_WORDS}
     grams.update(f"{a} {b}" for a, b in pairwise(words))
     return grams
 

@@ -31,6 +31,7 @@ from knowledge.loader import load_catalogue_dir
 from nlu.interpreter import Interpreter, fingerprint
 from nlu.normalize import Abbreviations
 from nlu.other_procedures import load_other_procedures
+from nlu.procedure_questions import load_procedure_questions
 from nlu.training_data import load_nlu_files
 
 __all__ = ["ABBREVIATIONS_FILE", "Service", "build_service", "make_engine", "train_model"]
@@ -93,7 +94,8 @@ def train_model(
     abbreviations_path = settings.path(ABBREVIATIONS_FILE)
     entries = [as_catalogue_entry(r) for r in catalogue.all()] if catalogue else []
     other_files = [settings.path(p) for p in settings.other_procedures] if catalogue else []
-    key = fingerprint(settings.pipeline, [*files, abbreviations_path, *other_files], entries)
+    question_files = question_paths(settings) if catalogue else []
+    key = fingerprint(settings.pipeline, [*files, abbreviations_path, *other_files, *question_files], entries)
     directory = (out_dir or settings.path(settings.model.dir)) / key
     if not force and (directory / "pipeline.pkl").exists():
         try:
@@ -108,9 +110,15 @@ def train_model(
         catalogue=entries,
         model_fingerprint=key,
         others=load_other_procedures(other_files),
+        questions=load_procedure_questions(question_files),
     )
     interpreter.save(directory)
     return interpreter, directory, True
+
+
+def question_paths(settings: Settings) -> list[Path]:
+    """The procedure-question files, each entry of ``procedure_questions:`` a glob under the project."""
+    return sorted(path for pattern in settings.procedure_questions for path in settings.root.glob(pattern))
 
 
 def load_catalogue(settings: Settings) -> SqlCatalogue:

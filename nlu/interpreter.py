@@ -62,10 +62,13 @@ class Interpreter:
         catalogue: list[CatalogueEntry],
         model_fingerprint: str,
         others: list[CatalogueEntry] | None = None,
+        questions: list[tuple[str, str]] | None = None,
     ) -> Interpreter:
         started = time.perf_counter()
         components = [build_component(spec) for spec in pipeline]
-        context = TrainingContext(abbreviations=abbreviations, catalogue=catalogue, others=others or [])
+        context = TrainingContext(
+            abbreviations=abbreviations, catalogue=catalogue, others=others or [], questions=questions or []
+        )
         for component in components:
             component.train(data, context)
         return cls(components, model_fingerprint, time.perf_counter() - started)

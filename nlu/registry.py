@@ -9,6 +9,7 @@ from nlu.components.crf_entities import CRFEntityExtractor
 from nlu.components.entity_conflicts import EntityConflictResolver
 from nlu.components.intent_classifier import IntentClassifier
 from nlu.components.lookup_entities import LookupEntityExtractor
+from nlu.components.procedure_classifier import ProcedureClassifier
 from nlu.components.procedure_resolver import ProcedureResolver
 from nlu.components.regex_entities import RegexEntityExtractor
 from nlu.components.text import VietnameseNormalizer, VietnameseTokenizer
@@ -25,6 +26,7 @@ COMPONENTS: dict[str, type[Any]] = {
         CRFEntityExtractor,
         ProcedureResolver,
         IntentClassifier,
+        ProcedureClassifier,
         EntityConflictResolver,
     )
 }

@@ -36,6 +36,8 @@ class TrainingContext:
     catalogue: list[CatalogueEntry] = field(default_factory=list)
     # Real procedures the catalogue does not hold (nlu/other_procedures.py): open-set negatives.
     others: list[CatalogueEntry] = field(default_factory=list)
+    # Citizens' messages about one procedure each: (text, catalogue code) (nlu/procedure_questions.py).
+    questions: list[tuple[str, str]] = field(default_factory=list)
 
 
 class Component(Protocol):

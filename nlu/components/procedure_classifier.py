@@ -1,0 +1,159 @@
+"""Which procedure a whole message is about, learned from every way the data describes it.
+
+The retrieval resolver (``ProcedureResolver``) matches phrases; a citizen's story rarely contains
+one whole ("e đang lãnh tctn mà cty mới gọi đi làm thì phải báo trung tâm sao"). This component
+learns from whole messages instead — the catalogue's names, aliases and situations, the training
+examples that mention a procedure, and the citizens' questions written for each procedure
+(``procedure_questions:`` in ``config.yml``) — with two more classes: ``__other__`` (real procedures
+the catalogue does not hold) and ``__none__`` (questions that name no procedure: "thế lệ phí bao
+nhiêu"). It then:
+
+- names the procedure when retrieval found none and the message is about one of ours with
+  probability ``min_probability`` or more, and nothing we do not hold was recognised;
+- switches to a close sibling when retrieval found one procedure but the message is about a
+  sibling it also ranked, with probability ``switch_probability`` or more ("đang hưởng thất nghiệp
+  mà có việc làm mới" → ending the benefit, not applying for it).
+
+Character and word n-grams of the folded text and a logistic regression, served from plain arrays
+like the intent model.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+
+from nlu.components.base import TrainingContext
+from nlu.components.intent_model import LinearIntentModel, char_wb_ngrams, with_ngrams
+from nlu.message import Entity, Message
+from nlu.normalize import Normalizer, fold
+from nlu.tokenize import words
+from nlu.training_data import TrainingData
+
+__all__ = ["NONE", "OTHER", "ProcedureClassifier"]
+
+OTHER = "__other__"
+NONE = "__none__"
+_ASPECT_INTENTS = frozenset(
+    {
+        "ask_documents", "ask_fee", "ask_benefit", "ask_processing_time", "ask_where_to_submit",
+        "ask_eligibility", "ask_procedure_steps", "ask_forms", "ask_legal_basis",
+    }
+)
+
+
+def _identity(tokens: list[str]) -> list[str]:
+    return tokens
+
+
+class ProcedureClassifier:
+    name: ClassVar[str] = "ProcedureClassifier"
+
+    def __init__(
+        self,
+        C: float = 4.0,
+        char_ngrams: tuple[int, int] | list[int] = (2, 5),
+        min_probability: float = 0.6,
+        switch_probability: float = 0.6,
+        offer_score: float = 0.3,
+        **options: Any,
+    ) -> None:
+        self.C = float(C)
+        self.char_ngrams = (int(char_ngrams[0]), int(char_ngrams[1]))
+        self.min_probability = float(min_probability)
+        self.switch_probability = float(switch_probability)
+        self.offer_score = float(offer_score)
+        self._normalizer: Normalizer | None = None
+        self._model: LinearIntentModel | None = None
+
+    # Training ---------------------------------------------------------------------------------
+    def train(self, data: TrainingData, context: TrainingContext) -> None:
+        from scipy import sparse
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        known = {entry.code for entry in context.catalogue}
+        if not known:
+            return  # any public Rasa data set: no catalogue, nothing to learn here
+        normalizer = self._normalizer = Normalizer(context.abbreviations)
+        texts: list[str] = []
+        labels: list[str] = []
+
+        def add(text: str, label: str) -> None:
+            normalized = normalizer(text)
+            for variant in {normalized.normalized, normalized.folded}:
+                texts.append(variant)
+                labels.append(label)
+
+        for entry in context.catalogue:
+            for phrase in (entry.name, *entry.aliases, *entry.situations):
+                add(phrase, entry.code)
+        for text, code in context.questions:
+            if code in known:
+                add(text, code)
+        for example in data.examples:
+            codes = [s.value for s in example.entities if s.entity == "procedure" and s.value in known]
+            if codes:
+                add(example.text, codes[0])
+            elif example.intent in _ASPECT_INTENTS:
+                add(example.text, NONE)
+        for entry in context.others:
+            for phrase in (entry.name, *entry.aliases):
+                add(phrase, OTHER)
+        rows = [self._features(text) for text in texts]
+        chars = TfidfVectorizer(analyzer="char_wb", ngram_range=self.char_ngrams, sublinear_tf=True, min_df=2)
+        folded_words = TfidfVectorizer(analyzer=_identity, sublinear_tf=True)
+        columns = list(zip(*rows))
+        matrix = sparse.hstack(
+            [chars.fit_transform(columns[0]), folded_words.fit_transform(columns[1])], format="csr"
+        )
+        model = LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced", tol=1e-3)
+        model.fit(matrix, labels)
+        self._model = LinearIntentModel.from_sklearn([(chars, 1.0), (folded_words, 1.0)], model)
+
+    def _features(self, text: str) -> tuple[str, list[str]]:
+        folded = fold(text)
+        return folded, with_ngrams(words(folded), (1, 2))
+
+    # Inference --------------------------------------------------------------------------------
+    def probabilities(self, text: str) -> dict[str, float]:
+        if self._model is None or self._normalizer is None:
+            return {}
+        chars, folded_words = self._features(self._normalizer(text).folded)
+        logits = self._model.logits([char_wb_ngrams(chars, self.char_ngrams), folded_words])
+        logits = logits - logits.max()
+        probs = np.exp(logits) / np.exp(logits).sum()
+        return {label: float(p) for label, p in zip(self._model.labels, probs)}
+
+    def process(self, message: Message) -> None:
+        if self._model is None or not message.original.strip() or message.procedure_not_held is not None:
+            return
+        probs = self.probabilities(message.original)
+        if not probs:
+            return
+        mentioned = [e for e in message.entities if e.entity == "procedure"]
+        if mentioned:
+            self._maybe_switch(message, mentioned[0], probs)
+            return
+        if message.procedure_ambiguous:
+            return
+        best = max(probs, key=lambda label: probs[label])
+        if best in (OTHER, NONE) or probs[best] < self.min_probability:
+            return
+        start, end = next(((c.start, c.end) for c in message.procedures if c.code == best), (0, len(message.original)))
+        message.entities.append(Entity("procedure", best, start, end, probs[best], self.name))
+
+    def _maybe_switch(self, message: Message, current: Entity, probs: dict[str, float]) -> None:
+        """To a sibling retrieval ranked close too, when the whole message is clearly about it."""
+        close = {c.code: c for c in message.procedures if c.score >= self.offer_score and c.code != current.value}
+        sibling = max(close, key=lambda code: probs.get(code, 0.0), default=None)
+        if sibling is None or probs.get(sibling, 0.0) < self.switch_probability:
+            return
+        if probs.get(sibling, 0.0) <= probs.get(current.value, 0.0):
+            return
+        candidate = close[sibling]
+        message.entities.remove(current)
+        message.entities.append(
+            Entity("procedure", sibling, candidate.start, candidate.end, probs[sibling], self.name)
+        )

@@ -1,0 +1,29 @@
+"""Citizens' messages about one procedure each, for learning which procedure a message is about.
+
+``procedure_questions: [{procedure: CODE, aspect: ..., text: "..."}]`` in the files listed under
+``procedure_questions:`` in ``config.yml``, written by writers who never saw the test sets. Only the
+procedure classifier learns from them (``nlu/components/procedure_classifier.py``): they carry no
+span annotation, so they must not teach the resolver's question wording.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+__all__ = ["load_procedure_questions"]
+
+
+def load_procedure_questions(paths: list[Path]) -> list[tuple[str, str]]:
+    """``(text, code)`` pairs; missing files are skipped, a malformed entry names its file."""
+    out: list[tuple[str, str]] = []
+    for path in paths:
+        if not path.exists():
+            continue
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for number, item in enumerate(data.get("procedure_questions") or [], start=1):
+            if not isinstance(item, dict) or not item.get("procedure") or not str(item.get("text") or "").strip():
+                raise ValueError(f"{path}: entry {number} needs 'procedure' and 'text'")
+            out.append((str(item["text"]).strip(), str(item["procedure"])))
+    return out

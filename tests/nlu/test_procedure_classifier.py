@@ -1,0 +1,78 @@
+"""The whole message → procedure: a story that names none, a sibling that fits better, and nothing
+for questions about no procedure or about one we do not hold."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlu.components.base import CatalogueEntry, TrainingContext
+from nlu.components.procedure_classifier import ProcedureClassifier
+from nlu.message import Entity, Message, ProcedureCandidate
+from nlu.normalize import Abbreviations, nfc
+from nlu.training_data import load_nlu_data
+
+CATALOGUE = [
+    CatalogueEntry("benefit", "Giải quyết hưởng trợ cấp thất nghiệp", aliases=("trợ cấp thất nghiệp", "lãnh thất nghiệp"),
+                   situations=("tôi vừa nghỉ việc muốn lãnh tiền", "công ty cho tôi nghỉ việc")),
+    CatalogueEntry("terminate", "Chấm dứt hưởng trợ cấp thất nghiệp", aliases=("chấm dứt hưởng thất nghiệp",),
+                   situations=("đang lãnh thất nghiệp thì có việc làm mới", "đi làm lại khi đang hưởng trợ cấp")),
+    CatalogueEntry("burial", "Hỗ trợ chi phí mai táng", aliases=("tiền mai táng",),
+                   situations=("bà tôi nhận trợ cấp xã hội vừa mất", "người già neo đơn qua đời")),
+]
+QUESTIONS = [
+    ("cty mới nhận em đi làm mà em đang lãnh tiền thất nghiệp thì sao", "terminate"),
+    ("có việc rồi còn lãnh trợ cấp được nữa không", "terminate"),
+    ("tìm được chỗ làm mới thì phải báo trung tâm à", "terminate"),
+    ("em bị cho nghỉ việc tháng trước giờ muốn xin tiền thất nghiệp", "benefit"),
+    ("hết hợp đồng chưa có việc thì làm hồ sơ hưởng ở đâu", "benefit"),
+    ("ông cụ hàng xóm sống một mình mới mất, xã có hỗ trợ lo hậu sự không", "burial"),
+    ("mẹ tôi đang nhận tiền bảo trợ vừa qua đời", "burial"),
+]
+OTHERS = [CatalogueEntry("other:x:0", "Đăng ký kết hôn", aliases=("làm giấy kết hôn",)),
+          CatalogueEntry("other:x:1", "Cấp hộ chiếu phổ thông", aliases=("làm hộ chiếu",))]
+DATA = load_nlu_data({"nlu": [{"intent": "ask_fee", "examples": "\n".join(
+    f"- {t}" for t in ["thế lệ phí bao nhiêu", "có mất tiền không", "phí bao nhiêu vậy", "le phi the nao"])}]})
+
+
+@pytest.fixture(scope="module")
+def classifier() -> ProcedureClassifier:
+    component = ProcedureClassifier(min_probability=0.4, switch_probability=0.4)
+    component.train(DATA, TrainingContext(Abbreviations({}), CATALOGUE, OTHERS, QUESTIONS))
+    return component
+
+
+def message(text: str, entities: list[Entity] | None = None, ranked: list[ProcedureCandidate] | None = None) -> Message:
+    return Message(text=text, original=nfc(text), entities=entities or [], procedures=ranked or [])
+
+
+def procedures(m: Message) -> list[str]:
+    return [e.value for e in m.entities if e.entity == "procedure"]
+
+
+def test_a_story_that_names_no_procedure_gets_one(classifier: ProcedureClassifier) -> None:
+    m = message("dang lanh tien that nghiep ma co cho lam moi thi lam sao")
+    classifier.process(m)
+    assert procedures(m) == ["terminate"]
+
+
+def test_a_sibling_that_fits_the_whole_message_replaces_the_retrieved_one(classifier: ProcedureClassifier) -> None:
+    retrieved = Entity("procedure", "benefit", 0, 10, 1.0, "ProcedureResolver")
+    ranked = [ProcedureCandidate("benefit", "", 1.0, 0, 10), ProcedureCandidate("terminate", "", 0.7, 0, 10)]
+    m = message("đang hưởng trợ cấp thất nghiệp mà có việc làm mới rồi thì sao", [retrieved], ranked)
+    classifier.process(m)
+    assert procedures(m) == ["terminate"]
+
+
+def test_a_sibling_retrieval_did_not_rank_is_never_chosen(classifier: ProcedureClassifier) -> None:
+    retrieved = Entity("procedure", "benefit", 0, 10, 1.0, "ProcedureResolver")
+    m = message("đang hưởng trợ cấp thất nghiệp mà có việc làm mới rồi thì sao", [retrieved],
+                [ProcedureCandidate("benefit", "", 1.0, 0, 10)])
+    classifier.process(m)
+    assert procedures(m) == ["benefit"]
+
+
+@pytest.mark.parametrize("text", ["thế lệ phí bao nhiêu", "làm giấy kết hôn ở đâu", "lam ho chieu mat bao lau"])
+def test_no_procedure_for_follow_ups_and_procedures_we_do_not_hold(classifier: ProcedureClassifier, text: str) -> None:
+    m = message(text)
+    classifier.process(m)
+    assert procedures(m) == []
