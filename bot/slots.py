@@ -26,7 +26,8 @@ ASPECT_INTENTS = frozenset(
     }
 )
 MIN_UNKNOWN_TOPIC_SYLLABLES = 2
-MIN_OFFER_EXPLAINED = 0.75  # as a follow-up switch needs (nlu.components.procedure_resolver)
+MIN_OFFER_EXPLAINED = 0.75
+CHIT_CHAT_CONFIDENCE = 0.7  # an out-of-scope reading this sure drops the procedure in context  # as a follow-up switch needs (nlu.components.procedure_resolver)
 NOT_IN_CATALOGUE = "not_in_catalogue"
 _PLEASANTRIES = frozenset({"greet", "goodbye", "thank", "affirm", "deny"})
 # Messages about the conversation itself: a procedure named in them is not a question about it.
@@ -132,10 +133,18 @@ def choose_offered(text: str, offered: list[str], interpreter: Interpreter) -> s
 
 
 # Question and function words that never start or end a procedure's name ("còn làm hộ chiếu thì").
-_EDGE_WORDS = frozenset(
-    "a ah ak anh ban cho chi con co cua da dang de di do duoc e em gi giup hoi khong ko la lam luon ma minh muon "
-    "nao ne nha nhe o oi roi sao the thi toi va van vay ve voi xin can phai".split()
+# Typed with diacritics they must match exactly ("căn cước" keeps "căn", unlike "cần"); typed
+# without, only words that cannot be part of a name are dropped ("dang ky" may be "đăng ký").
+_LEADING = frozenset(
+    "còn làm cho hỏi xin em anh chị tôi mình muốn cần là về thì để ở a ạ ơi ad mà vậy thế với".split()
 )
+_TRAILING = frozenset("thì sao ạ à nhé nhỉ vậy thế không ko gì nào rồi với nha ha hả là có được a ơi".split())
+_UNACCENTED = frozenset("a ah ak ad oi nhe nhi the thi sao vay roi nao gi ko khong em anh chi toi minh hoi xin".split())
+
+
+def _is_edge_word(word: str, marked: frozenset[str]) -> bool:
+    lowered = word.lower()
+    return lowered in marked or (fold(lowered) == lowered and lowered in _UNACCENTED)
 
 
 def _clean_mention(mention: str | None) -> str | None:
@@ -144,9 +153,9 @@ def _clean_mention(mention: str | None) -> str | None:
     if not mention:
         return None
     words = mention.strip(" ,.?!").split()
-    while words and fold(words[-1]) in _EDGE_WORDS:
+    while words and _is_edge_word(words[-1], _TRAILING):
         words.pop()
-    while words and fold(words[0]) in _EDGE_WORDS:
+    while words and _is_edge_word(words[0], _LEADING):
         words.pop(0)
     return " ".join(words) if len(words) >= 2 else None
 
@@ -178,6 +187,13 @@ def extract_slots(
     code = resolution.get("code")
     if resolution.get("status") in ("resolved", "switched") and code != tracker.get_slot("procedure"):
         events.append(slot_set("procedure", code))
+    confidence = float((parse.get("intent") or {}).get("confidence") or 0.0)
+    if (
+        intent == "out_of_scope" and confidence >= CHIT_CHAT_CONFIDENCE
+        and resolution.get("status") == "context" and tracker.get_slot("procedure")
+    ):
+        # Chit-chat is a new topic: "lệ phí bao nhiêu" after it is not about the old procedure.
+        events.append(slot_set("procedure", None))
     if tracker.get_slot("offered_procedures"):
         events.append(slot_set("offered_procedures", None))  # the question was answered or passed by
     return events

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.service import ABBREVIATIONS_FILE, Service, load_catalogue
+from bot.service import ABBREVIATIONS_FILE, Service, load_catalogue, question_paths
 from bot.settings import Settings
 from knowledge.catalogue import as_catalogue_entry
 from knowledge.loader import load_catalogue_dir
@@ -26,6 +26,7 @@ def test_import_changes_the_model_fingerprint(imported_settings: Settings, impor
     files = [imported_settings.path(p) for p in imported_settings.nlu_data]
     files.append(imported_settings.path(ABBREVIATIONS_FILE))
     files += [imported_settings.path(p) for p in imported_settings.other_procedures]
+    files += question_paths(imported_settings)
     curated = [
         as_catalogue_entry(r)
         for r in load_catalogue_dir(imported_settings.path(imported_settings.catalogue_data))

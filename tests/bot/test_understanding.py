@@ -1,0 +1,107 @@
+"""The failure patterns citizens found (issue 9), each with cases of our own, through REST."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.conftest import joined, say
+
+UNEMPLOYMENT = 'về thủ tục "Giải quyết hưởng trợ cấp thất nghiệp"'
+DECLINE = "chưa có trong danh mục"
+
+
+def sender() -> str:
+    return f"understand-{uuid.uuid4().hex[:8]}"
+
+
+def conversation(client: TestClient, *messages: str) -> list[str]:
+    user = sender()
+    return [joined(say(client, user, message)) for message in messages]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CHO EM HỎI XIN TIỀN THẤT NGHIỆP Ở CHỖ NÀO",
+        "nghỉ việc rồi muốn lãnh bảo hiểm thất nghiệp thì nộp ở đâu",
+        "lanh that nghiep nop ho so o dau vay ad",
+    ],
+)
+def test_colloquial_names_reach_the_procedure(client: TestClient, text: str) -> None:
+    (reply,) = conversation(client, text)
+    assert UNEMPLOYMENT in reply and "Nơi nộp hồ sơ" in reply
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("cho hỏi làm sổ đỏ cần những giấy tờ gì", None),
+        ("dang ky khai sinh cho con o dau vay", None),
+        ("xin phiếu lý lịch tư pháp mất bao lâu", "lý lịch tư pháp"),
+        ("đổi bằng lái xe máy hết hạn ở đâu", None),
+        ("ba em ve huu roi thi lanh luong huu o dau", None),
+    ],
+)
+def test_other_ministries_and_procedures_not_held_are_declined_cleanly(
+    client: TestClient, text: str, named: str | None
+) -> None:
+    (reply,) = conversation(client, text)
+    assert DECLINE in reply and "dichvucong.gov.vn" in reply and "18001096" in reply
+    assert 'về thủ tục "' not in reply  # no catalogue procedure answered
+    if named:
+        assert f"“{named}”" in reply or named in reply.lower()
+
+
+def test_a_benefit_question_with_a_fee_word_asks_the_benefit(client: TestClient) -> None:
+    (reply,) = conversation(client, "bố em là thương binh vừa mất, tiền mai táng phí được bao nhiêu ạ")
+    assert "mai táng phí" in reply and "Mức hưởng" in reply and "Phí, lệ phí:" not in reply
+
+
+def test_a_yes_no_question_gets_its_fact(client: TestClient) -> None:
+    (reply,) = conversation(client, "em nghỉ việc 5 tháng rồi mới đi nộp hồ sơ thất nghiệp thì có được không")
+    assert UNEMPLOYMENT in reply and "Điều kiện: Không." in reply and "03 tháng" in reply
+    assert "(Căn cứ:" in reply
+
+
+def test_a_procedure_we_do_not_hold_replaces_the_one_in_context(client: TestClient) -> None:
+    permit, declined, after = conversation(
+        client, "làm giấy phép lao động cần giấy tờ gì", "còn làm căn cước cho con thì sao", "mất bao lâu"
+    )
+    assert "giấy phép lao động" in permit
+    assert DECLINE in declined
+    assert 'về thủ tục "Cấp giấy phép lao động' not in after  # the old procedure is not answered
+
+
+def test_chit_chat_is_a_new_topic(client: TestClient) -> None:
+    _, chat, after = conversation(
+        client, "hồ sơ gia hạn giấy phép lao động gồm gì", "hôm nay trời mưa to quá", "lệ phí bao nhiêu"
+    )
+    assert "chỉ hỗ trợ" in chat
+    assert "Gia hạn" not in after
+
+
+def test_a_typed_answer_to_which_one_resolves_it(client: TestClient) -> None:
+    which, chosen = conversation(client, "liệt sĩ thì cần giấy tờ gì", "cái thăm viếng mộ ấy")
+    assert which.startswith("Dạ, ý anh/chị là thủ tục")
+    assert 'về thủ tục "Hỗ trợ người thân của liệt sĩ thăm viếng mộ liệt sĩ"' in chosen and "Hồ sơ gồm" in chosen
+
+
+def test_a_position_answers_which_one_too(client: TestClient) -> None:
+    which, chosen = conversation(client, "liệt sĩ thì cần giấy tờ gì", "cái thứ hai")
+    second = which.split('" hay "')[1].split('"')[0]
+    assert f'về thủ tục "{second}"' in chosen
+
+
+def test_a_child_in_danger_gets_the_111_line(client: TestClient) -> None:
+    (reply,) = conversation(client, "phát hiện con nhà bên bị bố đánh đập dã man thì báo số nào")
+    assert "111" in reply and DECLINE in reply
+
+
+def test_a_paper_of_the_procedure_in_context_is_not_a_new_topic(client: TestClient) -> None:
+    _, paper = conversation(
+        client, "giấy phép cho thuê lại lao động cần hồ sơ gì", "hồ sơ có cần phiếu lý lịch tư pháp không"
+    )
+    assert 'về thủ tục "Cấp giấy phép hoạt động cho thuê lại lao động"' in paper
