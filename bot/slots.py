@@ -13,6 +13,7 @@ from typing import Any
 from bot.domain import Domain
 from bot.events import Event, slot_set
 from bot.tracker import DialogueStateTracker
+from nlu.components.procedure_resolver import OFFER_EXPLAINED
 from nlu.interpreter import Interpreter
 from nlu.normalize import fold
 from nlu.tokenize import syllables
@@ -26,7 +27,6 @@ ASPECT_INTENTS = frozenset(
     }
 )
 MIN_UNKNOWN_TOPIC_SYLLABLES = 2
-MIN_OFFER_EXPLAINED = 0.75
 CHIT_CHAT_CONFIDENCE = 0.7  # an out-of-scope reading this sure drops the procedure in context  # as a follow-up switch needs (nlu.components.procedure_resolver)
 NOT_IN_CATALOGUE = "not_in_catalogue"
 _PLEASANTRIES = frozenset({"greet", "goodbye", "thank", "affirm", "deny"})
@@ -94,7 +94,7 @@ def resolve_procedure(
     # "kinh phí công đoàn đóng ở đâu" (one shared word) no.
     near = [
         c for c in ranking[:3]
-        if c.get("score", 0.0) >= _offer_score(interpreter) and c.get("explained", 0.0) >= MIN_OFFER_EXPLAINED
+        if c.get("score", 0.0) >= _offer_score(interpreter) and c.get("explained", 0.0) >= OFFER_EXPLAINED
     ]
     if not current and near and (intent in ASPECT_INTENTS or intent == "inform"):
         # "liệt sĩ cần giấy tờ gì": not sure enough to answer, close enough to offer as buttons.

@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from nlu.components.base import TrainingContext
+from nlu.components.procedure_resolver import OFFER_EXPLAINED
 from nlu.components.intent_model import LinearIntentModel, char_wb_ngrams, with_ngrams
 from nlu.message import Entity, Message
 from nlu.normalize import Normalizer, fold
@@ -139,7 +140,11 @@ class ProcedureClassifier:
         if message.procedure_ambiguous:
             return
         best = max(probs, key=lambda label: probs[label])
-        if best in (OTHER, NONE) or probs[best] < self.min_probability:
+        # Several procedures that explain the message are offered as a question ("liệt sĩ cần giấy
+        # tờ gì"); a guess among them must be as sure as a switch.
+        offered = [c for c in message.procedures if c.score >= self.offer_score and c.explained >= OFFER_EXPLAINED]
+        needed = self.switch_probability if len(offered) >= 2 else self.min_probability
+        if best in (OTHER, NONE) or probs[best] < needed:
             return
         start, end = next(((c.start, c.end) for c in message.procedures if c.code == best), (0, len(message.original)))
         message.entities.append(Entity("procedure", best, start, end, probs[best], self.name))

@@ -17,12 +17,14 @@ from nlu.procedure_index import PHRASE_WEIGHTS, STOPWORDS, ProcedureIndex, query
 from nlu.tokenize import syllables
 from nlu.training_data import TrainingData
 
-__all__ = ["ProcedureResolver"]
+__all__ = ["OFFER_EXPLAINED", "ProcedureResolver"]
 
 # A follow-up switches procedure only when the user's own distinctive words point to the new one
 # and most of them are accounted for by it ("gia hạn" yes; "đăng ký kết hôn" is not half of anything).
 MIN_CONTEXT_GAIN = 1.0
 MIN_CONTEXT_EXPLAINED = 0.75
+# Candidates below min_score are offered as a question only when they explain this much of the message.
+OFFER_EXPLAINED = MIN_CONTEXT_EXPLAINED
 EXPLAINED_MARGIN = 0.1
 # How much lower a candidate may score and still come first for explaining more of the message.
 SPECIFIC_MARGIN = 0.2
