@@ -24,10 +24,15 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def settings(workdir: Path) -> Settings:
     database = f"sqlite:///{workdir / 'dvcbot.db'}"
-    return load_settings(
+    settings = load_settings(
         stores={"tracker_url": database, "catalogue_url": database},
         model={"dir": str(workdir / "models")},
     )
+    # Every test user of the shared TestClient comes from one address ("testclient"): as many people
+    # behind one office's NAT, not one person, so the per-address lookup limit is lifted here
+    # (tests/knowledge/test_dossier_limits.py and the lock-out conversations check it).
+    limits = settings.dossier.limits.model_copy(update={"lookups_per_client": 100_000})
+    return settings.model_copy(update={"dossier": settings.dossier.model_copy(update={"limits": limits})})
 
 
 @pytest.fixture(scope="session")
