@@ -49,6 +49,9 @@ class ServerSettings(BaseModel):
     port: int = 5005
     max_message_chars: int = 2000
     max_body_bytes: int = 256 * 1024  # any request body over this gets 413 before it is read
+    # Per client address (bot.api.address_limit), in memory: burst at once, refilled at this rate.
+    requests_per_minute_per_address: float = 120
+    request_burst_per_address: int = 60
 
 
 class ActionServerSettings(BaseModel):
