@@ -13,8 +13,11 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test,postgres]'
 	touch $@
 
-run: $(VENV)/.installed
-	$(BIN)/dvcbot run
+HOST ?= 127.0.0.1
+PORT ?= 5005
+
+run: $(VENV)/.installed  # make run PORT=8080 [HOST=0.0.0.0]
+	$(BIN)/dvcbot run --host $(HOST) --port $(PORT)
 
 shell: $(VENV)/.installed
 	$(BIN)/dvcbot shell

@@ -5,9 +5,14 @@ last four digits of the phone or CCCD on the dossier); ``validate_dossier_form``
 what the applicant typed; ``action_show_dossier_status`` runs when the form is complete.
 
 Until the applicant is verified nothing is revealed: an unknown code and wrong digits get the same
-reply, both count as failed verifications, and the limits (failed verifications per code, lookups
-per conversation) lock out everyone alike. Only the four digits are ever kept in a slot, and only
-until the lookup.
+reply after the same work (the digits are compared against a decoy record, and every failed
+verification is answered no sooner than ``failure_floor_seconds`` after the lookup started, so
+the backend's faster "not found" does not show in the timing); both count as failed
+verifications. The limits (``knowledge.dossier.limits``) count them by client — the request's
+address, or the Telegram/Zalo user — and code, so a stranger cannot lock the owner out. After a
+failed verification within the limits the code is kept and the digits are asked for again, so a
+mistyped digit can be corrected by just typing the right ones. Only the four digits are ever kept
+in a slot, and only until the lookup.
 
 A verification is recorded on the server (``VerificationStore``), bound to the sender and channel;
 the alert action subscribes only to that dossier. The ``verified_dossier`` slot is still set, for
@@ -20,7 +25,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import re
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -29,11 +35,12 @@ from actions.dossier_render import STATUS_LABELS, malformed_code_text, render_st
 from actions.forms import FormValidationAction
 from actions.procedure import SupportLinks, payload
 from actions.sdk import CollectingDispatcher, DomainDict, EventType, FollowupAction, SlotSet, Tracker
+from bot.client_address import current_client_address
 from bot.privacy import mask_numbers
 from knowledge.dossier.client import DossierServiceUnavailable, DossierStatusClient
 from knowledge.dossier.codes import DossierCodeFormat
-from knowledge.dossier.limits import LookupLimiter
-from knowledge.dossier.models import FINAL_STATUSES, DossierStatus, last_digits
+from knowledge.dossier.limits import CHANNEL_IDENTITY_PREFIX, LookupLimiter
+from knowledge.dossier.models import FINAL_STATUSES, DossierRecord, DossierStatus, last_digits
 from knowledge.dossier.subscriptions import SubscriptionStore
 from knowledge.dossier.verifications import Verification, VerificationStore
 
@@ -43,6 +50,7 @@ __all__ = [
     "ShowDossierStatusAction",
     "SubscribeDossierAction",
     "ValidateDossierForm",
+    "client_of",
     "digits_from_text",
 ]
 
@@ -51,6 +59,11 @@ SUBSCRIBE_BUTTON = {"title": "🔔 Báo cho tôi khi có kết quả", "payload"
 ANOTHER_BUTTON = {"title": "Tra cứu hồ sơ khác", "payload": "/check_dossier_status"}
 _FOUR_DIGITS = re.compile(r"(?<![\w.\-/])\d{4}(?![\w\-/]|\.\d)")
 _ANY_DIGIT = re.compile(r"\d")
+# Channels whose sender ids the platform authenticates: the user is the client. Elsewhere (REST,
+# the widget) the client picks its sender id, so the request's address stands for the client.
+AUTHENTICATED_CHANNELS = frozenset({"telegram", "zalo"})
+# What the digits are compared against when the code is unknown: the same work as a wrong guess.
+_DECOY = DossierRecord(code="", status=DossierStatus.RECEIVED, verification_suffixes=frozenset({"\x00" * 4, "\x01" * 4}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +77,9 @@ class DossierDeps:
     verifications: VerificationStore
     links: SupportLinks
     today: Callable[[], dt.date] = field(default=dt.date.today)
+    failure_floor_seconds: float = 0.0  # a failed verification is answered no sooner than this
+    clock: Callable[[], float] = field(default=time.monotonic)
+    sleep: Callable[[float], Awaitable[None]] = field(default=asyncio.sleep)
 
 
 def digits_from_text(text: str, entities: list[dict[str, Any]], code_format: DossierCodeFormat) -> str | None:
@@ -86,6 +102,13 @@ def digits_from_text(text: str, entities: list[dict[str, Any]], code_format: Dos
     return found.pop() if len(found) == 1 else ""
 
 
+def client_of(tracker: Tracker) -> str:
+    """Who is asking, in terms an attacker cannot rotate cheaply (see ``knowledge.dossier.limits``)."""
+    if _channel(tracker) in AUTHENTICATED_CHANNELS:
+        return f"{CHANNEL_IDENTITY_PREFIX}{tracker.sender_id}"
+    return current_client_address() or f"sender:{tracker.sender_id}"
+
+
 class CheckDossierStatusAction:
     """The start of a lookup ("tra cứu hồ sơ"): forget the last digits, keep a code given just now."""
 
@@ -99,7 +122,8 @@ class CheckDossierStatusAction:
         if self._deps.client is None:
             dispatcher.utter_message(response="utter_dossier_status_unavailable")
             return []
-        if await asyncio.to_thread(self._deps.limiter.conversation_locked, tracker.sender_id):
+        locked = partial(self._deps.limiter.conversation_locked, sender_id=tracker.sender_id, client=client_of(tracker))
+        if await asyncio.to_thread(locked):
             dispatcher.utter_message(response="utter_dossier_locked")
             return [SlotSet("verification_digits", None)]
         code_now = next(tracker.get_latest_entity_values("dossier_code"), None)
@@ -205,8 +229,18 @@ async def _subscribe(
     return [SlotSet("dossier_alert_pending", None)]
 
 
-def _locked(limiter: LookupLimiter, sender_id: str, code: str) -> bool:
-    return limiter.conversation_locked(sender_id) or limiter.code_locked(code)
+def _locked(limiter: LookupLimiter, sender_id: str, client: str, code: str) -> bool:
+    return limiter.conversation_locked(sender_id=sender_id, client=client) or limiter.code_locked(
+        code=code, client=client
+    )
+
+
+async def _answer_no_sooner(deps: DossierDeps, started: float) -> None:
+    """Wait out the rest of ``failure_floor_seconds`` since ``started``: unknown codes and wrong digits
+    are answered after the same time, however fast the status system says "not found"."""
+    remaining = deps.failure_floor_seconds - (deps.clock() - started)
+    if remaining > 0:
+        await deps.sleep(remaining)
 
 
 class ShowDossierStatusAction:
@@ -228,26 +262,38 @@ class ShowDossierStatusAction:
         if not code or not digits:
             dispatcher.utter_message(response="utter_ask_rephrase")
             return forget
-        sender = tracker.sender_id
-        if await asyncio.to_thread(_locked, deps.limiter, sender, code):
+        sender, client = tracker.sender_id, client_of(tracker)
+        if await asyncio.to_thread(_locked, deps.limiter, sender, client, code):
             dispatcher.utter_message(response="utter_dossier_locked")
             return forget
+        started = deps.clock()
         try:
             record = await deps.client.lookup(code)
         except DossierServiceUnavailable:
-            await asyncio.to_thread(partial(deps.limiter.record, sender_id=sender, code=code, outcome="unavailable"))
+            await asyncio.to_thread(
+                partial(deps.limiter.record, sender_id=sender, client=client, code=code, outcome="unavailable")
+            )
             dispatcher.utter_message(
                 response="utter_dossier_service_down",
                 buttons=[{"title": "🔄 Thử lại", "payload": payload("check_dossier_status", dossier_code=code)}],
             )
             return [SlotSet("dossier_retry_code", code)]
         channel = _channel(tracker)
-        if record is None or not record.verify(digits):
-            await asyncio.to_thread(partial(deps.limiter.record, sender_id=sender, code=code, outcome="failed"))
+        matched = (record or _DECOY).verify(digits)  # the same comparison whether the code exists or not
+        if record is None or not matched:
+            await asyncio.to_thread(
+                partial(deps.limiter.record, sender_id=sender, client=client, code=code, outcome="failed")
+            )
             await asyncio.to_thread(partial(deps.verifications.forget, sender_id=sender, channel=channel))
+            still_allowed = not await asyncio.to_thread(_locked, deps.limiter, sender, client, code)
+            await _answer_no_sooner(deps, started)
             dispatcher.utter_message(response="utter_dossier_not_verified")
-            return [*forget, SlotSet("verified_dossier", None)]
-        await asyncio.to_thread(partial(deps.limiter.record, sender_id=sender, code=code, outcome="verified"))
+            events: list[EventType] = [*forget, SlotSet("verified_dossier", None)]
+            # Within the limits the code is kept and the digits asked again: "1234" → "à nhầm, 5678".
+            return [*events, FollowupAction(FORM)] if still_allowed else events
+        await asyncio.to_thread(
+            partial(deps.limiter.record, sender_id=sender, client=client, code=code, outcome="verified")
+        )
         status = record.effective_status(deps.today())
         verified = await asyncio.to_thread(
             partial(deps.verifications.record, sender_id=sender, channel=channel, code=code, status=status.value)

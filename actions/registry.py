@@ -11,6 +11,7 @@ from actions.dossier import (
     SubscribeDossierAction,
     ValidateDossierForm,
 )
+from actions.dossier_followup import AnswerDossierFollowupAction
 from actions.procedure import (
     ASPECT_ACTIONS,
     AnswerPendingAction,
@@ -49,5 +50,6 @@ def build_actions(
             ValidateDossierForm(dossier),
             ShowDossierStatusAction(dossier),
             SubscribeDossierAction(dossier),
+            AnswerDossierFollowupAction(dossier),
         ]
     return {action.name(): action for action in actions}

@@ -37,7 +37,7 @@ from bot.storable import UnstorableMessage, message_problem
 from bot.tracker import DialogueStateTracker
 from nlu.interpreter import Interpreter
 
-__all__ = ["Agent", "AgentConfig", "TrackerStore"]
+__all__ = ["Agent", "AgentConfig", "PrePolicy", "TrackerStore"]
 
 log = logging.getLogger("dvcbot.agent")
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
@@ -48,6 +48,12 @@ class TrackerStore(Protocol):
     def retrieve(self, sender_id: str) -> DialogueStateTracker: ...
 
     def append(self, sender_id: str, events: list[Event]) -> None: ...
+
+
+class PrePolicy(Protocol):
+    """A policy consulted before the form and intent rules (``bot.dossier_followups``); blocking."""
+
+    def plan(self, tracker: DialogueStateTracker, parse: dict[str, Any]) -> list[str] | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +80,7 @@ class Agent:
         actions: dict[str, Action],
         config: AgentConfig,
         clock: Callable[[], float] = time.time,
+        first: PrePolicy | None = None,
     ) -> None:
         self.interpreter = interpreter
         self.domain = domain
@@ -82,6 +89,7 @@ class Agent:
         self.actions = actions
         self.config = config
         self._clock = clock
+        self.first = first
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def handle(self, message: UserMessage) -> list[BotMessage]:
@@ -165,7 +173,8 @@ class Agent:
             turn.apply(event)
         if len(text) > self.config.max_message_chars:
             await self._run_action("utter_long_message", turn)
-        for action in self._plan(turn.tracker, parse, slot_events):
+        planned = await asyncio.to_thread(self.first.plan, turn.tracker, parse) if self.first else None
+        for action in planned or self._plan(turn.tracker, parse, slot_events):
             if turn.actions_run >= self.config.max_actions_per_turn:
                 log.warning("sender=%s: action limit reached", mask_numbers(message.sender_id))
                 break

@@ -142,14 +142,19 @@ def build_dossier_runtime(
         limiter=SqlLookupLimiter(
             engine,
             LookupLimits(
+                failed_per_client=limits.failed_verifications_per_client,
+                lockout_seconds=limits.lockout_minutes * 60,
+                max_lockout_seconds=limits.max_lockout_minutes * 60,
                 failed_per_code=limits.failed_verifications_per_code,
                 lookups_per_conversation=limits.lookups_per_conversation,
+                lookups_per_client=limits.lookups_per_client,
                 window_seconds=limits.window_minutes * 60,
             ),
         ),
         subscriptions=SqlSubscriptionStore(engine),
         verifications=SqlVerificationStore(engine, ttl_seconds=limits.verified_minutes * 60),
         links=links,
+        failure_floor_seconds=limits.failure_reply_seconds,
     )
     return DossierRuntime(deps, reference_app, service_key, changes, config.notifications.poll_seconds)
 

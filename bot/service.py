@@ -20,6 +20,7 @@ from actions.procedure import SupportLinks
 from actions.registry import build_actions
 from bot.agent import Agent, AgentConfig
 from bot.domain import Domain
+from bot.dossier_followups import DossierFollowupPolicy
 from bot.dossier_setup import DossierRuntime, build_dossier_runtime, reference_database_url
 from bot.outputs import OutputRegistry
 from bot.rules import RulePolicy
@@ -149,7 +150,11 @@ def build_service(settings: Settings) -> Service:
         ),
         links=links,
     )
+    verifications = dossier.deps.verifications
     agent = Agent(
+        first=DossierFollowupPolicy(
+            lambda sender, channel: verifications.current(sender_id=sender, channel=channel) is not None
+        ),
         interpreter=interpreter,
         domain=domain,
         policy=RulePolicy.load(settings.path(settings.rules)),

@@ -49,6 +49,9 @@ class ServerSettings(BaseModel):
     port: int = 5005
     max_message_chars: int = 2000
     max_body_bytes: int = 256 * 1024  # any request body over this gets 413 before it is read
+    # Per client address (bot.api.address_limit), in memory: burst at once, refilled at this rate.
+    requests_per_minute_per_address: float = 120
+    request_burst_per_address: int = 60
 
 
 class ActionServerSettings(BaseModel):
@@ -116,7 +119,9 @@ class ZaloSettings(BaseModel):
     api_base_url: str = "https://openapi.zalo.me"
     oauth_url: str = "https://oauth.zaloapp.com/v4/oa/access_token"
     refresh_margin_seconds: float = 300
-    dedupe_ttl_seconds: float = 3600
+    dedupe_ttl_seconds: float = 3600  # raised to cover the accepted window below when shorter
+    max_event_age_seconds: float = 900  # a signed event dated earlier is refused (403): a replay
+    max_event_ahead_seconds: float = 120  # clock skew tolerated for an event dated in the future
     max_attempts: int = 3
     retry_base_seconds: float = 0.5
 
@@ -169,7 +174,10 @@ class Settings(BaseSettings):
         if self.channels.telegram.enabled:
             required["channels.telegram.webhook_secret"] = self.channels.telegram.webhook_secret
         if self.channels.zalo.enabled:
-            required["channels.zalo.app_secret_key"] = self.channels.zalo.app_secret_key
+            # The OA secret key signs the webhook events: a short one makes them forgeable.
+            required["channels.zalo.oa_secret_key"] = self.channels.zalo.oa_secret_key
+            if self.channels.zalo.refresh_token:
+                required["channels.zalo.app_secret_key"] = self.channels.zalo.app_secret_key
         if self.action_server.enabled:
             required["action_server.token"] = self.action_server.token
         weak = [name for name, value in required.items() if _is_placeholder(value)]

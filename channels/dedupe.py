@@ -3,7 +3,9 @@
 Zalo resends an event it thinks was slow and Telegram redelivers an update it thinks was lost;
 both carry a stable id (``message.msg_id``, ``update_id``). ``RecentIds.first_time(id)`` is
 ``True`` once per id within ``ttl_seconds``; entries expire in insertion order, and the store never
-holds more than ``max_items`` ids.
+holds more than ``max_items`` ids. It forgets everything on a restart: the webhooks use a persisted
+``SeenIds`` (``bot.seen_ids_store``) in the service, so a signed event replayed after a restart is
+not answered again; ``RecentIds`` is the in-process fallback and the tests' double.
 """
 
 from __future__ import annotations
@@ -12,8 +14,21 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Protocol
 
-__all__ = ["RecentIds"]
+__all__ = ["RecentIds", "SeenIds"]
+
+
+class SeenIds(Protocol):
+    """The port the webhooks de-duplicate through; keys are namespaced by the caller (``zalo:msg:…``)."""
+
+    def first_time(self, message_id: str) -> bool:
+        """Remember ``message_id``; ``False`` if it was already seen and has not expired."""
+        ...
+
+    def forget(self, message_id: str) -> None:
+        """Let a message be handled again (its processing failed before anything was sent)."""
+        ...
 
 
 class RecentIds:

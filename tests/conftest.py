@@ -24,9 +24,20 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def settings(workdir: Path) -> Settings:
     database = f"sqlite:///{workdir / 'dvcbot.db'}"
-    return load_settings(
+    settings = load_settings(
         stores={"tracker_url": database, "catalogue_url": database},
         model={"dir": str(workdir / "models")},
+    )
+    # Every test user of the shared TestClient comes from one address ("testclient"): as many people
+    # behind one office's NAT, not one person, so the per-address lookup limit is lifted here
+    # (tests/knowledge/test_dossier_limits.py and the lock-out conversations check it).
+    # The same for the per-address request limit (tests/bot/test_address_limit.py checks it).
+    limits = settings.dossier.limits.model_copy(update={"lookups_per_client": 100_000})
+    server = settings.server.model_copy(
+        update={"requests_per_minute_per_address": 1_000_000, "request_burst_per_address": 1_000_000}
+    )
+    return settings.model_copy(
+        update={"dossier": settings.dossier.model_copy(update={"limits": limits}), "server": server}
     )
 
 

@@ -15,8 +15,10 @@ from fastapi import FastAPI
 
 from actions.server import action_server_router
 from bot.api import model, pending, procedures
+from bot.api.address_limit import AddressLimit
 from bot.api.body_limit import BodyLimit
 from bot.api.channels import mount_channels
+from bot.api.client_context import ClientContext
 from bot.api.dossier import mount_dossier
 from bot.api.errors import install_error_handlers
 from bot.messages import BotMessage, UserMessage
@@ -60,5 +62,11 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     if settings.action_server.enabled:  # off unless a shared token is configured
         app.include_router(action_server_router(built.agent.actions, token=settings.action_server.token))
     install_error_handlers(app)
+    app.add_middleware(ClientContext)  # the request's address, for limits that sender ids cannot dodge
+    app.add_middleware(
+        AddressLimit,
+        per_minute=settings.server.requests_per_minute_per_address,
+        burst=settings.server.request_burst_per_address,
+    )
     app.add_middleware(BodyLimit, max_bytes=settings.server.max_body_bytes)  # outermost: before any read
     return app

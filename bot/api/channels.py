@@ -20,15 +20,17 @@ import httpx
 from fastapi import FastAPI
 
 from bot.feedback_store import SqlFeedbackStore
+from bot.seen_ids_store import SqlSeenIds
 from bot.service import Service, make_engine
 from bot.settings import Settings, TelegramSettings, ZaloSettings, looks_like_placeholder
 from channels.base import OnMessage, OutputSender
-from channels.dedupe import RecentIds
+from channels.dedupe import SeenIds
 from channels.feedback import feedback_router
 from channels.rate_limit import RateLimiter
 from channels.telegram import TelegramChannel, TelegramWebhook, build_application
 from channels.widget import WidgetCors, widget_router
 from channels.zalo import (
+    EventWindow,
     FileTokenStore,
     MemoryTokenStore,
     TokenManager,
@@ -43,6 +45,7 @@ __all__ = ["ChannelRuntime", "mount_channels"]
 log = logging.getLogger("dvcbot.channels")
 
 Hook = Callable[[], Awaitable[None]]
+TELEGRAM_SEEN_SECONDS = 24 * 3600.0  # Telegram keeps an unacknowledged update for 24 hours
 
 
 @dataclass
@@ -85,26 +88,33 @@ def mount_channels(app: FastAPI, settings: Settings, service: Service, on_messag
         app.add_middleware(
             WidgetCors, allowed_origins=config.widget.allowed_origins, path_prefixes=("/widget/", "/feedback")
         )
-    feedback_store = SqlFeedbackStore(make_engine(settings.stores.tracker_url))
-    app.include_router(feedback_router(feedback_store, runtime.limiter))
+    engine = make_engine(settings.stores.tracker_url)
+    app.include_router(feedback_router(SqlFeedbackStore(engine), runtime.limiter))
 
     if config.telegram.enabled:
-        _mount_telegram(app, config.telegram, on_message, runtime)
+        seen = SqlSeenIds(engine, ttl_seconds=TELEGRAM_SEEN_SECONDS)
+        _mount_telegram(app, config.telegram, on_message, runtime, seen)
     if config.zalo.enabled:
-        _mount_zalo(app, config.zalo, settings, on_message, runtime)
+        zalo = config.zalo
+        window = zalo.max_event_age_seconds + zalo.max_event_ahead_seconds
+        seen = SqlSeenIds(engine, ttl_seconds=max(zalo.dedupe_ttl_seconds, window))
+        _mount_zalo(app, zalo, settings, on_message, runtime, seen)
     app.state.channel_senders = runtime.senders
     _register_outputs(service, runtime)
     return runtime
 
 
-def _mount_telegram(app: FastAPI, config: TelegramSettings, on_message: OnMessage, runtime: ChannelRuntime) -> None:
+def _mount_telegram(
+    app: FastAPI, config: TelegramSettings, on_message: OnMessage, runtime: ChannelRuntime, seen: SeenIds
+) -> None:
     _refuse_placeholder("channels.telegram.token", config.token)
     _refuse_placeholder("channels.telegram.webhook_secret", config.webhook_secret)
     application = build_application(config.token, base_url=config.base_url, polling=False)
     channel = TelegramChannel(on_message, limiter=runtime.limiter)
     channel.install(application)
     webhook = TelegramWebhook(
-        application, secret=config.webhook_secret, path=config.webhook_path, webhook_url=config.webhook_url
+        application, secret=config.webhook_secret, path=config.webhook_path, webhook_url=config.webhook_url,
+        recent=seen,
     )
     app.include_router(webhook.router())
     app.state.telegram = webhook
@@ -114,7 +124,12 @@ def _mount_telegram(app: FastAPI, config: TelegramSettings, on_message: OnMessag
 
 
 def _mount_zalo(
-    app: FastAPI, config: ZaloSettings, settings: Settings, on_message: OnMessage, runtime: ChannelRuntime
+    app: FastAPI,
+    config: ZaloSettings,
+    settings: Settings,
+    on_message: OnMessage,
+    runtime: ChannelRuntime,
+    seen: SeenIds,
 ) -> None:
     _refuse_placeholder("channels.zalo.oa_secret_key", config.oa_secret_key)
     if not config.access_token:
@@ -142,12 +157,11 @@ def _mount_zalo(
         max_attempts=config.max_attempts,
         retry_base_seconds=config.retry_base_seconds,
     )
-    channel = ZaloChannel(
-        on_message, api=api, limiter=runtime.limiter, recent=RecentIds(ttl_seconds=config.dedupe_ttl_seconds)
-    )
+    channel = ZaloChannel(on_message, api=api, limiter=runtime.limiter, recent=seen)
+    window = EventWindow(max_age_seconds=config.max_event_age_seconds, max_ahead_seconds=config.max_event_ahead_seconds)
     app.include_router(
         zalo_webhook_router(channel, path=config.webhook_path, app_id=config.app_id,
-                            oa_secret_key=config.oa_secret_key)
+                            oa_secret_key=config.oa_secret_key, window=window)
     )
     app.state.zalo = channel
     runtime.stops.append(http.aclose)

@@ -5,7 +5,7 @@ from channels.zalo.api import REPLY_WINDOW_ERRORS, RETRYABLE_ERRORS, TOKEN_ERROR
 from channels.zalo.render import CHOICES_HEADER, ChoiceMemory, render_replies
 from channels.zalo.signature import SIGNATURE_HEADER, sign, verify
 from channels.zalo.tokens import FileTokenStore, MemoryTokenStore, TokenManager, TokenPair, TokenRefreshError
-from channels.zalo.webhook import zalo_webhook_router
+from channels.zalo.webhook import EventWindow, zalo_webhook_router
 
 __all__ = [
     "CHANNEL",
@@ -15,6 +15,7 @@ __all__ = [
     "SIGNATURE_HEADER",
     "TOKEN_ERRORS",
     "ChoiceMemory",
+    "EventWindow",
     "FileTokenStore",
     "MemoryTokenStore",
     "TokenManager",

@@ -3,21 +3,25 @@
 ``classify`` looks at a verified event and decides, fast, what it is: a user's text (a turn), a
 follow (the core's greeting), a photo/sticker/file (a polite "text only" reply), an unfollow or an
 event the bot has nothing to do with (acknowledged, nothing sent), or a resend of an event already
-handled (``message.msg_id`` seen before). ``handle`` then does the slow part — the turn and the
-replies — after the webhook has answered 200.
+handled (``message.msg_id`` seen before). An event without a ``msg_id`` (Zalo's always carry one)
+is remembered by a digest of the whole signed event, timestamp included, so replaying it is a
+duplicate too instead of being answered forever. ``handle`` then does the slow part — the turn and
+the replies — after the webhook has answered 200.
 
 Senders are ``zalo:<user id>``, so a Zalo user never shares a tracker with another channel's user.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from bot.messages import BotMessage, UserMessage
 from channels.base import OnMessage
-from channels.dedupe import RecentIds
+from channels.dedupe import SeenIds
 from channels.rate_limit import RateLimiter
 from channels.texts import GREET_PAYLOAD, RATE_LIMITED, UNSUPPORTED_CONTENT
 from channels.zalo.api import ZaloApi
@@ -62,7 +66,7 @@ class ZaloChannel:
         *,
         api: ZaloApi,
         limiter: RateLimiter,
-        recent: RecentIds,
+        recent: SeenIds,
         choices: ChoiceMemory | None = None,
     ) -> None:
         self._on_message = on_message
@@ -82,7 +86,8 @@ class ZaloChannel:
             if not user_id:
                 log.warning("zalo %s without a sender id ignored", name)
                 return ZaloEvent("ignored", raw=event)
-            if msg_id and not self._recent.first_time(f"msg:{msg_id}"):
+            seen_as = f"{_PREFIX}msg:{msg_id}" if msg_id else f"{_PREFIX}event:{_digest(event)}"
+            if not self._recent.first_time(seen_as):
                 return ZaloEvent("duplicate", user_id, msg_id=msg_id, raw=event)
             if name == "user_send_text":
                 return ZaloEvent("text", user_id, str(message.get("text") or ""), msg_id, event)
@@ -91,7 +96,7 @@ class ZaloChannel:
             user_id = _id(event.get("follower")) or _id(event.get("sender"))
             if not user_id:
                 return ZaloEvent("ignored", raw=event)
-            if not self._recent.first_time(f"{name}:{user_id}:{event.get('timestamp')}"):
+            if not self._recent.first_time(f"{_PREFIX}{name}:{user_id}:{event.get('timestamp')}"):
                 return ZaloEvent("duplicate", user_id, raw=event)
             return ZaloEvent("follow" if name == "follow" else "unfollow", user_id, raw=event)
         return ZaloEvent("ignored", raw=event)
@@ -136,6 +141,11 @@ class ZaloChannel:
         for text in texts:
             if not await self._api.send_text(user_id, text, reply_to=reply_to):
                 return  # outside the reply window: the rest would be dropped too
+
+
+def _digest(event: dict[str, Any]) -> str:
+    canonical = json.dumps(event, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _id(value: Any) -> str:

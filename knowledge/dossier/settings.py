@@ -85,9 +85,16 @@ class DossierServiceSettings(BaseModel):
 
 
 class DossierLimitsSettings(BaseModel):
-    failed_verifications_per_code: int = 3
+    """See ``knowledge.dossier.limits``: failures counted per client (address or channel user) and code."""
+
+    failed_verifications_per_client: int = 3  # then that client is locked out of that code…
+    lockout_minutes: float = 5.0  # …for this long, doubled by each further failure…
+    max_lockout_minutes: float = 24 * 60.0  # …up to this
+    failed_verifications_per_code: int = 30  # from everyone in the window: locked but for a channel owner
     lookups_per_conversation: int = 10
+    lookups_per_client: int = 30
     window_minutes: float = 60.0
+    failure_reply_seconds: float = 0.2  # unknown code and wrong digits answered after the same time
     verified_minutes: float = 30.0  # how long a verification lets the conversation ask for alerts
 
 

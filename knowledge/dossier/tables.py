@@ -18,13 +18,21 @@ class DossierBotBase(DeclarativeBase):
 
 
 class LookupAttemptRow(DossierBotBase):
-    """One lookup a conversation made; ``outcome`` is ``verified``, ``failed`` or ``unavailable``."""
+    """One lookup a conversation made; ``outcome`` is ``verified``, ``failed`` or ``unavailable``.
+
+    ``client`` is who made it in terms an attacker cannot rotate cheaply (``ip:203.0.113.7``,
+    ``ip6:2001:db8:1:2::/64``, ``user:telegram:123``); see ``knowledge.dossier.limits``. Revision 0007.
+    """
 
     __tablename__ = "dossier_lookup_attempts"
-    __table_args__ = (Index("ix_dossier_lookup_attempts_code_at", "code", "at"),)
+    __table_args__ = (
+        Index("ix_dossier_lookup_attempts_code_at", "code", "at"),
+        Index("ix_dossier_lookup_attempts_client_code", "client", "code"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     sender_id: Mapped[str] = mapped_column(String(255), index=True)
+    client: Mapped[str | None] = mapped_column(String(255), nullable=True)
     code: Mapped[str] = mapped_column(String(64))
     outcome: Mapped[str] = mapped_column(String(16))
     at: Mapped[float] = mapped_column(Float, index=True)

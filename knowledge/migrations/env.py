@@ -12,12 +12,14 @@ config = context.config
 def _target_metadata() -> list[MetaData]:
     # Imported here, not at the top: the running service hands over a connection and needs no models.
     from bot.feedback_store import FeedbackRow
+    from bot.seen_ids_store import SeenIdRow
     from bot.sender_secret_store import SenderSecretRow
     from bot.tracker_store import EventRow
     from knowledge.dossier.tables import DossierBotBase
     from knowledge.models import Base
 
-    return [Base.metadata, EventRow.metadata, DossierBotBase.metadata, FeedbackRow.metadata, SenderSecretRow.metadata]
+    return [Base.metadata, EventRow.metadata, DossierBotBase.metadata, FeedbackRow.metadata, SenderSecretRow.metadata,
+            SeenIdRow.metadata]
 
 
 def _run(connection: object, metadata: list[MetaData] | None) -> None:

@@ -191,7 +191,8 @@ def test_an_unknown_code_and_wrong_digits_get_identical_replies(client: TestClie
     assert json.dumps(shown(wrong_digits), ensure_ascii=False) == json.dumps(shown(no_such_code), ensure_ascii=False)
 
 
-def test_three_failed_verifications_lock_the_code_for_everyone(client: TestClient, service: Service) -> None:
+def test_three_failed_verifications_from_one_address_lock_the_code_there(client: TestClient, service: Service) -> None:
+    """Every sender of the shared client comes from one address: new conversations do not reset the count."""
     code = new_dossier(client, service)
     for attempt in range(3):
         assert "chưa xác minh được" in joined(look_up(client, sender(), code, f"12{attempt}9"))

@@ -43,3 +43,16 @@ def test_production_refuses_a_short_action_server_token(monkeypatch: pytest.Monk
     monkeypatch.setenv("DVCBOT_ACTION_SERVER__TOKEN", "abc")
     with pytest.raises(ValidationError, match="action_server.token"):
         load_settings()
+
+
+def test_production_refuses_a_short_zalo_oa_secret_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The OA secret key signs Zalo's events; the check used to look at the app secret instead."""
+    monkeypatch.setenv("DVCBOT_ENVIRONMENT", "production")
+    monkeypatch.setenv("DVCBOT_DOSSIER__SERVICE__API_KEY", "k3Jq9vX2mT7pL4sW")
+    monkeypatch.setenv("DVCBOT_CHANNELS__ZALO__APP_ID", "3482178216594085616")
+    monkeypatch.setenv("DVCBOT_CHANNELS__ZALO__APP_SECRET_KEY", "Vb8rT2kLq9sXz4Pm")
+    monkeypatch.setenv("DVCBOT_CHANNELS__ZALO__OA_SECRET_KEY", "abc")
+    with pytest.raises(ValidationError, match="channels.zalo.oa_secret_key"):
+        load_settings()
+    monkeypatch.setenv("DVCBOT_CHANNELS__ZALO__OA_SECRET_KEY", "Qm7sK2vX9pLr4tWz")
+    assert load_settings().channels.zalo.enabled

@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from telegram import InlineKeyboardMarkup
 
+from bot.api.app import create_app
 from bot.messages import BotMessage
 from bot.service import Service
 from bot.settings import Settings, TelegramSettings
@@ -287,3 +288,28 @@ def test_the_webhook_is_registered_at_startup_when_a_public_url_is_set(
     registered = fake_telegram.calls("setWebhook")[-1].params
     assert registered["url"] == url and registered["secret_token"] == TELEGRAM_SECRET
     assert json.loads(registered["allowed_updates"]) == ["message", "callback_query"]
+
+
+def test_an_update_nested_100k_deep_is_refused_not_a_500(telegram_client: TestClient, fake_telegram: FakeTelegram) -> None:
+    raw = b'{"update_id": 1, "message": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    before = len(fake_telegram.calls())
+    response = telegram_client.post(WEBHOOK, content=raw, headers={**HEADERS, "Content-Type": "application/json"})
+    assert response.status_code == 400 and "nested deeper" in response.json()["error"]
+    assert len(fake_telegram.calls()) == before
+
+
+def test_a_redelivered_update_is_not_answered_after_a_restart(
+    settings: Settings, service: Service, fake_telegram: FakeTelegram
+) -> None:
+    configured = with_channels(settings, telegram=TelegramSettings(
+        token=TELEGRAM_TOKEN, webhook_secret=TELEGRAM_SECRET, base_url=fake_telegram.base_url,  # type: ignore[attr-defined]
+    ))
+    chat = new_chat_id()
+    data = update("telegram_photo.json", chat)
+    with TestClient(create_app(configured, service)) as before_restart:
+        assert post(before_restart, data).json() == {"status": "ok"}
+        assert replies_to(fake_telegram, chat, 1) == [UNSUPPORTED_CONTENT]
+    with TestClient(create_app(configured, service)) as after_restart:
+        assert post(after_restart, data).json() == {"status": "duplicate"}
+    time.sleep(0.1)
+    assert fake_telegram.sent_texts(chat) == [UNSUPPORTED_CONTENT]

@@ -331,3 +331,83 @@ def test_the_registry_forgets_the_channel_when_the_app_stops(
     with TestClient(create_app(configured, service)):
         assert service.outputs.sender_for("zalo") is not before
     assert service.outputs.sender_for("zalo") is before
+
+
+def _signed_raw(raw: bytes, timestamp: str) -> dict[str, str]:
+    mac = sign(app_id=ZALO_APP_ID, raw_body=raw, timestamp=timestamp, oa_secret_key=ZALO_OA_SECRET)
+    return {"X-ZEvent-Signature": mac, "Content-Type": "application/json"}
+
+
+def test_a_body_nested_100k_deep_is_refused_before_it_is_parsed(zalo_client: TestClient, fake_zalo: FakeZalo) -> None:
+    """It used to reach json.loads before the signature check: RecursionError, a 500 for anyone."""
+    timestamp = str(int(time.time() * 1000))
+    raw = ('{"event_name": "user_send_text", "timestamp": "' + timestamp + '", "x": '
+           + "[" * 100_000 + "]" * 100_000 + "}").encode()
+    before = len(fake_zalo.calls("message"))
+    unsigned = zalo_client.post(WEBHOOK, content=raw, headers={"Content-Type": "application/json"})
+    assert unsigned.status_code == 403 and unsigned.json() == {"error": "invalid signature"}
+    signed_deep = zalo_client.post(WEBHOOK, content=raw, headers=_signed_raw(raw, timestamp))
+    assert signed_deep.status_code == 400 and "nested deeper" in signed_deep.json()["error"]
+    assert len(fake_zalo.calls("message")) == before
+
+
+def test_an_oversized_body_is_refused_by_its_declared_length(zalo_client: TestClient) -> None:
+    response = zalo_client.post(WEBHOOK, content=b"{" + b" " * 300_000 + b"}",
+                                headers={"Content-Type": "application/json"})
+    assert response.status_code == 413 and "error" in response.json()
+
+
+def test_a_replay_after_a_restart_is_not_answered_again(
+    settings: Settings, service: Service, fake_zalo: FakeZalo, client: TestClient
+) -> None:
+    fake_zalo.valid_tokens = {"token-1"}
+    configured = with_channels(settings, zalo=zalo_settings(fake_zalo.base_url))  # type: ignore[attr-defined]
+    user = new_zalo_user()
+    data = event("zalo_user_send_text.json", user, text="xin chào")
+    with TestClient(create_app(configured, service)) as before_restart:
+        assert post(before_restart, data).json() == {"status": "accepted"}
+    answered = fake_zalo.sent_texts(user)
+    assert answered == rest_texts(client, "xin chào")
+    with TestClient(create_app(configured, service)) as after_restart:  # a new process's memory
+        response = post(after_restart, data)
+    assert response.status_code == 200 and response.json() == {"status": "duplicate"}
+    assert fake_zalo.sent_texts(user) == answered
+
+
+def test_an_event_without_msg_id_is_answered_once(zalo_client: TestClient, fake_zalo: FakeZalo) -> None:
+    user = new_zalo_user()
+    data = event("zalo_user_send_image.json", user)
+    del data["message"]["msg_id"]
+    assert post(zalo_client, data).json() == {"status": "accepted"}
+    for _ in range(3):
+        assert post(zalo_client, data).json() == {"status": "duplicate"}
+    assert fake_zalo.sent_texts(user) == [UNSUPPORTED_CONTENT]
+    later = {**data, "timestamp": str(int(data["timestamp"]) + 1000)}  # a new signed event
+    assert post(zalo_client, later).json() == {"status": "accepted"}
+    assert fake_zalo.sent_texts(user) == [UNSUPPORTED_CONTENT] * 2
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "problem"),
+    [
+        ("1500000000000", "2017-07-14"),  # a signed event captured years ago
+        (str(int((time.time() - 3600) * 1000)), "older than 900 s"),
+        (str(int((time.time() + 3600) * 1000)), "in the future"),
+    ],
+    ids=["dated-2017", "an-hour-old", "an-hour-ahead"],
+)
+def test_a_stale_event_is_refused_and_not_answered(
+    zalo_client: TestClient, fake_zalo: FakeZalo, timestamp: str, problem: str
+) -> None:
+    user = new_zalo_user()
+    data = {**event("zalo_user_send_text.json", user, text="xin chào"), "timestamp": timestamp}
+    response = post(zalo_client, data)
+    assert response.status_code == 403 and problem in response.json()["error"]
+    assert fake_zalo.sent_texts(user) == []
+
+
+def test_a_timestamp_that_is_not_milliseconds_is_refused(zalo_client: TestClient, fake_zalo: FakeZalo) -> None:
+    user = new_zalo_user()
+    response = post(zalo_client, {**event("zalo_user_send_text.json", user), "timestamp": "hôm qua"})
+    assert response.status_code == 403 and "milliseconds" in response.json()["error"]
+    assert fake_zalo.sent_texts(user) == []
