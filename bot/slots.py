@@ -53,6 +53,10 @@ def resolve_procedure(
         chosen = choose_offered(text, offered, interpreter)
         if chosen:
             return {"status": "resolved", "code": chosen, "chosen": True}
+    guessed = mentioned and mentioned[0].get("extractor") == "ProcedureClassifier"
+    if guessed and current and float(mentioned[0].get("confidence") or 0.0) < interpreter.switch_probability():
+        # A whole-message guess does not move a follow-up ("nộp về Bộ hay về Sở") off its procedure.
+        mentioned = []
     if mentioned:
         code = str(mentioned[0]["value"])
         if parse.get("procedure_ambiguous"):

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from nlu.components.base import CatalogueEntry, Component, TrainingContext
+from nlu.components.procedure_classifier import ProcedureClassifier
 from nlu.components.procedure_resolver import ProcedureResolver
 from nlu.message import Entity, IntentScore, Message, ProcedureCandidate
 from nlu.normalize import Abbreviations
@@ -130,6 +131,14 @@ class Interpreter:
             if isinstance(component, ProcedureResolver):
                 return component
         return None
+
+    def switch_probability(self) -> float:
+        """How sure the procedure classifier must be to move a conversation off the procedure in
+        context (1.0 without a classifier: never on its word alone)."""
+        for component in self.components:
+            if isinstance(component, ProcedureClassifier):
+                return component.switch_probability
+        return 1.0
 
     def resolve_in_context(self, text: str, context_code: str) -> list[ProcedureCandidate]:
         """Candidates for a partial mention read with the procedure under discussion
