@@ -77,11 +77,12 @@ def resolve_procedure(
     urgent = bool(not_held and not_held.get("note")) and intent not in _PLEASANTRIES
     resolver = interpreter.resolver
     asks_papers = intent in ("ask_documents", "ask_forms")
-    if (
-        not_held and current and asks_papers and not urgent and resolver
-        and resolver.talks_about(current, str(not_held.get("mention") or ""))
+    raw_mention = str(not_held.get("mention") or "") if not_held else ""
+    if not_held and current and asks_papers and not urgent and resolver and (
+        resolver.talks_about(current, raw_mention) or not _names_an_act(raw_mention)
     ):
-        # "hồ sơ cần gì, phiếu lý lịch tư pháp có bắt buộc không": a paper of the procedure in context.
+        # "hồ sơ cần gì, phiếu lý lịch tư pháp có bắt buộc không", "có cần cccd gắn chip không": a
+        # paper of the procedure in context. "còn làm hộ chiếu cần gì" is about doing another one.
         return {"status": "context", "code": current}
     # Sad or angry wording ("bố em mất, khai tử làm sao") often reads as a complaint; a named
     # procedure we do not hold still gets the honest decline.
@@ -149,6 +150,15 @@ _UNACCENTED = frozenset("a ah ak ad oi nhe nhi the thi sao vay roi nao gi ko kho
 def _is_edge_word(word: str, marked: frozenset[str]) -> bool:
     lowered = word.lower()
     return lowered in marked or (fold(lowered) == lowered and lowered in _UNACCENTED)
+
+
+_ACTS = frozenset("lam xin cap dang ky doi gia han thu tuc nop".split())
+
+
+def _names_an_act(mention: str) -> bool:
+    """ "làm hộ chiếu", "đăng ký kết hôn", "xin giấy phép xây dựng": doing a procedure, not a paper."""
+    words = syllables(fold(mention))
+    return bool(words) and (words[0] in _ACTS or " ".join(words[:2]) in _ACTS)
 
 
 def _clean_mention(mention: str | None) -> str | None:
