@@ -113,7 +113,8 @@ def answer_aspect(
             ),
             buttons=buttons,
         )
-        return [SlotSet("procedure", None), SlotSet("pending_aspect", None)]
+        # The procedure before the digression is kept aside: "quay lại vụ trợ cấp" finds it again.
+        return [SlotSet("procedure", None), SlotSet("pending_aspect", None), SlotSet("previous_procedure", previous.code if previous else None)]
     code = tracker.get_slot("procedure")
     record = catalogue.get(code) if code else None
     if record is None:

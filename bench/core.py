@@ -74,7 +74,9 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="dvcbot-bench-"))
     database = f"sqlite:///{workdir / 'bench.db'}"
     env = {**os.environ, "DVCBOT_STORES__TRACKER_URL": database, "DVCBOT_STORES__CATALOGUE_URL": database,
-           "DVCBOT_MODEL__DIR": str(workdir / "models")}
+           "DVCBOT_MODEL__DIR": str(workdir / "models"),
+           # one load client on loopback is one address: lift the per-address limit for the measurement
+           "DVCBOT_SERVER__REQUESTS_PER_MINUTE_PER_ADDRESS": "1000000", "DVCBOT_SERVER__REQUEST_BURST_PER_ADDRESS": "1000000"}
     settings = load_settings(stores={"tracker_url": database, "catalogue_url": database},
                              model={"dir": str(workdir / "models")})
     catalogue = load_catalogue(settings)

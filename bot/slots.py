@@ -95,6 +95,12 @@ def resolve_procedure(
             "status": NOT_IN_CATALOGUE, "mention": mention, "context": current,
             "note": not_held.get("note"),
         }
+    previous = tracker.get_slot("previous_procedure")
+    if not current and previous and any(
+        c.get("code") == previous and c.get("score", 0.0) >= _offer_score(interpreter) for c in ranking[:3]
+    ):
+        # Back from a declined digression: "quay lại vụ trợ cấp, mỗi tháng được bao nhiêu".
+        return {"status": "resolved", "code": previous}
     # Offered only when they account for most of what the user wrote: "liệt sĩ cần giấy tờ gì" yes,
     # "kinh phí công đoàn đóng ở đâu" (one shared word) no.
     near = [
@@ -208,6 +214,8 @@ def extract_slots(
     ):
         # Chit-chat is a new topic: "lệ phí bao nhiêu" after it is not about the old procedure.
         events.append(slot_set("procedure", None))
+    if tracker.get_slot("previous_procedure") and resolution.get("status") in ("resolved", "switched"):
+        events.append(slot_set("previous_procedure", None))  # back on a procedure: nothing to return to
     if tracker.get_slot("offered_procedures"):
         events.append(slot_set("offered_procedures", None))  # the question was answered or passed by
     return events

@@ -11,6 +11,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from bot.api.deps import ServiceDep
+from bot.slots import resolve_procedure
+from bot.tracker import DialogueStateTracker
 
 __all__ = ["router"]
 
@@ -36,4 +38,9 @@ async def health(request: Request, service: ServiceDep) -> dict[str, Any] | JSON
 @router.post("/model/parse")
 async def parse(request: ParseRequest, service: ServiceDep) -> dict[str, Any]:
     message = await asyncio.to_thread(service.interpreter.parse, request.text)
-    return message.as_parse_result()
+    result = message.as_parse_result()
+    # dvcbot's addition: found in the catalogue, ambiguous, a real procedure not held, or none —
+    # read as a first message (a conversation's context is not known here).
+    first_message = DialogueStateTracker("model-parse", service.domain.slot_names)
+    result["procedure_resolution"] = resolve_procedure(result, first_message, service.interpreter)
+    return result

@@ -82,10 +82,9 @@ class ProcedureClassifier:
         labels: list[str] = []
 
         def add(text: str, label: str) -> None:
-            normalized = normalizer(text)
-            for variant in {normalized.normalized, normalized.folded}:
-                texts.append(variant)
-                labels.append(label)
+            # The features read the folded text, so one copy serves typed and unaccented input alike.
+            texts.append(normalizer(text).folded)
+            labels.append(label)
 
         for entry in context.catalogue:
             for phrase in (entry.name, *entry.aliases, *entry.situations):
@@ -109,7 +108,7 @@ class ProcedureClassifier:
         matrix = sparse.hstack(
             [chars.fit_transform(columns[0]), folded_words.fit_transform(columns[1])], format="csr"
         )
-        model = LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced", tol=1e-3)
+        model = LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced", tol=3e-3)
         model.fit(matrix, labels)
         self._model = LinearIntentModel.from_sklearn([(chars, 1.0), (folded_words, 1.0)], model)
 

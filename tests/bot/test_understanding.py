@@ -105,3 +105,31 @@ def test_a_paper_of_the_procedure_in_context_is_not_a_new_topic(client: TestClie
         client, "giấy phép cho thuê lại lao động cần hồ sơ gì", "hồ sơ có cần phiếu lý lịch tư pháp không"
     )
     assert 'về thủ tục "Cấp giấy phép hoạt động cho thuê lại lao động"' in paper
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("hồ sơ gia hạn giấy phép lao động gồm gì", "resolved"),
+        ("đăng ký kết hôn cần giấy tờ gì", "not_in_catalogue"),
+        ("liệt sĩ thì cần giấy tờ gì", "ambiguous"),
+        ("xin chào", "none"),
+    ],
+)
+def test_model_parse_says_how_the_procedure_was_resolved(client: TestClient, text: str, status: str) -> None:
+    response = client.post("/model/parse", json={"text": text})
+    assert response.status_code == 200
+    body = response.json()
+    assert {"text", "intent", "intent_ranking", "entities"} <= set(body)
+    assert body["procedure_resolution"]["status"] == status
+
+
+def test_back_from_a_declined_digression(client: TestClient) -> None:
+    _, declined, back = conversation(
+        client,
+        "mẹ em khuyết tật nặng, muốn xin trợ cấp hằng tháng thì làm thế nào",
+        "à còn làm hộ chiếu cho mẹ thì sao",
+        "quay lại chuyện trợ cấp, mỗi tháng được bao nhiêu",
+    )
+    assert DECLINE in declined
+    assert 'về thủ tục "Thực hiện, điều chỉnh, thôi hưởng trợ cấp xã hội hằng tháng"' in back and "Mức hưởng" in back
