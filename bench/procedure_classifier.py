@@ -17,29 +17,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.service import ABBREVIATIONS_FILE, question_paths  # noqa: E402
-from bot.settings import load_settings  # noqa: E402
-from knowledge.catalogue import as_catalogue_entry  # noqa: E402
-from knowledge.loader import load_catalogue_dir  # noqa: E402
 from nlu.components.base import TrainingContext  # noqa: E402
 from nlu.components.procedure_classifier import NONE, OTHER, ProcedureClassifier  # noqa: E402
-from nlu.normalize import Abbreviations  # noqa: E402
-from nlu.other_procedures import load_other_procedures  # noqa: E402
-from nlu.procedure_questions import load_procedure_questions  # noqa: E402
-from nlu.training_data import TrainingData, load_nlu_files  # noqa: E402
+from nlu.training_data import TrainingData  # noqa: E402
+from project_inputs import project_inputs  # noqa: E402
 
 FOLDS = 5
 THRESHOLDS = [round(0.3 + 0.05 * i, 2) for i in range(12)]
 
 
 def main() -> None:
-    settings = load_settings()
+    inputs = project_inputs()
+    settings, abbreviations, catalogue, data = inputs.settings, inputs.abbreviations, inputs.catalogue, inputs.data
+    others, questions = inputs.others, inputs.questions
     rng = random.Random(11)
-    abbreviations = Abbreviations.from_file(settings.path(ABBREVIATIONS_FILE))
-    catalogue = [as_catalogue_entry(r) for r in load_catalogue_dir(settings.path(settings.catalogue_data))]
-    data = load_nlu_files([settings.path(p) for p in settings.nlu_data])
-    others = load_other_procedures([settings.path(p) for p in settings.other_procedures])
-    questions = load_procedure_questions(question_paths(settings))
     examples = data.examples[:]
     for items in (examples, others, questions):
         rng.shuffle(items)  # type: ignore[arg-type]

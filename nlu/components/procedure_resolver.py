@@ -34,10 +34,17 @@ class ProcedureResolver:
     name: ClassVar[str] = "ProcedureResolver"
 
     def __init__(
-        self, min_score: float = 0.35, ambiguity_margin: float = 0.08, offer_score: float = 0.3, **options: Any
+        self,
+        min_score: float = 0.35,
+        ambiguity_margin: float = 0.08,
+        offer_score: float = 0.3,
+        not_held_score: float | None = None,
+        **options: Any,
     ) -> None:
         self.min_score = min_score
         self.offer_score = offer_score
+        # A real procedure we do not hold is recognised from this score (default: as ours).
+        self.not_held_score = min_score if not_held_score is None else not_held_score
         self.ambiguity_margin = ambiguity_margin
         self.index = ProcedureIndex(Abbreviations({}))
         self.frame_vocabulary: frozenset[str] = frozenset()
@@ -116,10 +123,10 @@ class ProcedureResolver:
     def process(self, message: Message) -> None:
         every = specific_first(self.ranked(message.original, limit=8))
         ranked = [c for c in every if not is_other(c.code)][:5]
-        other = next((c for c in every if is_other(c.code) and c.score >= self.min_score), None)
+        other = next((c for c in every if is_other(c.code) and c.score >= self.not_held_score), None)
         message.procedures = ranked
         ours = ranked[0] if ranked and ranked[0].score >= self.min_score else None
-        if other is not None and other.score >= self.min_score and (ours is None or _beats(other, ours)):
+        if other is not None and (ours is None or _beats(other, ours)):
             # A real procedure that the catalogue does not hold fits the message better than any it
             # holds: "đăng ký kết hôn cần giấy tờ gì" is declined, not answered with a near neighbour.
             message.procedure_not_held = other
