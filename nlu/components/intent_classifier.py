@@ -114,7 +114,7 @@ class IntentClassifier:
             ],
             format="csr",
         )
-        model = LogisticRegression(C=self.C, max_iter=3000, class_weight="balanced", tol=1e-3)
+        model = LogisticRegression(C=self.C, max_iter=3000, class_weight="balanced", tol=2e-3)
         model.fit(matrix, labels)
         self._model = LinearIntentModel.from_sklearn([(chars, 1.0), (folded_words, 1.0), (marked, MARKED_SCALE)], model)
         self.temperature = self._fit_temperature(matrix, np.asarray(labels), np.asarray(groups))
