@@ -45,7 +45,8 @@ def _bearer_check(token: str) -> Any:
     return check
 
 
-def action_server_router(actions: dict[str, Action], *, token: str) -> APIRouter:
+def action_server_router(actions: dict[str, Action], *, token: str, list_actions: bool = True) -> APIRouter:
+    """The protocol's routes; ``GET /actions`` (what the server can run) only with ``list_actions``."""
     if not token:
         raise ValueError("the action server needs a token (action_server.token)")
     router = APIRouter(dependencies=[Depends(_bearer_check(token))])
@@ -63,8 +64,10 @@ def action_server_router(actions: dict[str, Action], *, token: str) -> APIRouter
         events = await action.run(dispatcher, Tracker.from_dict(state), call.domain)
         return {"events": events, "responses": dispatcher.messages}
 
-    @router.get("/actions")
-    async def list_actions() -> list[dict[str, str]]:
-        return [{"name": name} for name in sorted(actions)]
+    if list_actions:
+
+        @router.get("/actions")
+        async def listing() -> list[dict[str, str]]:
+            return [{"name": name} for name in sorted(actions)]
 
     return router

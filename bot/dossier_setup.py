@@ -120,7 +120,9 @@ def build_dossier_runtime(
     changes: StatusChangeHub | None = None
     if config.service.enabled and reference_engine is not None:
         changes = StatusChangeHub()
-        reference_app = create_dossier_service_app(engine=reference_engine, api_key=service_key, changes=changes)
+        reference_app = create_dossier_service_app(
+            engine=reference_engine, api_key=service_key, changes=changes, introspection=settings.introspection
+        )
         if config.service.seed_demo:
             seed_demo_dossiers(reference_engine)
     client: DossierStatusClient | None = None
@@ -171,7 +173,7 @@ def serve_reference_service(settings: Settings, host: str | None = None, port: i
         api_key = secrets.token_urlsafe(24)
         log.warning("DVCBOT_DOSSIER__SERVICE__API_KEY is not set; temporary key for this run: %s", api_key)
     engine = make_engine(reference_database_url(settings, settings.stores.tracker_url))
-    app = create_dossier_service_app(engine=engine, api_key=api_key)
+    app = create_dossier_service_app(engine=engine, api_key=api_key, introspection=settings.introspection)
     if config.seed_demo:
         seed_demo_dossiers(engine)
     uvicorn.run(app, host=host or config.host, port=port or config.port, log_level="info")

@@ -52,6 +52,9 @@ class ServerSettings(BaseModel):
     # Per client address (bot.api.address_limit), in memory: burst at once, refilled at this rate.
     requests_per_minute_per_address: float = 120
     request_burst_per_address: int = 60
+    # /docs, /openapi.json, /dossier-service/{docs,openapi.json,health} and the action server's
+    # GET /actions describe the service to whoever asks: None = on in development, off in production.
+    introspection: bool | None = None
 
 
 class ActionServerSettings(BaseModel):
@@ -88,7 +91,9 @@ class RateLimitSettings(BaseModel):
 class WidgetSettings(BaseModel):
     enabled: bool = True
     demo_page: bool = True  # GET / shows the widget on a mock portal page
-    allowed_origins: list[str] = Field(default_factory=lambda: ["*"])  # pages that may embed it
+    # Portal pages (origins, "https://dichvucong.tinh.gov.vn") that may call the widget API from the
+    # browser; empty: same-origin only (no CORS headers). "*" lets any page call it.
+    allowed_origins: list[str] = Field(default_factory=list)
 
 
 class TelegramSettings(BaseModel):
@@ -161,6 +166,12 @@ class Settings(BaseSettings):
     support: SupportSettings = SupportSettings()
     channels: ChannelsSettings = ChannelsSettings()
     dossier: DossierSettings = DossierSettings()
+
+    @property
+    def introspection(self) -> bool:
+        """Whether the API description and listings (``server.introspection``) are served."""
+        configured = self.server.introspection
+        return configured if configured is not None else self.environment != "production"
 
     @model_validator(mode="after")
     def _no_placeholder_secrets_in_production(self) -> Settings:

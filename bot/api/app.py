@@ -3,6 +3,8 @@
 The service (model, stores, agent) is built by the factory (or handed in), never at import, so a
 test can build an app per temporary database; the lifespan warms it up (``bot.warmup``) before the
 server accepts connections, and ``app.state.ready`` tells ``/health`` when that is done.
+``/docs``, ``/redoc`` and ``/openapi.json`` exist only when ``settings.introspection`` (development,
+or ``server.introspection: true``); ``app.openapi()`` still builds the description in-process.
 """
 
 from __future__ import annotations
@@ -46,7 +48,13 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
         finally:
             app.state.ready = False
 
-    app = FastAPI(title="dvcbot", version="0.1.0", lifespan=lifespan)
+    # The API description is for developers; in production it is served only when asked for.
+    shown = settings.introspection
+    app = FastAPI(
+        title="dvcbot", version="0.1.0", lifespan=lifespan,
+        openapi_url="/openapi.json" if shown else None, docs_url="/docs" if shown else None,
+        redoc_url="/redoc" if shown else None,
+    )
     app.state.service = built
     app.state.ready = False
 
@@ -60,7 +68,9 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     app.include_router(rest_router(on_message, channels.limiter, secrets=built.sender_secrets))
     app.include_router(pending.router)
     if settings.action_server.enabled:  # off unless a shared token is configured
-        app.include_router(action_server_router(built.agent.actions, token=settings.action_server.token))
+        app.include_router(
+            action_server_router(built.agent.actions, token=settings.action_server.token, list_actions=shown)
+        )
     install_error_handlers(app)
     app.add_middleware(ClientContext)  # the request's address, for limits that sender ids cannot dodge
     app.add_middleware(

@@ -2,8 +2,9 @@
 
 Bad input gets a 4xx that says what is wrong. An unexpected failure is logged with its trace and
 answered by ``InternalErrors``, a plain ASGI middleware just inside Starlette's own error
-middleware: 503 with ``Retry-After`` when a store or backend is unreachable, 500 otherwise, in
-Vietnamese on the chat endpoints, never leaking internals. It answers *instead of* Starlette's
+middleware: 503 with ``Retry-After`` when a store or backend (the database, the dossier system, a
+service behind a proxy) is unreachable or answers 502/503/504, 500 otherwise; in Vietnamese on every
+endpoint (the widget and portal pages show ``error`` to citizens as it is), never leaking internals. It answers *instead of* Starlette's
 ``ServerErrorMiddleware``, which re-raises after its 500 so that uvicorn closes the kept-alive
 connection and the client's next request on it fails unprocessed.
 """
@@ -30,17 +31,20 @@ log = logging.getLogger("dvcbot.http")
 
 CHAT_INTERNAL = "Dạ, hệ thống đang gặp sự cố nên chưa trả lời được tin nhắn này. Anh/chị vui lòng thử lại sau ít phút ạ."
 CHAT_UNAVAILABLE = "Dạ, hệ thống tạm thời chưa sẵn sàng. Anh/chị vui lòng thử lại sau ít phút ạ."
-API_INTERNAL = "internal error; the request was not processed"
-API_UNAVAILABLE = "service temporarily unavailable; the request was not processed, retry later"
+API_INTERNAL = "Dạ, hệ thống đang gặp sự cố nên chưa xử lý được yêu cầu này. Anh/chị vui lòng thử lại sau ít phút ạ."
+API_UNAVAILABLE = CHAT_UNAVAILABLE
 RETRY_AFTER_SECONDS = 5
 _CHAT_PATHS = ("/webhooks/", "/widget/messages", "/feedback")
 _UNAVAILABLE = (OperationalError, PoolTimeoutError, ConnectionError, TimeoutError, httpx.TransportError)
+_GATEWAY_STATUS = frozenset({502, 503, 504})  # what a proxy answers when the service behind it is down
 
 
 def _unavailable(error: Exception) -> bool:
     """A dependency that is down or too slow (retrying later may work), not a bug."""
     if isinstance(error, DBAPIError) and error.connection_invalidated:
         return True
+    if isinstance(error, httpx.HTTPStatusError):
+        return error.response.status_code in _GATEWAY_STATUS
     return isinstance(error, _UNAVAILABLE)
 
 

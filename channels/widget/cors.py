@@ -3,6 +3,9 @@
 A pure ASGI middleware scoped to path prefixes (``/widget/``, ``/feedback``), so the rest of the
 API (REST webhook, ``/model/parse``, platform webhooks) gets no CORS headers at all. No cookies
 are involved (the widget identifies itself by its random sender id), so credentials stay off.
+Only the configured portal origins are let in (``channels.widget.allowed_origins``); with none, the
+API is same-origin only — the demo page and a widget served from our own host — and a preflight from
+any other page gets 403. ``"*"`` must be listed to let every page in.
 """
 
 from __future__ import annotations

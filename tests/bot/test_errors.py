@@ -5,18 +5,23 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import FastAPI
+from sqlalchemy import create_engine
 from sqlalchemy.exc import OperationalError
 
 from bot.agent import Agent
 from bot.api.app import create_app
+from bot.api.errors import CHAT_UNAVAILABLE
 from bot.events import Event
 from bot.service import Service
 from bot.settings import Settings
 from bot.tracker import DialogueStateTracker
-from tests.servers import ServerThread
+from knowledge.dossier.reference_service import create_dossier_service_app
+from tests.servers import ServerThread, closed_port_url
 
 
 BROKEN_WIDGET_SENDER = "web-" + "b" * 32
@@ -90,6 +95,42 @@ def test_a_widget_turn_and_a_history_read_fail_alike(server: ServerThread) -> No
         port = local_port(chat)
         assert chat.status_code == 500 and chat.json()["error"].startswith("Dạ, hệ thống đang gặp sự cố")
         history = client.get(f"/widget/history?sender={BROKEN_WIDGET_SENDER}")
-        assert history.status_code == 500 and history.json() == {"error": "internal error; the request was not processed"}
+        assert history.status_code == 500 and history.json()["error"].startswith("Dạ, hệ thống đang gặp sự cố")
         assert local_port(history) == port
         assert client.get("/health").status_code == 200 and local_port(history) == port
+
+
+def backend_down_app(tmp_path: Path) -> FastAPI:
+    """The reference dossier service whose database has gone, and routes whose backend is down."""
+    app = create_dossier_service_app(engine=create_engine(f"sqlite:///{tmp_path / 'd.db'}"), api_key=KEY)
+    app.state.engine = create_engine(f"sqlite:///{tmp_path / 'gone' / 'd.db'}")  # cannot be opened
+
+    @app.get("/behind-proxy")
+    async def behind_proxy() -> None:
+        request = httpx.Request("GET", "http://backend.internal/x")
+        response = httpx.Response(502, text="<html>502 Bad Gateway</html>", request=request)
+        response.raise_for_status()
+
+    @app.get("/refused")
+    async def refused() -> None:
+        async with httpx.AsyncClient() as http:
+            await http.get(closed_port_url())
+
+    return app
+
+
+KEY = "dossier-key-0123456789"
+
+
+def test_a_backend_that_is_down_answers_vietnamese_503_with_retry_after(tmp_path: Path) -> None:
+    with ServerThread(backend_down_app(tmp_path)) as down, httpx.Client(
+        base_url=down.url, limits=httpx.Limits(max_connections=1)
+    ) as client:
+        first = client.get("/api/dossiers/000.00.15.H29-240312-0042", headers={"X-API-Key": KEY})
+        port = local_port(first)
+        for response in (first, client.get("/behind-proxy"), client.get("/refused")):
+            assert response.status_code == 503, response.text
+            assert response.headers["Retry-After"] and response.headers["content-type"] == "application/json"
+            assert response.json() == {"error": CHAT_UNAVAILABLE}  # Vietnamese, whatever the endpoint
+            assert local_port(response) == port
+

@@ -94,18 +94,33 @@ def test_widget_senders_are_random_web_ids_only(client: TestClient, sender: str)
     assert response.status_code == 422 and "error" in response.json()
 
 
-def test_cors_only_on_the_widget_api(client: TestClient) -> None:
-    origin = {"Origin": "https://tinh.example.gov.vn"}
+def test_by_default_the_widget_api_is_same_origin_only(client: TestClient) -> None:
+    """No portal origins configured: no page elsewhere may call the API from a browser."""
+    origin = {"Origin": "https://evil.example"}
     preflight = client.options(
         "/widget/messages", headers={**origin, "Access-Control-Request-Method": "POST",
                                      "Access-Control-Request-Headers": "content-type"}
     )
-    assert preflight.status_code == 204 and preflight.headers["access-control-allow-origin"] == "*"
-    assert "POST" in preflight.headers["access-control-allow-methods"]
+    assert preflight.status_code == 403 and "access-control-allow-origin" not in preflight.headers
     sent = client.post("/widget/messages", json={"sender": web_sender(), "message": "cảm ơn"}, headers=origin)
-    assert sent.headers["access-control-allow-origin"] == "*"
-    rest = client.post("/webhooks/rest/webhook", json={"sender": "rest-cors", "message": "cảm ơn"}, headers=origin)
-    assert "access-control-allow-origin" not in rest.headers
+    assert sent.status_code == 200 and "access-control-allow-origin" not in sent.headers
+    same = client.post("/widget/messages", json={"sender": web_sender(), "message": "cảm ơn"})
+    assert same.status_code == 200  # the demo page and the widget on our own host
+
+
+def test_cors_only_on_the_widget_api(settings: Settings, service: Service) -> None:
+    with TestClient(create_app(with_channels(settings, widget=WidgetSettings(allowed_origins=["*"])), service)) as client:
+        origin = {"Origin": "https://tinh.example.gov.vn"}
+        preflight = client.options(
+            "/widget/messages", headers={**origin, "Access-Control-Request-Method": "POST",
+                                         "Access-Control-Request-Headers": "content-type"}
+        )
+        assert preflight.status_code == 204 and preflight.headers["access-control-allow-origin"] == "*"
+        assert "POST" in preflight.headers["access-control-allow-methods"]
+        sent = client.post("/widget/messages", json={"sender": web_sender(), "message": "cảm ơn"}, headers=origin)
+        assert sent.headers["access-control-allow-origin"] == "*"
+        rest = client.post("/webhooks/rest/webhook", json={"sender": "rest-cors", "message": "cảm ơn"}, headers=origin)
+        assert "access-control-allow-origin" not in rest.headers
 
 
 def test_cors_with_a_list_of_origins(strict_client: TestClient) -> None:

@@ -13,7 +13,6 @@ import pytest
 from fastapi import FastAPI, Header
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import create_engine
-from sqlalchemy.pool import StaticPool
 
 from knowledge.dossier.breaker import CircuitBreaker
 from knowledge.dossier.client import DossierServiceUnavailable
@@ -189,8 +188,11 @@ def test_breaker_half_open_lets_one_trial_through() -> None:
 
 # The reference service ---------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def reference() -> Iterator[str]:
-    engine = create_engine("sqlite://", connect_args={"check_same_thread": False}, poolclass=StaticPool)
+def reference(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    # A file, as deployed: one in-memory connection shared by the server's threads let one request's
+    # session teardown (after its response) end the next request's transaction ("cannot commit").
+    database = tmp_path_factory.mktemp("reference") / "dossiers.db"
+    engine = create_engine(f"sqlite:///{database}", connect_args={"check_same_thread": False})
     seed_demo_dossiers(engine)
     with ServerThread(create_dossier_service_app(engine=engine, api_key=KEY)) as server:
         yield server.url

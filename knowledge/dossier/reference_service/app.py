@@ -57,8 +57,14 @@ def _require_key(request: Request, key: Annotated[str | None, Header(alias=API_K
 SessionDep = Annotated[Session, Depends(_session)]
 
 
-def create_dossier_service_app(*, engine: Engine, api_key: str, changes: StatusChangeHub | None = None) -> FastAPI:
-    """The service on ``engine``; tables are created if missing. ``api_key`` must not be empty."""
+def create_dossier_service_app(
+    *, engine: Engine, api_key: str, changes: StatusChangeHub | None = None, introspection: bool = True
+) -> FastAPI:
+    """The service on ``engine``; tables are created if missing. ``api_key`` must not be empty.
+
+    Without ``introspection`` (production unless enabled) there is no ``/docs``, ``/openapi.json``
+    nor ``/health``, whose dossier count tells anyone how busy the office is.
+    """
     if not api_key:
         raise ValueError("the reference dossier service needs an API key")
     ReferenceBase.metadata.create_all(engine)
@@ -103,13 +109,19 @@ def create_dossier_service_app(*, engine: Engine, api_key: str, changes: StatusC
             background.add_task(hub.publish, row.code)
         return _read(row)
 
-    app = FastAPI(title="dvcbot reference dossier service", version="0.1.0")
+    app = FastAPI(
+        title="dvcbot reference dossier service", version="0.1.0",
+        openapi_url="/openapi.json" if introspection else None, docs_url="/docs" if introspection else None,
+        redoc_url="/redoc" if introspection else None,
+    )
     app.state.engine, app.state.api_key, app.state.changes = engine, api_key, hub
 
-    @app.get("/health")
-    def health() -> dict[str, Any]:
-        with Session(engine) as db:
-            return {"status": "ok", "dossiers": count_dossiers(session=db)}
+    if introspection:
+
+        @app.get("/health")
+        def health() -> dict[str, Any]:
+            with Session(engine) as db:
+                return {"status": "ok", "dossiers": count_dossiers(session=db)}
 
     app.include_router(api)
     install_error_handlers(app)
