@@ -19,7 +19,7 @@ from knowledge.schemas import Fact
 from nlu.normalize import fold
 from nlu.tokenize import syllables
 
-__all__ = ["CROSS_ASPECT_COVERAGE", "FactIndex", "MIN_COVERAGE", "fact_grams", "is_yes_no_question"]
+__all__ = ["CROSS_ASPECT_COVERAGE", "MIN_COVERAGE", "FactIndex", "fact_grams", "is_yes_no_question"]
 
 # Share of an ask's weighted words the question must contain, and how many distinctive words at
 # least: one shared word ("tháng") is never enough.
@@ -29,11 +29,12 @@ CROSS_ASPECT_COVERAGE = 0.85
 MIN_MATCHED_WORDS = 2
 # Only words that never make a question specific: particles, pronouns, question words. Unlike the
 # procedure index, "tháng", "mới", "báo", "bản sao" stay: they are what a specific question is about.
-_FUNCTION_WORDS = frozenset(
-    "a ah ak ad anh ban cho chi chu co cua da day de di do duoc dc e em gi giup ha hay hoi hok hong khong ko k "
-    "la lam luc ma minh muon nao ne nha nhe nhi o oi phai ra roi sao se thi the toi tu va van vay ve voi xin "
-    "j z v bn nhieu".split()
-)
+_FUNCTION_WORDS = frozenset((
+    "a", "ah", "ak", "ad", "anh", "ban", "cho", "chi", "chu", "co", "cua", "da", "day", "de", "di", "do",
+    "duoc", "dc", "e", "em", "gi", "giup", "ha", "hay", "hoi", "hok", "hong", "khong", "ko", "k", "la", "lam",
+    "luc", "ma", "minh", "muon", "nao", "ne", "nha", "nhe", "nhi", "o", "oi", "phai", "ra", "roi", "sao", "se",
+    "thi", "the", "toi", "tu", "va", "van", "vay", "ve", "voi", "xin", "j", "z", "v", "bn", "nhieu",
+))
 _NUMBER = re.compile(r"^\d+([.,]\d+)?$")
 
 

@@ -22,9 +22,9 @@ from nlu.tokenize import syllables
 
 __all__ = [
     "ASPECT_ACTIONS",
-    "DeclineProcedureAction",
     "NOT_IN_CATALOGUE",
     "AnswerPendingAction",
+    "DeclineProcedureAction",
     "ListProceduresAction",
     "ProcedureAspectAction",
     "SupportLinks",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from actions.facts import FactIndex
 from actions.dialogue import ClarifyAction, DossierStatusUnavailableAction
 from actions.dossier import (
     CheckDossierStatusAction,
@@ -12,6 +11,7 @@ from actions.dossier import (
     ValidateDossierForm,
 )
 from actions.dossier_followup import AnswerDossierFollowupAction
+from actions.facts import FactIndex
 from actions.procedure import (
     ASPECT_ACTIONS,
     AnswerPendingAction,

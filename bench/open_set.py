@@ -21,13 +21,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from nlu.components.base import CatalogueEntry, TrainingContext  # noqa: E402
-from nlu.components.procedure_resolver import ProcedureResolver, _beats, specific_first  # noqa: E402
-from nlu.message import ProcedureCandidate  # noqa: E402
-from nlu.normalize import fold  # noqa: E402
-from nlu.other_procedures import is_other  # noqa: E402
-from nlu.training_data import TrainingData, load_nlu_files  # noqa: E402
-from project_inputs import project_inputs  # noqa: E402
+from project_inputs import project_inputs
+
+from nlu.components.base import CatalogueEntry, TrainingContext
+from nlu.components.procedure_resolver import ProcedureResolver, _beats, specific_first
+from nlu.message import ProcedureCandidate
+from nlu.normalize import fold
+from nlu.other_procedures import is_other
+from nlu.training_data import TrainingData, load_nlu_files
 
 FOLDS = 5
 TEMPLATES = [

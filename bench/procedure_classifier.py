@@ -17,10 +17,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from nlu.components.base import TrainingContext  # noqa: E402
-from nlu.components.procedure_classifier import NONE, OTHER, ProcedureClassifier  # noqa: E402
-from nlu.training_data import TrainingData  # noqa: E402
-from project_inputs import project_inputs  # noqa: E402
+from project_inputs import project_inputs
+
+from nlu.components.base import TrainingContext
+from nlu.components.procedure_classifier import NONE, OTHER, ProcedureClassifier
+from nlu.training_data import TrainingData
 
 FOLDS = 5
 THRESHOLDS = [round(0.3 + 0.05 * i, 2) for i in range(12)]

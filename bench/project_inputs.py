@@ -10,15 +10,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.service import ABBREVIATIONS_FILE, question_paths  # noqa: E402
-from bot.settings import Settings, load_settings  # noqa: E402
-from knowledge.catalogue import as_catalogue_entry  # noqa: E402
-from knowledge.loader import load_catalogue_dir  # noqa: E402
-from nlu.components.base import CatalogueEntry  # noqa: E402
-from nlu.normalize import Abbreviations  # noqa: E402
-from nlu.other_procedures import load_other_procedures  # noqa: E402
-from nlu.procedure_questions import load_procedure_questions  # noqa: E402
-from nlu.training_data import TrainingData, load_nlu_files  # noqa: E402
+from bot.service import ABBREVIATIONS_FILE, question_paths
+from bot.settings import Settings, load_settings
+from knowledge.catalogue import as_catalogue_entry
+from knowledge.loader import load_catalogue_dir
+from nlu.components.base import CatalogueEntry
+from nlu.normalize import Abbreviations
+from nlu.other_procedures import load_other_procedures
+from nlu.procedure_questions import load_procedure_questions
+from nlu.training_data import TrainingData, load_nlu_files
 
 __all__ = ["ProjectInputs", "project_inputs"]
 

@@ -188,7 +188,13 @@ def _test_conversations(settings, files: list[Path], report_path: Path | None, f
     """Each run plays on a fresh temporary conversation store, so ``dvcbot.db`` is never touched."""
     import tempfile
 
-    from bot.conversation_tests import ConversationTestError, Grader, load_conversations, report, run_conversations
+    from bot.conversation_tests import (
+        ConversationTestError,
+        Grader,
+        load_conversations,
+        report,
+        run_conversations,
+    )
     from bot.service import build_service
 
     try:

@@ -146,11 +146,18 @@ def choose_offered(text: str, offered: list[str], interpreter: Interpreter) -> s
 # Question and function words that never start or end a procedure's name ("còn làm hộ chiếu thì").
 # Typed with diacritics they must match exactly ("căn cước" keeps "căn", unlike "cần"); typed
 # without, only words that cannot be part of a name are dropped ("dang ky" may be "đăng ký").
-_LEADING = frozenset(
-    "còn làm cho hỏi xin em anh chị tôi mình muốn cần là về thì để ở a ạ ơi ad mà vậy thế với".split()
-)
-_TRAILING = frozenset("thì sao ạ à nhé nhỉ vậy thế không ko gì nào rồi với nha ha hả là có được a ơi".split())
-_UNACCENTED = frozenset("a ah ak ad oi nhe nhi the thi sao vay roi nao gi ko khong em anh chi toi minh hoi xin".split())
+_LEADING = frozenset((
+    "còn", "làm", "cho", "hỏi", "xin", "em", "anh", "chị", "tôi", "mình", "muốn", "cần", "là", "về", "thì",
+    "để", "ở", "a", "ạ", "ơi", "ad", "mà", "vậy", "thế", "với",
+))
+_TRAILING = frozenset((
+    "thì", "sao", "ạ", "à", "nhé", "nhỉ", "vậy", "thế", "không", "ko", "gì", "nào", "rồi", "với", "nha", "ha",
+    "hả", "là", "có", "được", "a", "ơi",
+))
+_UNACCENTED = frozenset((
+    "a", "ah", "ak", "ad", "oi", "nhe", "nhi", "the", "thi", "sao", "vay", "roi", "nao", "gi", "ko", "khong",
+    "em", "anh", "chi", "toi", "minh", "hoi", "xin",
+))
 
 
 def _is_edge_word(word: str, marked: frozenset[str]) -> bool:
@@ -158,7 +165,7 @@ def _is_edge_word(word: str, marked: frozenset[str]) -> bool:
     return lowered in marked or (fold(lowered) == lowered and lowered in _UNACCENTED)
 
 
-_ACTS = frozenset("lam xin cap dang ky doi gia han thu tuc nop".split())
+_ACTS = frozenset(("lam", "xin", "cap", "dang ky", "doi", "gia han", "thu tuc", "nop"))  # folded
 
 
 def _names_an_act(mention: str) -> bool:

@@ -25,8 +25,8 @@ from typing import Any, ClassVar
 import numpy as np
 
 from nlu.components.base import TrainingContext
-from nlu.components.procedure_resolver import OFFER_EXPLAINED
 from nlu.components.intent_model import LinearIntentModel, char_wb_ngrams, with_ngrams
+from nlu.components.procedure_resolver import OFFER_EXPLAINED
 from nlu.message import Entity, Message
 from nlu.normalize import Normalizer, fold
 from nlu.tokenize import words
