@@ -16,7 +16,7 @@ from actions.facts import CROSS_ASPECT_COVERAGE, MIN_COVERAGE, FactIndex, is_yes
 from actions.render import fact_intent, render_aspect, render_fact, split_message
 from actions.sdk import CollectingDispatcher, DomainDict, EventType, FollowupAction, SlotSet, Tracker
 from knowledge.catalogue import ProcedureCatalogue
-from knowledge.schemas import Fact, ProcedureRecord
+from knowledge.schemas import Fact
 from nlu.normalize import fold
 from nlu.tokenize import syllables
 
@@ -33,8 +33,6 @@ __all__ = [
 
 NOT_IN_CATALOGUE = "not_in_catalogue"  # the procedure_resolution status of a real procedure not held
 
-# How close to the named procedure another one must rank for its facts to answer the question.
-SIBLING_SCORE = 0.5
 ASPECT_ACTIONS = {
     "ask_documents": "action_procedure_documents",
     "ask_fee": "action_procedure_fee",
@@ -119,15 +117,7 @@ def answer_aspect(
     record = catalogue.get(code) if code else None
     if record is None:
         return [SlotSet("pending_aspect", aspect), FollowupAction("procedure_form")]
-    events: list[EventType] = []
     fact = _asked_fact(facts, record.code, tracker, aspect)
-    if fact is None:
-        sibling = _sibling_fact(facts, record.code, tracker, catalogue)
-        if sibling is not None:
-            # "đang hưởng thất nghiệp mà có việc mới có phải báo không": a situation that is a fact of
-            # a close procedure (ending the benefit), not of the one named.
-            record, fact = sibling
-            events.append(SlotSet("procedure", record.code))
     parts = (
         render_fact(record, fact, limit=links.message_limit)
         if fact
@@ -135,25 +125,7 @@ def answer_aspect(
     )
     for part in parts:
         dispatcher.utter_message(text=part)
-    return [*events, SlotSet("pending_aspect", None), SlotSet("last_aspect", fact_intent(fact) if fact else aspect)]
-
-
-def _sibling_fact(
-    facts: FactIndex | None, code: str, tracker: Tracker, catalogue: ProcedureCatalogue
-) -> tuple[ProcedureRecord, Fact] | None:
-    """A fact asked almost word for word of another procedure the resolver ranked close to this one."""
-    text = str(tracker.latest_message.get("text") or "")
-    if facts is None or not text or text.startswith("/") or tracker.latest_message.get("additional_intents"):
-        return None
-    for candidate in tracker.latest_message.get("procedure_ranking") or []:
-        other = str(candidate.get("code"))
-        if other == code or float(candidate.get("score", 0.0)) < SIBLING_SCORE:
-            continue
-        fact = facts.best(other, text, min_coverage=CROSS_ASPECT_COVERAGE)
-        record = catalogue.get(other) if fact else None
-        if fact and record:
-            return record, fact
-    return None
+    return [SlotSet("pending_aspect", None), SlotSet("last_aspect", fact_intent(fact) if fact else aspect)]
 
 
 def _ask_which(aspect: str, candidates: list[dict[str, Any]], dispatcher: CollectingDispatcher) -> list[EventType]:
