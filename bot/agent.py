@@ -227,6 +227,9 @@ class Agent:
             for extra in parse.get("additional_intents") or []:
                 if extra["name"] in ASPECT_INTENTS:
                     planned += [a for a in self.policy.actions_for(extra["name"]) if a not in planned]
+        if intent == "thank" and any(e["name"] in ("goodbye", "greet") for e in parse.get("additional_intents") or []):
+            # "cảm ơn nhiều, chào ad": after thanks, "chào" takes leave — thank, then say goodbye.
+            planned += [a for a in self.policy.actions_for("goodbye") if a not in planned]
         return planned
 
     async def _run_action(self, name: str, turn: _Turn) -> None:

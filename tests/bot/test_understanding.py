@@ -133,3 +133,8 @@ def test_back_from_a_declined_digression(client: TestClient) -> None:
     )
     assert DECLINE in declined
     assert 'về thủ tục "Thực hiện, điều chỉnh, thôi hưởng trợ cấp xã hội hằng tháng"' in back and "Mức hưởng" in back
+
+
+def test_thanks_and_farewell_in_one_message_get_both(client: TestClient) -> None:
+    (reply,) = conversation(client, "ok cảm ơn em nhiều nha, chào em")
+    assert "không có gì" in reply and "Khi cần, anh/chị cứ nhắn lại" in reply
