@@ -61,9 +61,10 @@ def fact_grams(text: str) -> set[str]:
 
 @dataclass(frozen=True, slots=True)
 class _Ask:
-    code: str
     fact: Fact
     grams: frozenset[str]
+    words: frozenset[str]  # the grams that are single syllables: they decide
+    weight: float  # their summed IDF
 
 
 class FactIndex:
@@ -79,20 +80,21 @@ class FactIndex:
         revision = getattr(self._catalogue, "revision", None)
         if self._asks and revision == self._revision:
             return
-        asks: dict[str, list[_Ask]] = defaultdict(list)
+        per_fact: list[tuple[str, Fact, list[set[str]]]] = []
         frequency: dict[str, int] = defaultdict(int)
-        total = 0
         for record in self._catalogue.all():
             for fact in record.facts:
-                grams: set[str] = set()
-                for ask in fact.asks:
-                    ask_grams = fact_grams(ask)
-                    asks[record.code].append(_Ask(record.code, fact, frozenset(ask_grams)))
-                    grams |= ask_grams
-                total += 1
-                for gram in grams:
+                ask_grams = [fact_grams(ask) for ask in fact.asks]
+                per_fact.append((record.code, fact, ask_grams))
+                for gram in set().union(*ask_grams):
                     frequency[gram] += 1
-        self._idf = {g: math.log(1 + total / n) for g, n in frequency.items()}
+        idf = {g: math.log(1 + len(per_fact) / n) for g, n in frequency.items()}
+        asks: dict[str, list[_Ask]] = defaultdict(list)
+        for code, fact, ask_grams in per_fact:
+            for grams in ask_grams:
+                words = frozenset(g for g in grams if " " not in g)
+                asks[code].append(_Ask(fact, frozenset(grams), words, sum(idf[g] for g in words)))
+        self._idf = idf
         self._asks = dict(asks)
         self._revision = revision
 
@@ -105,15 +107,12 @@ class FactIndex:
         for ask in self._asks.get(code, []):
             if aspect is not None and ask.fact.aspect != aspect:
                 continue
-            matched = ask.grams & query
-            words = [g for g in ask.grams if " " not in g]
-            matched_words = [g for g in matched if " " not in g]
+            matched_words = ask.words & query
             if len(matched_words) < MIN_MATCHED_WORDS:
                 continue
             # Words decide (paraphrases rarely share word pairs); shared pairs break ties.
-            weight = sum(self._idf.get(g, 0.0) for g in words)
-            coverage = sum(self._idf.get(g, 0.0) for g in matched_words) / weight if weight else 0.0
-            score = coverage + 0.01 * (len(matched) - len(matched_words))
+            coverage = sum(self._idf[g] for g in matched_words) / ask.weight if ask.weight else 0.0
+            score = coverage + 0.01 * len((ask.grams - ask.words) & query)
             if coverage >= min_coverage and (best is None or score > best[0]):
                 best = (score, ask.fact)
         return best[1] if best else None

@@ -29,6 +29,7 @@ __all__ = [
     "ProcedureAspectAction",
     "SupportLinks",
     "answer_aspect",
+    "decline",
 ]
 
 NOT_IN_CATALOGUE = "not_in_catalogue"  # the procedure_resolution status of a real procedure not held
@@ -99,20 +100,7 @@ def answer_aspect(
     if status == "ambiguous":
         return _ask_which(aspect, resolution.get("candidates") or [], dispatcher)
     if status == NOT_IN_CATALOGUE:
-        previous = catalogue.get(resolution["context"]) if resolution.get("context") else None
-        buttons = (
-            [{"title": f"Hỏi về: {previous.name}", "payload": payload(aspect, procedure=previous.code)}]
-            if previous
-            else []
-        )
-        dispatcher.utter_message(
-            text=decline_text(resolution.get("mention"), links, resolution.get("note")) + (
-                " Nếu anh/chị vẫn hỏi về thủ tục trước, xin bấm nút dưới đây." if previous else ""
-            ),
-            buttons=buttons,
-        )
-        # The procedure before the digression is kept aside: "quay lại vụ trợ cấp" finds it again.
-        return [SlotSet("procedure", None), SlotSet("pending_aspect", None), SlotSet("previous_procedure", previous.code if previous else None)]
+        return decline(aspect, resolution, dispatcher, catalogue, links)
     code = tracker.get_slot("procedure")
     record = catalogue.get(code) if code else None
     if record is None:
@@ -126,6 +114,33 @@ def answer_aspect(
     for part in parts:
         dispatcher.utter_message(text=part)
     return [SlotSet("pending_aspect", None), SlotSet("last_aspect", fact_intent(fact) if fact else aspect)]
+
+
+def decline(
+    aspect: str,
+    resolution: dict[str, Any],
+    dispatcher: CollectingDispatcher,
+    catalogue: ProcedureCatalogue,
+    links: SupportLinks,
+) -> list[EventType]:
+    """The honest decline, with a button back to the procedure discussed before; that procedure is
+    kept aside so that "quay lại vụ trợ cấp" finds it again."""
+    previous = catalogue.get(resolution["context"]) if resolution.get("context") else None
+    buttons = (
+        [{"title": f"Hỏi về: {previous.name}", "payload": payload(aspect, procedure=previous.code)}]
+        if previous
+        else []
+    )
+    dispatcher.utter_message(
+        text=decline_text(resolution.get("mention"), links, resolution.get("note"))
+        + (" Nếu anh/chị vẫn hỏi về thủ tục trước, xin bấm nút dưới đây." if previous else ""),
+        buttons=buttons,
+    )
+    return [
+        SlotSet("procedure", None),
+        SlotSet("pending_aspect", None),
+        SlotSet("previous_procedure", previous.code if previous else None),
+    ]
 
 
 def _ask_which(aspect: str, candidates: list[dict[str, Any]], dispatcher: CollectingDispatcher) -> list[EventType]:
@@ -188,7 +203,8 @@ class DeclineProcedureAction:
         return "action_decline_procedure"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        return answer_aspect("ask_documents", dispatcher, tracker, self._catalogue, self._links)
+        resolution = tracker.latest_message.get("procedure_resolution") or {}
+        return decline("ask_documents", resolution, dispatcher, self._catalogue, self._links)
 
 
 class AnswerPendingAction:

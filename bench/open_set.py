@@ -24,10 +24,9 @@ sys.path.insert(0, str(ROOT))
 from project_inputs import project_inputs
 
 from nlu.components.base import CatalogueEntry, TrainingContext
-from nlu.components.procedure_resolver import ProcedureResolver, _beats, specific_first
+from nlu.components.procedure_resolver import ProcedureResolver, conclude, specific_first
 from nlu.message import ProcedureCandidate
 from nlu.normalize import fold
-from nlu.other_procedures import is_other
 from nlu.training_data import TrainingData, load_nlu_files
 
 FOLDS = 5
@@ -43,14 +42,10 @@ NOT_HELD = "not held"
 
 def decide(ranked: list[ProcedureCandidate], threshold: float, min_score: float) -> str | None:
     """What the resolver concludes with ``min_score`` for ours and ``threshold`` for the procedures we
-    do not hold: a catalogue code, ``NOT_HELD`` (a real procedure
-    we do not hold was recognised: the honest decline can name it), or None (nothing recognised)."""
-    every = specific_first(ranked)
-    ours = next((c for c in every if not is_other(c.code)), None)
-    other = next((c for c in every if is_other(c.code) and c.score >= threshold), None)
-    if ours is not None and ours.score < min_score:
-        ours = None
-    if other is not None and (ours is None or _beats(other, ours)):
+    do not hold: a catalogue code, ``NOT_HELD`` (a real procedure we do not hold was recognised: the
+    honest decline can name it), or None (nothing recognised)."""
+    ours, other = conclude(specific_first(ranked), min_score, threshold)
+    if other is not None:
         return NOT_HELD
     return ours.code if ours else None
 

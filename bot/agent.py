@@ -205,8 +205,8 @@ class Agent:
         unsure = confidence < self.config.fallback_threshold or (
             confidence - second < self.config.ambiguity_threshold and confidence < 0.6
         )
-        status = (parse.get("procedure_resolution") or {}).get("status")
         resolution = parse.get("procedure_resolution") or {}
+        status = resolution.get("status")
         if status == NOT_IN_CATALOGUE and intent != "check_dossier_status":
             # A real procedure we do not hold: declined honestly, whatever was asked about it.
             return ["action_decline_procedure"]
@@ -222,7 +222,7 @@ class Agent:
         if unsure and not str(parse.get("text", "")).startswith("/"):
             return ["action_clarify"]
         planned = self.policy.actions_for(intent) or ["utter_out_of_scope"]
-        if intent in ASPECT_INTENTS and (parse.get("procedure_resolution") or {}).get("code"):
+        if intent in ASPECT_INTENTS and resolution.get("code"):
             # "hồ sơ gồm gì và lệ phí bao nhiêu": answer every question of the message, in turn.
             for extra in parse.get("additional_intents") or []:
                 if extra["name"] in ASPECT_INTENTS:

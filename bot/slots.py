@@ -27,7 +27,7 @@ ASPECT_INTENTS = frozenset(
     }
 )
 MIN_UNKNOWN_TOPIC_SYLLABLES = 2
-CHIT_CHAT_CONFIDENCE = 0.7  # an out-of-scope reading this sure drops the procedure in context  # as a follow-up switch needs (nlu.components.procedure_resolver)
+CHIT_CHAT_CONFIDENCE = 0.7  # an out-of-scope reading this sure drops the procedure in context
 NOT_IN_CATALOGUE = "not_in_catalogue"
 _PLEASANTRIES = frozenset({"greet", "goodbye", "thank", "affirm", "deny"})
 # Messages about the conversation itself: a procedure named in them is not a question about it.

@@ -36,12 +36,6 @@ __all__ = ["NONE", "OTHER", "ProcedureClassifier"]
 
 OTHER = "__other__"
 NONE = "__none__"
-_ASPECT_INTENTS = frozenset(
-    {
-        "ask_documents", "ask_fee", "ask_benefit", "ask_processing_time", "ask_where_to_submit",
-        "ask_eligibility", "ask_procedure_steps", "ask_forms", "ask_legal_basis",
-    }
-)
 
 
 def _identity(tokens: list[str]) -> list[str]:
@@ -96,7 +90,7 @@ class ProcedureClassifier:
             codes = [s.value for s in example.entities if s.entity == "procedure" and s.value in known]
             if codes:
                 add(example.text, codes[0])
-            elif example.intent in _ASPECT_INTENTS:
+            elif (example.intent or "").startswith("ask_"):  # a question that names no procedure
                 add(example.text, NONE)
         for entry in context.others:
             for phrase in (entry.name, *entry.aliases):

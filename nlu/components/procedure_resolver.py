@@ -17,7 +17,7 @@ from nlu.procedure_index import PHRASE_WEIGHTS, STOPWORDS, ProcedureIndex, query
 from nlu.tokenize import syllables
 from nlu.training_data import TrainingData
 
-__all__ = ["OFFER_EXPLAINED", "ProcedureResolver"]
+__all__ = ["OFFER_EXPLAINED", "ProcedureResolver", "conclude", "specific_first"]
 
 # A follow-up switches procedure only when the user's own distinctive words point to the new one
 # and most of them are accounted for by it ("gia hạn" yes; "đăng ký kết hôn" is not half of anything).
@@ -123,15 +123,11 @@ class ProcedureResolver:
     def process(self, message: Message) -> None:
         every = specific_first(self.ranked(message.original, limit=8))
         ranked = [c for c in every if not is_other(c.code)][:5]
-        other = next((c for c in every if is_other(c.code) and c.score >= self.not_held_score), None)
         message.procedures = ranked
-        ours = ranked[0] if ranked and ranked[0].score >= self.min_score else None
-        if other is not None and (ours is None or _beats(other, ours)):
-            # A real procedure that the catalogue does not hold fits the message better than any it
-            # holds: "đăng ký kết hôn cần giấy tờ gì" is declined, not answered with a near neighbour.
+        ours, other = conclude(every, self.min_score, self.not_held_score)
+        if other is not None:
             message.procedure_not_held = other
             message.not_held_agency, message.not_held_note = self.others.get(other.code, ("", None))
-            ours = None
         if ours is not None:
             message.procedure_ambiguous = self.is_ambiguous(ranked)
             message.entities.append(Entity("procedure", ours.code, ours.start, ours.end, ours.score, self.name))
@@ -162,6 +158,21 @@ class ProcedureResolver:
         if not chosen:
             return [], None
         return [t.syllable for t in chosen], (chosen[0].start, chosen[-1].end)
+
+
+def conclude(
+    every: list[ProcedureCandidate], min_score: float, not_held_score: float
+) -> tuple[ProcedureCandidate | None, ProcedureCandidate | None]:
+    """(the catalogue procedure named, the real procedure we do not hold recognised) — at most one.
+    A procedure we do not hold that fits the message better than any we hold wins: "đăng ký kết hôn
+    cần giấy tờ gì" is declined, not answered with a near neighbour."""
+    ours = next((c for c in every if not is_other(c.code)), None)
+    if ours is not None and ours.score < min_score:
+        ours = None
+    other = next((c for c in every if is_other(c.code) and c.score >= not_held_score), None)
+    if other is not None and (ours is None or _beats(other, ours)):
+        return None, other
+    return ours, None
 
 
 def _beats(other: ProcedureCandidate, ours: ProcedureCandidate) -> bool:
