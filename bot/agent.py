@@ -62,6 +62,10 @@ class AgentConfig:
     ambiguity_threshold: float = 0.1
     # With the procedure known, an aspect reading at least this likely is answered, not asked about.
     known_procedure_threshold: float = 0.25
+    # Torn between two aspects ("có được hỗ trợ tiền không": the conditions or the amount?): below
+    # ``sure_aspect_probability`` for the likeliest, a runner-up aspect at least this likely is answered too.
+    second_aspect_probability: float = 0.15
+    sure_aspect_probability: float = 0.75
     max_actions_per_turn: int = 10
     max_message_chars: int = 2000
     session_expiration_minutes: float = 60
@@ -224,13 +228,22 @@ class Agent:
         planned = self.policy.actions_for(intent) or ["utter_out_of_scope"]
         if intent in ASPECT_INTENTS and resolution.get("code"):
             # "hồ sơ gồm gì và lệ phí bao nhiêu": answer every question of the message, in turn.
-            for extra in parse.get("additional_intents") or []:
-                if extra["name"] in ASPECT_INTENTS:
-                    planned += [a for a in self.policy.actions_for(extra["name"]) if a not in planned]
+            extras = [e["name"] for e in parse.get("additional_intents") or [] if e["name"] in ASPECT_INTENTS]
+            for extra in [*extras, *self._runner_up_aspect(confidence, ranking)]:
+                planned += [a for a in self.policy.actions_for(extra) if a not in planned]
         if intent == "thank" and any(e["name"] in ("goodbye", "greet") for e in parse.get("additional_intents") or []):
             # "cảm ơn nhiều, chào ad": after thanks, "chào" takes leave — thank, then say goodbye.
             planned += [a for a in self.policy.actions_for("goodbye") if a not in planned]
         return planned
+
+    def _runner_up_aspect(self, confidence: float, ranking: list[dict[str, Any]]) -> list[str]:
+        """The second aspect worth answering as well when the classifier is unsure between two: its
+        probabilities are calibrated, so a 0.6 / 0.3 split means the runner-up is often the one asked."""
+        if confidence >= self.config.sure_aspect_probability or len(ranking) < 2:
+            return []
+        runner_up = ranking[1]
+        likely = float(runner_up["confidence"]) >= self.config.second_aspect_probability
+        return [runner_up["name"]] if likely and runner_up["name"] in ASPECT_INTENTS else []
 
     async def _run_action(self, name: str, turn: _Turn) -> None:
         queue = [name]

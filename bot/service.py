@@ -170,6 +170,8 @@ def build_service(settings: Settings) -> Service:
             fallback_threshold=settings.policies.fallback_threshold,
             ambiguity_threshold=settings.policies.ambiguity_threshold,
             known_procedure_threshold=settings.policies.known_procedure_threshold,
+            second_aspect_probability=settings.policies.second_aspect_probability,
+            sure_aspect_probability=settings.policies.sure_aspect_probability,
             max_actions_per_turn=settings.policies.max_actions_per_turn,
             max_message_chars=settings.server.max_message_chars,
             session_expiration_minutes=settings.session.expiration_minutes,

@@ -26,6 +26,8 @@ class PoliciesSettings(BaseModel):
     fallback_threshold: float = 0.45
     ambiguity_threshold: float = 0.1
     known_procedure_threshold: float = 0.25
+    second_aspect_probability: float = 0.15
+    sure_aspect_probability: float = 0.75
     fallback_buttons: int = 3
     max_actions_per_turn: int = 10
 

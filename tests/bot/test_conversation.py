@@ -8,6 +8,7 @@ import uuid
 
 from fastapi.testclient import TestClient
 
+from actions.render import ASPECT_HEADINGS
 from bot.agent import Agent
 from bot.messages import UserMessage
 from bot.service import Service, build_service
@@ -87,6 +88,29 @@ def test_low_confidence_falls_back_with_buttons(service: Service) -> None:
     assert all(p.startswith(("/ask_", "/list_", "/check_")) for p in payloads)
     # The buttons carry the procedure the bot did recognise, so one click answers.
     assert any('"procedure": "work_permit_extension"' in p for p in payloads)
+
+
+def test_torn_between_two_aspects_answers_both(service: Service) -> None:
+    # "Never sure" makes the runner-up aspect be answered too; "always sure" only the likeliest.
+    def agent(sure: float) -> Agent:
+        config = dataclasses.replace(service.agent.config, sure_aspect_probability=sure, second_aspect_probability=0.0)
+        return Agent(
+            interpreter=service.agent.interpreter, domain=service.agent.domain, policy=service.agent.policy,
+            store=service.agent.store, actions=service.agent.actions, config=config,
+        )
+
+    text = "lệ phí gia hạn giấy phép lao động bao nhiêu"
+    ranking = service.agent.interpreter.parse(text).intent_ranking
+    assert ranking[0].name == "ask_fee" and ranking[1].name in ASPECT_HEADINGS
+    runner_up = ASPECT_HEADINGS[ranking[1].name]
+
+    def reply(sure: float) -> str:
+        replies = asyncio.run(agent(sure).handle(UserMessage(text=text, sender_id=sender())))
+        return "\n".join(r.text or "" for r in replies)
+
+    torn, sure = reply(1.01), reply(0.0)
+    assert "Phí, lệ phí" in torn and any(heading in torn for heading in runner_up)
+    assert "Phí, lệ phí" in sure and not any(heading in sure for heading in runner_up)
 
 
 def test_gibberish_gets_a_polite_reply(client: TestClient) -> None:
