@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from bot.agent import Agent
 from bot.dossier_setup import reference_database_url
 from bot.messages import UserMessage
 from bot.service import Service, make_engine
-from telephony.call_flow import CallFlow, FlowOptions
+from telephony.call_flow import Ask, CallFlow, FlowOptions
 from telephony.caller_dossiers import CallerDossiers, SqlReferenceCallerDossiers
 
-__all__ = ["VOICE_CHANNEL", "build_call_flow", "flow_options"]
+__all__ = ["VOICE_CHANNEL", "agent_ask", "build_call_flow", "caller_directory", "flow_options"]
 
 VOICE_CHANNEL = "voice"
 
@@ -27,7 +28,7 @@ def flow_options(service: Service) -> FlowOptions:
     )
 
 
-def _directory(service: Service) -> CallerDossiers | None:
+def caller_directory(service: Service) -> CallerDossiers | None:
     """The reference service's dossiers by phone, when it is the status system the bot reads."""
     settings = service.settings
     if not settings.dossier.service.enabled or settings.dossier.client.base_url:
@@ -35,21 +36,25 @@ def _directory(service: Service) -> CallerDossiers | None:
     return SqlReferenceCallerDossiers(make_engine(reference_database_url(settings, settings.stores.tracker_url)))
 
 
-def build_call_flow(service: Service, directory: CallerDossiers | None = None) -> CallFlow:
-    """``directory`` replaces the reference service's (another one-stop system's search by phone)."""
-    agent = service.agent
+def agent_ask(agent: Agent) -> Ask:
+    """A caller's question as one turn of the agent, on the ``voice`` channel: the same answer as chat."""
 
     async def ask(conversation: str, text: str) -> list[str]:
         message = UserMessage(text=text, sender_id=conversation, input_channel=VOICE_CHANNEL, deliver_pending=False)
         return [reply.text for reply in await agent.handle(message) if reply.text]
 
+    return ask
+
+
+def build_call_flow(service: Service, directory: CallerDossiers | None = None) -> CallFlow:
+    """``directory`` replaces the reference service's (another one-stop system's search by phone)."""
     deps = service.dossier.deps if service.dossier is not None else None
     if deps is None:
         raise ValueError("the service was built without its dossier runtime")
     return CallFlow(
         options=flow_options(service),
-        ask=ask,
-        directory=directory or _directory(service),
+        ask=agent_ask(service.agent),
+        directory=directory or caller_directory(service),
         status=deps.client,
         limiter=deps.limiter,
         today=deps.today,
