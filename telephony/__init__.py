@@ -14,4 +14,11 @@ from telephony.settings import FastAgiSettings, TelephonySettings, VoiceWebhookS
 from telephony.speech_text import to_speech
 from telephony.vietnamese_numbers import read_digits, read_number
 
-__all__ = ["FastAgiSettings", "TelephonySettings", "VoiceWebhookSettings", "read_digits", "read_number", "to_speech"]
+__all__ = [
+    "FastAgiSettings",
+    "TelephonySettings",
+    "VoiceWebhookSettings",
+    "read_digits",
+    "read_number",
+    "to_speech",
+]

@@ -73,7 +73,9 @@ class AgiRequest:
     def arguments(self) -> list[str]:
         """``AGI(agi://.../dvcbot,a,b)`` → ``["a", "b"]`` (``agi_arg_1``, ``agi_arg_2``...)."""
         numbered = sorted(
-            (int(key[4:]), value) for key, value in self.variables.items() if key.startswith("arg_") and key[4:].isdigit()
+            (int(key[4:]), value)
+            for key, value in self.variables.items()
+            if key.startswith("arg_") and key[4:].isdigit()
         )
         return [value for _, value in numbered]
 
@@ -128,7 +130,9 @@ def parse_reply(line: str) -> AgiReply:
     if result is None:
         return AgiReply(code=code, message=rest)
     extras = dict(pair.split("=", 1) for pair in result.group("extras").split())
-    return AgiReply(code=code, result=result.group("result"), data=result.group("data"), extras=extras, message=rest)
+    return AgiReply(
+        code=code, result=result.group("result"), data=result.group("data"), extras=extras, message=rest
+    )
 
 
 def is_continuation(line: str) -> bool:

@@ -33,14 +33,18 @@ def caller_directory(service: Service) -> CallerDossiers | None:
     settings = service.settings
     if not settings.dossier.service.enabled or settings.dossier.client.base_url:
         return None
-    return SqlReferenceCallerDossiers(make_engine(reference_database_url(settings, settings.stores.tracker_url)))
+    return SqlReferenceCallerDossiers(
+        make_engine(reference_database_url(settings, settings.stores.tracker_url))
+    )
 
 
 def agent_ask(agent: Agent) -> Ask:
     """A caller's question as one turn of the agent, on the ``voice`` channel: the same answer as chat."""
 
     async def ask(conversation: str, text: str) -> list[str]:
-        message = UserMessage(text=text, sender_id=conversation, input_channel=VOICE_CHANNEL, deliver_pending=False)
+        message = UserMessage(
+            text=text, sender_id=conversation, input_channel=VOICE_CHANNEL, deliver_pending=False
+        )
         return [reply.text for reply in await agent.handle(message) if reply.text]
 
     return ask

@@ -22,7 +22,7 @@ import hashlib
 import hmac
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from functools import partial
 from typing import Any, Literal
 
@@ -125,7 +125,7 @@ class CallState:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> CallState:
-        return cls(**{key: data[key] for key in cls.__slots__ if key in data})  # type: ignore[attr-defined]
+        return cls(**{f.name: data[f.name] for f in fields(cls) if f.name in data})
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +181,11 @@ class CallFlow:
         if state.step == "question" and isinstance(event, Speech):
             return await self._on_question(state, event.transcript)
         if isinstance(event, Speech):  # heard in the menu: a question, when the line takes speech
-            return await self._on_question(state, event.transcript) if event.transcript else self._on_menu_key(state, "")
+            return (
+                await self._on_question(state, event.transcript)
+                if event.transcript
+                else self._on_menu_key(state, "")
+            )
         return self._on_menu_key(state, event.digits)
 
     # The main menu.
@@ -213,7 +217,10 @@ class CallFlow:
             if not state.speech:
                 return self._back_to_menu(state, prompts.NO_SPEECH)
             state.step, state.tries = "question", 0
-            return [Say(to_speech(prompts.ASK_QUESTION)), Gather("speech", self._options.speech_timeout_seconds)]
+            return [
+                Say(to_speech(prompts.ASK_QUESTION)),
+                Gather("speech", self._options.speech_timeout_seconds),
+            ]
         state.tries += 1
         if not key:
             if state.tries >= self._options.max_tries:
@@ -249,8 +256,10 @@ class CallFlow:
             if state.failed_verifications >= self._options.max_verifications:
                 return self._back_to_menu(state, prompts.NOT_VERIFIED_FINAL)
             state.tries = 0
-            return [Say(to_speech(prompts.NOT_VERIFIED_AGAIN)),
-                    Gather("keys", self._options.digits_timeout_seconds, max_digits=4)]
+            return [
+                Say(to_speech(prompts.NOT_VERIFIED_AGAIN)),
+                Gather("keys", self._options.digits_timeout_seconds, max_digits=4),
+            ]
         told = [self._status_text(record) for record in verdict.records[: self._options.max_dossiers_read]]
         return self._back_to_menu(state, prompts.dossier_count(len(verdict.records)), *told)
 
@@ -279,13 +288,22 @@ class CallFlow:
             records = [r for r in [await self._status.lookup(d.code) for d in matched] if r is not None]
         except DossierServiceUnavailable:
             await asyncio.to_thread(
-                partial(self._limiter.record, sender_id=sender, client=client, code=key, outcome="unavailable")
+                partial(
+                    self._limiter.record, sender_id=sender, client=client, code=key, outcome="unavailable"
+                )
             )
             return _Verdict("unavailable")
         outcome: Literal["verified", "failed"] = "verified" if records else "failed"
-        await asyncio.to_thread(partial(self._limiter.record, sender_id=sender, client=client, code=key, outcome=outcome))
-        log.info("ivr verification call=%s caller=%s outcome=%s dossiers=%d",
-                 state.call_id, mask_numbers(state.caller), outcome, len(records))
+        await asyncio.to_thread(
+            partial(self._limiter.record, sender_id=sender, client=client, code=key, outcome=outcome)
+        )
+        log.info(
+            "ivr verification call=%s caller=%s outcome=%s dossiers=%d",
+            state.call_id,
+            mask_numbers(state.caller),
+            outcome,
+            len(records),
+        )
         return _Verdict(outcome, tuple(records))
 
     # 2 — a question to the bot.
@@ -297,7 +315,10 @@ class CallFlow:
             state.tries += 1
             if state.tries >= self._options.max_tries:
                 return self._back_to_menu(state)
-            return [Say(to_speech(prompts.QUESTION_SILENCE)), Gather("speech", self._options.speech_timeout_seconds)]
+            return [
+                Say(to_speech(prompts.QUESTION_SILENCE)),
+                Gather("speech", self._options.speech_timeout_seconds),
+            ]
         try:
             replies = await self._ask(f"ivr-{state.call_id}", text)
         except Exception:  # the caller is on the line: say sorry and offer the menu, with the error logged
@@ -329,4 +350,3 @@ def _shorten(text: str, limit: int) -> str:
     cut = text[:limit]
     end = max(cut.rfind(". "), cut.rfind("; "))
     return (cut[: end + 1] if end > limit // 3 else cut.rsplit(" ", 1)[0] + ".").strip()
-

@@ -87,10 +87,22 @@ class SqlCallStore:
         with Session(self._engine) as session, session.begin():
             row = session.get(VoiceCallRow, state.call_id)
             if row is None:
-                session.add(VoiceCallRow(call_id=state.call_id, state=state.as_json(), last_event_id=event_id,
-                                         last_reply=reply, updated_at=now))
+                session.add(
+                    VoiceCallRow(
+                        call_id=state.call_id,
+                        state=state.as_json(),
+                        last_event_id=event_id,
+                        last_reply=reply,
+                        updated_at=now,
+                    )
+                )
             else:
-                row.state, row.last_event_id, row.last_reply, row.updated_at = state.as_json(), event_id, reply, now
+                row.state, row.last_event_id, row.last_reply, row.updated_at = (
+                    state.as_json(),
+                    event_id,
+                    reply,
+                    now,
+                )
         self._sweep(now)
 
     def delete(self, call_id: str) -> None:

@@ -156,8 +156,12 @@ class AgiCall:
             log.warning("refused AGI script %r (expected %r)", request.script[:60], self._options.script)
             return
         state = CallState(call_id=request.unique_id or uuid.uuid4().hex)
-        log.info("ivr call=%s caller=%s channel=%s", state.call_id, mask_numbers(request.caller or "-"),
-                 request.variables.get("channel", "")[:60])
+        log.info(
+            "ivr call=%s caller=%s channel=%s",
+            state.call_id,
+            mask_numbers(request.caller or "-"),
+            request.variables.get("channel", "")[:60],
+        )
         try:
             await self._connection.send("ANSWER")
             started = CallStarted(caller=request.caller, speech=bool(self._options.speech_application))
@@ -181,8 +185,10 @@ class AgiCall:
                 return await self._gather(action, pressed)
             elif isinstance(action, Transfer):
                 await self._connection.send("SET VARIABLE", "DVCBOT_TRANSFER", action.queue)
-                await self._exec(self._options.transfer_application,
-                                 app_arguments(self._options.transfer_arguments, queue=action.queue))
+                await self._exec(
+                    self._options.transfer_application,
+                    app_arguments(self._options.transfer_arguments, queue=action.queue),
+                )
                 return None
             elif isinstance(action, Hangup):
                 await self._connection.send("HANGUP")
@@ -190,7 +196,9 @@ class AgiCall:
         return None
 
     async def _say(self, text: str) -> str:
-        reply = await self._exec(self._options.tts_application, app_arguments(self._options.tts_arguments, text=text))
+        reply = await self._exec(
+            self._options.tts_application, app_arguments(self._options.tts_arguments, text=text)
+        )
         if self._options.barge_in and reply.result.isdigit():
             return _KEY_CODES.get(int(reply.result), "")
         return ""
@@ -200,8 +208,10 @@ class AgiCall:
             if pressed:
                 return Keys(pressed)
             timeout = str(int(gather.timeout_seconds))
-            await self._exec(self._options.speech_application,
-                             app_arguments(self._options.speech_arguments, timeout=timeout))
+            await self._exec(
+                self._options.speech_application,
+                app_arguments(self._options.speech_arguments, timeout=timeout),
+            )
             heard = await self._connection.send("GET FULL VARIABLE", self._options.speech_variable)
             return Speech(heard.data or "" if heard.result == "1" else "")
         if pressed and (gather.max_digits == 1 or pressed in "*#"):
@@ -223,8 +233,9 @@ class AgiCall:
         return reply
 
 
-async def _serve_connection(flow: CallFlow, options: FastAgiSettings, reader: asyncio.StreamReader,
-                            writer: asyncio.StreamWriter) -> None:
+async def _serve_connection(
+    flow: CallFlow, options: FastAgiSettings, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+) -> None:
     connection = AgiConnection(reader, writer)
     try:
         await AgiCall(flow, options, connection).run()

@@ -15,10 +15,10 @@ __all__ = [
     "GOODBYE_SILENCE",
     "MENU",
     "MENU_AGAIN",
-    "NO_CALLER_NUMBER",
-    "NO_SPEECH",
     "NOT_VERIFIED_AGAIN",
     "NOT_VERIFIED_FINAL",
+    "NO_CALLER_NUMBER",
+    "NO_SPEECH",
     "QUESTION_SILENCE",
     "QUESTION_TRY_LATER",
     "SERVICE_DOWN",
@@ -45,7 +45,9 @@ NO_CALLER_NUMBER = (
     "Xin lỗi, tổng đài không nhận được số điện thoại anh chị đang gọi nên chưa tra cứu được hồ sơ. "
     "Anh chị có thể gọi từ số đã đăng ký trên hồ sơ, hoặc bấm 0 để gặp tổng đài viên."
 )
-STATUS_UNAVAILABLE = "Xin lỗi, tổng đài chưa kết nối được hệ thống tra cứu hồ sơ. Anh chị vui lòng bấm 0 để gặp tổng đài viên."
+STATUS_UNAVAILABLE = (
+    "Xin lỗi, tổng đài chưa kết nối được hệ thống tra cứu hồ sơ. Anh chị vui lòng bấm 0 để gặp tổng đài viên."
+)
 ASK_DIGITS = (
     "Để bảo mật, xin anh chị nhập 4 số cuối của số CCCD đã khai trên hồ sơ, rồi bấm phím thăng. "
     "Bấm phím sao để quay lại."
@@ -62,8 +64,12 @@ VERIFICATION_LOCKED = (
 )
 SERVICE_DOWN = "Xin lỗi, hệ thống tra cứu hồ sơ đang bận. Anh chị vui lòng thử lại sau ít phút, hoặc bấm 0 để gặp tổng đài viên."
 
-NO_SPEECH = "Xin lỗi, tổng đài này chưa nhận câu hỏi bằng giọng nói. Anh chị vui lòng bấm 0 để gặp tổng đài viên."
-ASK_QUESTION = "Mời anh chị nói câu hỏi về thủ tục sau tiếng bíp, ví dụ: lệ phí cấp giấy phép lao động là bao nhiêu."
+NO_SPEECH = (
+    "Xin lỗi, tổng đài này chưa nhận câu hỏi bằng giọng nói. Anh chị vui lòng bấm 0 để gặp tổng đài viên."
+)
+ASK_QUESTION = (
+    "Mời anh chị nói câu hỏi về thủ tục sau tiếng bíp, ví dụ: lệ phí cấp giấy phép lao động là bao nhiêu."
+)
 QUESTION_SILENCE = "Em chưa nghe rõ câu hỏi. Mời anh chị nói lại."
 QUESTION_TRY_LATER = "Xin lỗi, em chưa trả lời được câu hỏi này lúc này."
 

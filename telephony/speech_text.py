@@ -15,7 +15,8 @@ one rule at a time, each a small function with a table of examples in ``tests/te
   groups (``"0912 345 678"`` → ``"không chín một hai, ba bốn năm, sáu bảy tám"``);
 - abbreviations: ``"Sở LĐ-TB&XH"`` → ``"Sở Lao động - Thương binh và Xã hội"``, ``"BHXH"`` →
   ``"bảo hiểm xã hội"``, ``"CCCD"`` → ``"căn cước công dân"``;
-- what cannot be heard goes: links, emoji, Markdown marks.
+- what cannot be heard goes: links, emoji, Markdown marks, quotes; ``anh/chị`` → ``anh chị``,
+  ``tỉnh/thành phố`` → ``tỉnh hoặc thành phố``, parentheses become pauses.
 
 The rules run in that order so that a later one never sees the digits an earlier one has read (a
 date is never read as three numbers, a code never as a phone number).
@@ -33,10 +34,33 @@ __all__ = ["LETTER_NAMES", "read_code", "read_phone", "to_speech"]
 
 # How a Vietnamese speaker names the Latin letters when spelling a code aloud.
 LETTER_NAMES = {
-    "A": "a", "B": "bê", "C": "xê", "D": "dê", "Đ": "đê", "E": "e", "F": "ép", "G": "giê", "H": "hát",
-    "I": "i", "J": "gi", "K": "ca", "L": "e lờ", "M": "em mờ", "N": "en nờ", "O": "o", "P": "pê",
-    "Q": "quy", "R": "e rờ", "S": "ét", "T": "tê", "U": "u", "V": "vê", "W": "vê kép", "X": "ích",
-    "Y": "i dài", "Z": "dét",
+    "A": "a",
+    "B": "bê",
+    "C": "xê",
+    "D": "dê",
+    "Đ": "đê",
+    "E": "e",
+    "F": "ép",
+    "G": "giê",
+    "H": "hát",
+    "I": "i",
+    "J": "gi",
+    "K": "ca",
+    "L": "e lờ",
+    "M": "em mờ",
+    "N": "en nờ",
+    "O": "o",
+    "P": "pê",
+    "Q": "quy",
+    "R": "e rờ",
+    "S": "ét",
+    "T": "tê",
+    "U": "u",
+    "V": "vê",
+    "W": "vê kép",
+    "X": "ích",
+    "Y": "i dài",
+    "Z": "dét",
 }
 
 # Whole-word abbreviations of the labour and social-affairs sector, longest first when applied.
@@ -79,11 +103,16 @@ _ISSUERS = {
 _SEPARATOR_WORDS = {".": "chấm", "-": "gạch", "/": "xuyệt"}
 
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-_MARKUP = re.compile(r"[*_`#>•▪●■◆]+|\[|\]")
+_MARKUP = re.compile(r"[*_`#>•▪●■◆\"“”]+|\[|\]")
+_PARENTHESES = re.compile(r"\s*[()]\s*")
+_ANH_CHI = re.compile(r"\b(anh|Anh)/chị\b")
+_WORD_SLASH = re.compile(r"(?<=[^\W\d_])/(?=[^\W\d_])")
 _EMOJI = re.compile(
     "[\U0001f000-\U0001faff\U00002600-\U000027bf\U0001f1e6-\U0001f1ff\u2190-\u21ff\u2b00-\u2bff\ufe0f\u200d]+"
 )
-_LEGAL_NUMBER = re.compile(r"(?<![\w/])(\d{1,4})/(\d{4})/([A-ZĐ][A-Za-zĐđ0-9]*(?:-[A-ZĐ][A-Za-zĐđ0-9]*)*)(?![\w/])")
+_LEGAL_NUMBER = re.compile(
+    r"(?<![\w/])(\d{1,4})(?:/(\d{4}))?/([A-ZĐ][A-Za-zĐđ0-9]*(?:-[A-ZĐ][A-Za-zĐđ0-9]*)*)(?![\w/])"
+)
 _DATE = re.compile(r"(?<![\w./-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?![\w/-]|\.\d)")
 _MONTH_YEAR = re.compile(r"\b(tháng)\s+(\d{1,2})/(\d{4})(?![\w/])", re.IGNORECASE)
 _TIME = re.compile(r"(?<![\w:.,])(\d{1,2})(?:h|g|:)(\d{2})?(?![\w:])")
@@ -101,6 +130,8 @@ _INTEGER = re.compile(r"\d+")
 _SPACES = re.compile(r"\s+")
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.;:!?])")
 _REPEATED_PUNCTUATION = re.compile(r"([,.;:])(?:\s*[,;:])+")
+_COMMA_BEFORE_STOP = re.compile(r",\s*(?=[.;:!?])")
+_COMMA_AFTER_STOP = re.compile(r"([.;:!?])\s*,")
 
 
 def _words(text: str) -> str:
@@ -154,7 +185,8 @@ def _issuer(kind: str) -> str:
 
 def _legal_number(match: re.Match[str]) -> str:
     number, year, kind = match.groups()
-    return f"số {read_number(int(number))} năm {read_number(int(year))} {_issuer(kind)}"
+    issued = f" năm {read_number(int(year))}" if year else ""
+    return f"số {read_number(int(number))}{issued} {_issuer(kind)}"
 
 
 def _day_month(day: int, month: int) -> str:
@@ -214,7 +246,11 @@ def _integer(match: re.Match[str]) -> str:
 def _abbreviations(text: str) -> str:
     for short in sorted(ABBREVIATIONS, key=len, reverse=True):
         flags = re.IGNORECASE if len(short) >= 3 and short.isalpha() else 0
-        pattern = rf"(?<![\w&]){re.escape(short)}(?![\w&])" if short[-1].isalnum() else rf"(?<![\w&]){re.escape(short)}"
+        pattern = (
+            rf"(?<![\w&]){re.escape(short)}(?![\w&])"
+            if short[-1].isalnum()
+            else rf"(?<![\w&]){re.escape(short)}"
+        )
         text = re.sub(pattern, ABBREVIATIONS[short], text, flags=flags)
     return text.replace("&", " và ")
 
@@ -239,7 +275,12 @@ def _clean(text: str) -> str:
     text = _MARKUP.sub(" ", text)
     # Line breaks and list items become pauses.
     lines = [line.strip(" -–—\t") for line in text.splitlines()]
-    joined = ". ".join(line.rstrip(".:;") if i < len(lines) - 1 else line for i, line in enumerate(lines) if line)
+    joined = ". ".join(
+        line.rstrip(".:;") if i < len(lines) - 1 else line for i, line in enumerate(lines) if line
+    )
+    joined = _ANH_CHI.sub(r"\1 chị", joined)
+    joined = _WORD_SLASH.sub(" hoặc ", joined)
+    joined = _PARENTHESES.sub(", ", joined)  # an aside is a pause either side
     return joined.replace(" – ", ", ").replace(" — ", ", ")
 
 
@@ -255,4 +296,5 @@ def to_speech(text: str) -> str:
     spoken = _SPACES.sub(" ", spoken)
     spoken = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", spoken)
     spoken = _REPEATED_PUNCTUATION.sub(r"\1", spoken)
+    spoken = _COMMA_AFTER_STOP.sub(r"\1", _COMMA_BEFORE_STOP.sub("", spoken))
     return unicodedata.normalize("NFC", spoken.strip(" ,;:"))

@@ -63,7 +63,9 @@ class VoiceEvent(BaseModel):
 
     call_id: str = Field(min_length=1, max_length=MAX_CALL_ID_CHARS, pattern=_ID_PATTERN)
     event: Literal["call_started", "dtmf", "speech", "call_ended"]
-    event_id: str | None = Field(default=None, min_length=1, max_length=MAX_CALL_ID_CHARS, pattern=_ID_PATTERN)
+    event_id: str | None = Field(
+        default=None, min_length=1, max_length=MAX_CALL_ID_CHARS, pattern=_ID_PATTERN
+    )
     caller: str | None = Field(default=None, alias="from", max_length=32, pattern=r"^[0-9+ ().-]*$")
     speech: bool = True
     digits: str | None = Field(default=None, max_length=32, pattern=r"^[0-9*#]*$")
@@ -91,8 +93,11 @@ def action_json(action: Action) -> dict[str, Any]:
     if isinstance(action, Say):
         return {"type": "say", "text": action.text, "language": LANGUAGE}
     if isinstance(action, Gather):
-        gathered: dict[str, Any] = {"type": "gather", "input": "dtmf" if action.input == "keys" else "speech",
-                                    "timeout_seconds": action.timeout_seconds}
+        gathered: dict[str, Any] = {
+            "type": "gather",
+            "input": "dtmf" if action.input == "keys" else "speech",
+            "timeout_seconds": action.timeout_seconds,
+        }
         if action.input == "keys":
             gathered |= {"max_digits": action.max_digits, "finish_on_key": "#"}
         else:
@@ -151,7 +156,11 @@ def voice_webhook_router(flow: CallFlow, store: SqlCallStore, *, path: str, toke
                 if isinstance(event, CallEnded):
                     return []
                 raise HTTPException(status_code=404, detail="no such call: send call_started first")
-            if body.event_id is not None and stored.last_event_id == body.event_id and stored.last_reply is not None:
+            if (
+                body.event_id is not None
+                and stored.last_event_id == body.event_id
+                and stored.last_reply is not None
+            ):
                 return stored.last_reply  # the vendor retried: same event, same reply
             state = stored.state
         reply = [action_json(a) for a in await flow.handle(state, event)]

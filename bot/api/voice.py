@@ -25,4 +25,6 @@ def mount_voice(app: FastAPI, settings: Settings, service: Service) -> None:
         log.warning("voice webhook not served: set DVCBOT_TELEPHONY__WEBHOOK__TOKEN in production")
         return
     store = SqlCallStore(make_engine(settings.stores.tracker_url), ttl_seconds=config.call_ttl_minutes * 60)
-    app.include_router(voice_webhook_router(build_call_flow(service), store, path=config.path, token=config.token))
+    app.include_router(
+        voice_webhook_router(build_call_flow(service), store, path=config.path, token=config.token)
+    )

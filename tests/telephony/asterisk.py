@@ -80,7 +80,12 @@ class FakeAsterisk:
 
     @classmethod
     async def call(
-        cls, port: int, *, caller: str = "0912345678", script: str = "dvcbot", unique_id: str = "1733050000.42"
+        cls,
+        port: int,
+        *,
+        caller: str = "0912345678",
+        script: str = "dvcbot",
+        unique_id: str = "1733050000.42",
     ) -> FakeAsterisk:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         header = {

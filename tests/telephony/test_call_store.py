@@ -82,10 +82,13 @@ def test_a_whole_webhook_call_on_this_database(
         limiter=SqlLookupLimiter(make_engine(f"sqlite:///{tmp_path / 'limits.db'}"), LookupLimits()),
     )
     app = FastAPI()
-    app.include_router(voice_webhook_router(flow, SqlCallStore(engine, ttl_seconds=600), path="/voice", token=""))
+    app.include_router(
+        voice_webhook_router(flow, SqlCallStore(engine, ttl_seconds=600), path="/voice", token="")
+    )
     install_error_handlers(app)
     call_id = f"pg-{uuid.uuid4().hex[:16]}"
     with TestClient(app) as client:
+
         def post(**body: object) -> list[dict[str, object]]:
             response = client.post("/voice", json={"call_id": call_id, **body})
             assert response.status_code == 200, response.text
@@ -96,4 +99,7 @@ def test_a_whole_webhook_call_on_this_database(
         replies = post(event="dtmf", digits="4321")
         assert any("Hồ sơ mã" in str(a.get("text")) for a in replies)
         assert post(event="call_ended") == []
-        assert client.post("/voice", json={"call_id": call_id, "event": "dtmf", "digits": "1"}).status_code == 404
+        assert (
+            client.post("/voice", json={"call_id": call_id, "event": "dtmf", "digits": "1"}).status_code
+            == 404
+        )

@@ -32,7 +32,9 @@ def options(*, speech: bool = False) -> FastAgiSettings:
     )
 
 
-def build_flow(settings: Settings, service: Service, workdir: Path, limits: LookupLimits | None = None) -> CallFlow:
+def build_flow(
+    settings: Settings, service: Service, workdir: Path, limits: LookupLimits | None = None
+) -> CallFlow:
     """The real flow on the session's assistant and reference dossiers, with lookup limits of its own
     (a fresh database) so that one test's wrong digits cannot lock another out."""
     assert service.dossier is not None
@@ -40,7 +42,9 @@ def build_flow(settings: Settings, service: Service, workdir: Path, limits: Look
     return CallFlow(
         options=flow_options(service),
         ask=agent_ask(service.agent),
-        directory=SqlReferenceCallerDossiers(make_engine(reference_database_url(settings, settings.stores.tracker_url))),
+        directory=SqlReferenceCallerDossiers(
+            make_engine(reference_database_url(settings, settings.stores.tracker_url))
+        ),
         status=service.dossier.deps.client,
         limiter=SqlLookupLimiter(limiter_db, limits or LookupLimits()),
         today=service.dossier.deps.today,
@@ -104,8 +108,10 @@ async def test_dossier_found_and_verified(pbx: int) -> None:
     heard = await line.listen()
     # The newest dossier first, its code read piece by piece, its status and what to do.
     assert "Số điện thoại này có bảy hồ sơ đã xác minh" in heard.text
-    assert ("Hồ sơ mã không không không, chấm, không không, chấm, một năm, chấm, hát hai chín, gạch, "
-            "hai năm không ba không một, gạch, không không không một") in heard.text
+    assert (
+        "Hồ sơ mã không không không, chấm, không không, chấm, một năm, chấm, hát hai chín, gạch, "
+        "hai năm không ba không một, gạch, không không không một"
+    ) in heard.text
     assert "tình trạng Mới tiếp nhận" in heard.text
     assert "bấm không để gặp tổng đài viên" in heard.text.lower()
     assert heard.waiting[:2] == ["GET", "DATA"]
@@ -286,7 +292,9 @@ async def test_silence_instead_of_a_question(speech_pbx: int) -> None:
     line.hang_up_socket()
 
 
-async def test_locked_out_after_too_many_failures(settings: Settings, service: Service, tmp_path: Path) -> None:
+async def test_locked_out_after_too_many_failures(
+    settings: Settings, service: Service, tmp_path: Path
+) -> None:
     """The project's lookup limits count failures by caller: past them the menu says so."""
     limits = LookupLimits(failed_per_client=2)
     server, port = await start(build_flow(settings, service, tmp_path, limits), options())

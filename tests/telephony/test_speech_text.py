@@ -103,11 +103,16 @@ def test_abbreviations(text: str, spoken: str) -> None:
 @pytest.mark.parametrize(
     ("text", "spoken"),
     [
-        ("Nghị định 145/2020/NĐ-CP",
-         "Nghị định số một trăm bốn mươi lăm năm hai nghìn không trăm hai mươi của Chính phủ"),
+        (
+            "Nghị định 145/2020/NĐ-CP",
+            "Nghị định số một trăm bốn mươi lăm năm hai nghìn không trăm hai mươi của Chính phủ",
+        ),
+        ("Quyết định 886/QĐ-BNV", "Quyết định số tám trăm tám mươi sáu của Bộ Nội vụ"),
         ("Luật 45/2019/QH14", "Luật số bốn mươi lăm năm hai nghìn không trăm mười chín của Quốc hội"),
-        ("Thông tư 15/2023/TT-BLĐTBXH",
-         "Thông tư số mười lăm năm hai nghìn không trăm hai mươi ba của Bộ Lao động - Thương binh và Xã hội"),
+        (
+            "Thông tư 15/2023/TT-BLĐTBXH",
+            "Thông tư số mười lăm năm hai nghìn không trăm hai mươi ba của Bộ Lao động - Thương binh và Xã hội",
+        ),
     ],
 )
 def test_legal_document_numbers(text: str, spoken: str) -> None:
@@ -132,6 +137,22 @@ def test_what_cannot_be_heard_is_dropped() -> None:
     assert to_speech(chat) == "Lệ phí: năm mươi nghìn đồng. Xem tại nhé"
 
 
+@pytest.mark.parametrize(
+    ("text", "spoken"),
+    [
+        ("anh/chị vui lòng chờ", "anh chị vui lòng chờ"),
+        ("HĐND tỉnh/thành phố", "Hội đồng nhân dân tỉnh hoặc thành phố"),
+        ('thủ tục "Cấp GPLĐ"', "thủ tục Cấp giấy phép lao động"),
+        (
+            "Bộ luật Lao động (Điều 151 đến Điều 157).",
+            "Bộ luật Lao động, Điều một trăm năm mươi mốt đến Điều một trăm năm mươi bảy.",
+        ),
+    ],
+)
+def test_slashes_quotes_and_asides(text: str, spoken: str) -> None:
+    assert to_speech(text) == spoken
+
+
 def test_a_whole_answer() -> None:
     text = "Lệ phí 1.080.000 đồng, nộp tại Sở LĐ-TB&XH trước 12/03/2024."
     assert to_speech(text) == (
@@ -144,11 +165,15 @@ def _espeak() -> str | None:
     return shutil.which("espeak-ng")
 
 
-@pytest.mark.skipif(_espeak() is None, reason="espeak-ng is not installed (apt-get install espeak-ng; .ci/run does)")
+@pytest.mark.skipif(
+    _espeak() is None, reason="espeak-ng is not installed (apt-get install espeak-ng; .ci/run does)"
+)
 def test_espeak_ng_vietnamese_voice_speaks_it(tmp_path: Path) -> None:
     """The text a caller hears, rendered by Debian's espeak-ng Vietnamese voice into a WAV file: it
     must hold audio about as long as the words take to say (a few words a second)."""
-    sentence = to_speech("Hồ sơ 000.00.15.H29-240312-0042 đã có kết quả, lệ phí 1.080.000 đồng tại Sở LĐ-TB&XH.")
+    sentence = to_speech(
+        "Hồ sơ 000.00.15.H29-240312-0042 đã có kết quả, lệ phí 1.080.000 đồng tại Sở LĐ-TB&XH."
+    )
     words = len(sentence.split())
     out = tmp_path / "spoken.wav"
     subprocess.run([_espeak() or "espeak-ng", "-v", "vi", "-w", str(out), sentence], check=True, timeout=60)

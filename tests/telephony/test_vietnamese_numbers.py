@@ -41,7 +41,11 @@ def test_read_digits_keeps_every_zero() -> None:
 
 @pytest.mark.parametrize(
     ("whole", "fraction", "spoken"),
-    [("2", "5", "hai phẩy năm"), ("12", "75", "mười hai phẩy bảy mươi lăm"), ("1", "05", "một phẩy không năm")],
+    [
+        ("2", "5", "hai phẩy năm"),
+        ("12", "75", "mười hai phẩy bảy mươi lăm"),
+        ("1", "05", "một phẩy không năm"),
+    ],
 )
 def test_read_decimal(whole: str, fraction: str, spoken: str) -> None:
     assert read_decimal(whole, fraction) == spoken

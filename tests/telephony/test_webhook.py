@@ -15,7 +15,13 @@ from telephony.webhook import TOKEN_HEADER
 
 URL = "/api/voice/webhook"
 CALLER = "0912345678"  # the demo dossiers' applicant
-MENU_GATHER = {"type": "gather", "input": "dtmf", "timeout_seconds": 6.0, "max_digits": 1, "finish_on_key": "#"}
+MENU_GATHER = {
+    "type": "gather",
+    "input": "dtmf",
+    "timeout_seconds": 6.0,
+    "max_digits": 1,
+    "finish_on_key": "#",
+}
 
 
 def new_call() -> str:
@@ -54,8 +60,13 @@ def test_dossier_status_then_an_agent_then_the_end(client: TestClient) -> None:
     actions(client, call, "call_started", **{"from": "+84 912 345 678"})
     replies = actions(client, call, "dtmf", digits="1")
     assert "bốn số cuối của số căn cước công dân" in said(replies)
-    assert replies[-1] == {"type": "gather", "input": "dtmf", "timeout_seconds": 10.0, "max_digits": 4,
-                           "finish_on_key": "#"}
+    assert replies[-1] == {
+        "type": "gather",
+        "input": "dtmf",
+        "timeout_seconds": 10.0,
+        "max_digits": 4,
+        "finish_on_key": "#",
+    }
     replies = actions(client, call, "dtmf", digits="4321#")
     text = said(replies)
     assert "Số điện thoại này có bảy hồ sơ đã xác minh" in text
@@ -135,8 +146,9 @@ def test_a_retried_event_gets_the_same_reply_and_moves_nothing(client: TestClien
     assert actions(client, call, "dtmf", digits="7", event_id="ev-3")[-1]["type"] == "transfer"
 
 
-def test_the_call_survives_a_new_app_on_the_same_database(settings: Settings, service: Service,
-                                                           client: TestClient) -> None:
+def test_the_call_survives_a_new_app_on_the_same_database(
+    settings: Settings, service: Service, client: TestClient
+) -> None:
     """Another worker (or the next deploy) picks the call up where the last request left it."""
     call = new_call()
     actions(client, call, "call_started", **{"from": CALLER})
