@@ -144,7 +144,8 @@ class FlowOptions:
 @dataclass(frozen=True, slots=True)
 class _Verdict:
     outcome: Literal["verified", "failed", "locked", "unavailable"]
-    records: tuple[DossierRecord, ...] = ()
+    records: tuple[DossierRecord, ...] = ()  # the newest, up to max_dossiers_read
+    count: int = 0  # all the caller's dossiers the digits verified
 
 
 class CallFlow:
@@ -260,8 +261,8 @@ class CallFlow:
                 Say(to_speech(prompts.NOT_VERIFIED_AGAIN)),
                 Gather("keys", self._options.digits_timeout_seconds, max_digits=4),
             ]
-        told = [self._status_text(record) for record in verdict.records[: self._options.max_dossiers_read]]
-        return self._back_to_menu(state, prompts.dossier_count(len(verdict.records)), *told)
+        told = [self._status_text(record) for record in verdict.records]
+        return self._back_to_menu(state, prompts.dossier_count(verdict.count), *told)
 
     def _status_text(self, record: DossierRecord) -> str:
         status = record.effective_status(self._today())
@@ -285,7 +286,8 @@ class CallFlow:
         try:
             candidates = await self._directory.dossiers_for(state.caller)
             matched = _matching(candidates, digits)
-            records = [r for r in [await self._status.lookup(d.code) for d in matched] if r is not None]
+            newest = matched[: self._options.max_dossiers_read]
+            records = [r for r in [await self._status.lookup(d.code) for d in newest] if r is not None]
         except DossierServiceUnavailable:
             await asyncio.to_thread(
                 partial(
@@ -304,7 +306,7 @@ class CallFlow:
             outcome,
             len(records),
         )
-        return _Verdict(outcome, tuple(records))
+        return _Verdict(outcome, tuple(records), len(matched) if records else 0)
 
     # 2 — a question to the bot.
 

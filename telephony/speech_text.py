@@ -104,6 +104,9 @@ _SEPARATOR_WORDS = {".": "chấm", "-": "gạch", "/": "xuyệt"}
 
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _MARKUP = re.compile(r"[*_`#>•▪●■◆\"“”]+|\[|\]")
+_LIST_NUMBER = re.compile(r"^(\d{1,2})[.)]\s+")
+# "01 bản chính", "03 tháng": a count written with a leading zero, read as the number.
+_PADDED_COUNT = re.compile(r"(?<![\w.,])0(\d)(?=\s+[^\W\d_])")
 _PARENTHESES = re.compile(r"\s*[()]\s*")
 _ANH_CHI = re.compile(r"\b(anh|Anh)/chị\b")
 _WORD_SLASH = re.compile(r"(?<=[^\W\d_])/(?=[^\W\d_])")
@@ -265,6 +268,7 @@ _RULES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     (_PERCENT, _percent),
     (_TIME, _time),
     (_DECIMAL, lambda m: read_decimal(m.group(1), m.group(2))),
+    (_PADDED_COUNT, lambda m: read_number(int(m.group(1)))),
     (_GROUPED, lambda m: read_number(int(m.group(0).replace(".", "")))),
 )
 
@@ -273,11 +277,12 @@ def _clean(text: str) -> str:
     text = _URL.sub("", text)
     text = _EMOJI.sub(" ", text)
     text = _MARKUP.sub(" ", text)
-    # Line breaks and list items become pauses.
-    lines = [line.strip(" -–—\t") for line in text.splitlines()]
-    joined = ". ".join(
-        line.rstrip(".:;") if i < len(lines) - 1 else line for i, line in enumerate(lines) if line
-    )
+    # Line breaks and list items become pauses: "1. Đơn đề nghị" is read "một, Đơn đề nghị".
+    lines = [_LIST_NUMBER.sub(r"\1, ", line.strip(" -–—\t")) for line in text.splitlines()]
+    joined = ""
+    for line in filter(None, lines):
+        joined += (" " if not joined or joined[-1] in ".:;!?," else ". ") + line
+    joined = joined.strip()
     joined = _ANH_CHI.sub(r"\1 chị", joined)
     joined = _WORD_SLASH.sub(" hoặc ", joined)
     joined = _PARENTHESES.sub(", ", joined)  # an aside is a pause either side

@@ -125,6 +125,7 @@ def test_legal_document_numbers(text: str, spoken: str) -> None:
         ("Điều 5, khoản 2", "Điều năm, khoản hai"),
         ("trong 105 ngày", "trong một trăm linh năm ngày"),
         ("số 0042", "số không không bốn hai"),
+        ("01 bản chính, nộp trong 03 tháng", "một bản chính, nộp trong ba tháng"),
         ("1.500 hồ sơ", "một nghìn năm trăm hồ sơ"),
     ],
 )
@@ -151,6 +152,13 @@ def test_what_cannot_be_heard_is_dropped() -> None:
 )
 def test_slashes_quotes_and_asides(text: str, spoken: str) -> None:
     assert to_speech(text) == spoken
+
+
+def test_lines_and_numbered_lists_become_pauses() -> None:
+    chat = "Hồ sơ gồm:\n1. Đơn đề nghị (01 bản chính)\n2. Bản sao CCCD\nThời hạn: 20 ngày"
+    assert to_speech(chat) == (
+        "Hồ sơ gồm: một, Đơn đề nghị, một bản chính. hai, Bản sao căn cước công dân. Thời hạn: hai mươi ngày"
+    )
 
 
 def test_a_whole_answer() -> None:
