@@ -138,7 +138,9 @@ class AgiConnection:
 
     async def close(self) -> None:
         self._writer.close()
-        with suppress(ConnectionError, OSError):
+        # CancelledError too: at shutdown the handler is cancelled, and Python 3.11's start_server logs
+        # a cancelled handler as an error ("Exception in callback ... connection_made").
+        with suppress(ConnectionError, OSError, asyncio.CancelledError):
             await self._writer.wait_closed()
 
 
@@ -243,6 +245,8 @@ async def _serve_connection(
         pass
     except AgiProtocolError as error:
         log.warning("closing an AGI connection: %s", error)
+    except asyncio.CancelledError:  # the server is stopping: the call goes back to the dialplan
+        log.info("FastAGI stopping: a call was dropped")
     except Exception:  # one broken call must not take the server down; the trace is logged (masked)
         log.exception("AGI call failed")
     finally:
