@@ -34,6 +34,10 @@ def _parser() -> argparse.ArgumentParser:
     telegram = commands.add_parser("telegram", help="the Telegram channel on its own (development)")
     telegram.add_argument("--polling", action="store_true", help="fetch updates with getUpdates instead of a webhook")
 
+    ivr = commands.add_parser("ivr", help="the phone line: Asterisk FastAGI (see telephony/)")
+    ivr.add_argument("--fastagi", type=int, required=True, metavar="PORT", help="serve FastAGI on this TCP port")
+    ivr.add_argument("--host", default=None, help="address to listen on (default: telephony.fastagi.host)")
+
     train = commands.add_parser("train", help="train the NLU model")
     train.add_argument("--nlu", nargs="+", type=Path, default=None, help="Rasa 3 NLU YAML file(s)")
     train.add_argument("--out", type=Path, default=None, help="model directory (default: models/)")
@@ -81,6 +85,10 @@ def main(argv: list[str] | None = None) -> int:
         return serve_reference_service(settings, args.host, args.port)
     if args.command == "telegram":
         return _telegram(settings, args.polling)
+    if args.command == "ivr":
+        from telephony.serve import run_fastagi
+
+        return run_fastagi(settings, args.host, args.fastagi)
     if args.command == "train":
         return _train(settings, args.nlu, args.out)
     if args.command == "test" and args.what == "conversations":

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from knowledge.dossier.settings import DossierSettings
+from telephony.settings import TelephonySettings
 
 __all__ = ["PROJECT_ROOT", "Settings", "load_settings", "looks_like_placeholder"]
 
@@ -168,6 +169,7 @@ class Settings(BaseSettings):
     support: SupportSettings = SupportSettings()
     channels: ChannelsSettings = ChannelsSettings()
     dossier: DossierSettings = DossierSettings()
+    telephony: TelephonySettings = TelephonySettings()
 
     @property
     def introspection(self) -> bool:

@@ -23,6 +23,7 @@ from bot.api.channels import mount_channels
 from bot.api.client_context import ClientContext
 from bot.api.dossier import mount_dossier
 from bot.api.errors import install_error_handlers
+from bot.api.voice import mount_voice
 from bot.messages import BotMessage, UserMessage
 from bot.service import Service, build_service
 from bot.settings import Settings
@@ -67,6 +68,7 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     app.include_router(procedures.router)
     app.include_router(rest_router(on_message, channels.limiter, secrets=built.sender_secrets))
     app.include_router(pending.router)
+    mount_voice(app, settings, built)  # POST /api/voice/webhook: cloud voice vendors' call control
     if settings.action_server.enabled:  # off unless a shared token is configured
         app.include_router(
             action_server_router(built.agent.actions, token=settings.action_server.token, list_actions=shown)

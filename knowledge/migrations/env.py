@@ -17,9 +17,10 @@ def _target_metadata() -> list[MetaData]:
     from bot.tracker_store import EventRow
     from knowledge.dossier.tables import DossierBotBase
     from knowledge.models import Base
+    from telephony.call_store import VoiceCallRow
 
     return [Base.metadata, EventRow.metadata, DossierBotBase.metadata, FeedbackRow.metadata, SenderSecretRow.metadata,
-            SeenIdRow.metadata]
+            SeenIdRow.metadata, VoiceCallRow.metadata]
 
 
 def _run(connection: object, metadata: list[MetaData] | None) -> None:
