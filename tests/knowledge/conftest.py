@@ -1,4 +1,4 @@
-"""A second assistant, on its own temporary database, with the national-portal sample imported."""
+"""A second assistant, on its own temporary database, with the portal records of ``fixtures/portal`` imported."""
 
 from __future__ import annotations
 
@@ -13,14 +13,16 @@ from bot.service import Service, build_service, load_catalogue
 from bot.settings import Settings, load_settings
 from knowledge.importers.run import ImportReport, import_path
 
-SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "data" / "national-portal-sample"
+# Portal records shipped with the tests (see its README), so that every clone runs them.
+PORTAL_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "portal"
+FIXTURE_RECORDS = len(list(PORTAL_FIXTURES.rglob("*.json")))
+# The full national-portal sample beside the checkout, for the extra tests in test_portal_sample.py.
+SHARED_SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "data" / "national-portal-sample"
 
 
 @pytest.fixture(scope="session")
 def sample_dir() -> Path:
-    if not SAMPLE.exists():
-        pytest.skip("shared/data/national-portal-sample not beside the checkout")
-    return SAMPLE
+    return PORTAL_FIXTURES
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ from knowledge.catalogue import as_catalogue_entry
 from knowledge.loader import load_catalogue_dir
 from nlu.interpreter import fingerprint
 from tests.conftest import joined, say
+from tests.knowledge.conftest import FIXTURE_RECORDS
 
 NOTARY_EXAM = "Đăng ký tham dự kiểm tra kết quả tập sự hành nghề công chứng"
 
@@ -32,7 +33,7 @@ def test_import_changes_the_model_fingerprint(imported_settings: Settings, impor
         for r in load_catalogue_dir(imported_settings.path(imported_settings.catalogue_data))
     ]
     imported = [as_catalogue_entry(r) for r in load_catalogue(imported_settings).all()]
-    assert len(imported) == len(curated) + 532
+    assert len(imported) == len(curated) + FIXTURE_RECORDS
     assert imported_service.interpreter.fingerprint == fingerprint(
         imported_settings.pipeline, files, imported
     )

@@ -1,0 +1,201 @@
+"""What people call an imported procedure, derived from its official name at import.
+
+The portal names procedures the way decisions list them — "Thủ tục cấp hộ chiếu phổ thông ở trong
+nước thực hiện tại cấp tỉnh" — while people ask "làm hộ chiếu". The resolver finds a procedure by
+its phrases (name, aliases, keywords; ``nlu/procedure_index.py``) and scores how much of a phrase a
+question covers, so a long official name is barely covered by a short question. This module gives
+imported records the phrases curated entries carry by hand:
+
+- the core noun phrase: without "Thủ tục", the agency and level ("tại cấp tỉnh", "do Sở Tư pháp
+  cấp", "thuộc thẩm quyền của ..."), bracketed remarks and the legal tail ("đối với ...", "theo
+  quy định ...") — "cấp hộ chiếu phổ thông ở trong nước";
+- the thing issued, without the verb that only means "issue" ("cấp", "đề nghị cấp") — "hộ chiếu
+  phổ thông ở trong nước", "hộ chiếu phổ thông"; a verb that changes the procedure ("cấp lại",
+  "gia hạn", "thu hồi") is kept;
+- abbreviations both ways: "tổ chức tín dụng" ↔ "TCTD", "Ngân hàng Nhà nước" ↔ "NHNN".
+
+Diacritic-free forms need no separate phrase: the index folds every phrase and every question
+(``nlu.normalize.fold``), so "lam ho chieu" meets "hộ chiếu" as it is.
+
+``distinct_phrases`` then drops what names nothing: a short form that several records share
+("giấy phép") or that a curated entry already uses for itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from knowledge.importers.text import clean
+from nlu.normalize import fold
+
+__all__ = ["ABBREVIATIONS", "MAX_SHARED", "derive_phrases", "distinct_phrases", "phrase_key"]
+
+# Terms that portal names spell out and people shorten, or the reverse (the NLU's own table, in
+# nlu/data/abbreviations.yml, expands what users type; these are the forms names use).
+ABBREVIATIONS: dict[str, str] = {
+    "tổ chức tín dụng": "TCTD",
+    "ngân hàng nhà nước": "NHNN",
+    "ngân hàng thương mại": "NHTM",
+    "quỹ tín dụng nhân dân": "QTDND",
+    "giấy chứng nhận": "GCN",
+    "giấy phép lao động": "GPLĐ",
+    "căn cước công dân": "CCCD",
+    "lý lịch tư pháp": "LLTP",
+    "bảo hiểm xã hội": "BHXH",
+    "bảo hiểm y tế": "BHYT",
+    "quyền sử dụng đất": "QSDĐ",
+    "ủy ban nhân dân": "UBND",
+    "hội đồng nhân dân": "HĐND",
+    "doanh nghiệp": "DN",
+    "hợp tác xã": "HTX",
+    "giấy phép lái xe": "GPLX",
+    "đăng ký kinh doanh": "ĐKKD",
+    "xuất nhập khẩu": "XNK",
+    "vi phạm hành chính": "VPHC",
+}
+MAX_SHARED = 2  # a short form shared by more records than this names none of them
+MIN_SYLLABLES = 2
+
+_PREFIX = re.compile(r"^(?:thủ tục hành chính|thủ tục|tthc)\s*[:\-–]?\s*", re.IGNORECASE)
+_BRACKETS = re.compile(r"\s*\([^()]*\)|\s*\[[^\[\]]*\]")
+_AGENCY = (
+    r"(?:sở|phòng|ủy ban|ubnd|bộ|cục|chi cục|tổng cục|vụ|trung tâm|ngân hàng nhà nước|nhnn|cơ quan|công an"
+    r"|thủ tướng|chủ tịch|chính phủ|văn phòng|ban quản lý|kho bạc|cơ quan đại diện|tòa án|viện kiểm sát)"
+)
+_LEVEL = r"cấp\s+(?:tỉnh|huyện|xã|trung ương|bộ|cơ sở)"
+# Qualifiers that say who handles the procedure or where, never what it is.
+_QUALIFIERS = (
+    re.compile(r"[\s,;]+(?:được\s+)?(?:thực hiện|giải quyết)\s+(?:tại|ở|bởi)\s+.*$", re.IGNORECASE),
+    re.compile(rf"[\s,;]+(?:tại|ở)\s+(?:{_LEVEL}|{_AGENCY})\b.*$", re.IGNORECASE),
+    re.compile(r"[\s,;]+thuộc\s+(?:thẩm quyền|phạm vi|chức năng)\b.*$", re.IGNORECASE),
+    re.compile(rf"[\s,;]+(?:do|của)\s+{_AGENCY}\b.*$", re.IGNORECASE),
+    re.compile(rf"[\s,;]+{_LEVEL}\s*$", re.IGNORECASE),
+    re.compile(r"[\s,;]+(?:theo|trên cơ sở)\s+(?:quy định|đề nghị|yêu cầu|thủ tục)\b.*$", re.IGNORECASE),
+)
+# Where the legal tail starts: "... đối với người lao động nước ngoài", "... trong trường hợp ...".
+_TAIL = re.compile(
+    r"\s+(?:đối với|trong trường hợp|trường hợp|khi|nhằm|để|trong các trường hợp|cho các|áp dụng)\s+",
+    re.IGNORECASE,
+)
+# A verb that only means "issue": "cấp hộ chiếu" is asked as "làm hộ chiếu", "xin hộ chiếu".
+_ISSUE = re.compile(r"^(?:đề nghị\s+|xin\s+|thủ tục\s+)?(?:cấp|cấp mới|cấp phát|phát hành)\s+(?!lại|đổi|bổ sung)", re.IGNORECASE)
+_DANGLING = re.compile(
+    r"[\s,;:\-–]+(?:của|và|về|cho|tại|các|đối|với|hoặc|theo|ở|trong|thuộc|do|có|đã|được|là|từ)$",
+    re.IGNORECASE,
+)
+# Short forms too general to name a procedure on their own.
+_GENERIC = frozenset(
+    fold(p)
+    for p in (
+        "giấy phép",
+        "giấy chứng nhận",
+        "chứng nhận",
+        "đăng ký",
+        "hồ sơ",
+        "thủ tục",
+        "cấp lại",
+        "gia hạn",
+        "điều chỉnh",
+        "thu hồi",
+        "thay đổi",
+        "văn bản",
+        "quyết định",
+        "chấp thuận",
+        "xác nhận",
+        "thông báo",
+        "báo cáo",
+    )
+)
+# A long thing issued is also asked by its first words ("hộ chiếu", "hộ chiếu phổ thông"); most
+# Vietnamese words have two syllables, so the cut falls between words at 2 and 4.
+HEAD_SYLLABLES = (4, 2)
+
+
+def phrase_key(text: str) -> str:
+    """The form phrases are compared in: folded, one space."""
+    return " ".join(fold(text).replace("đ", "d").split())
+
+
+def derive_phrases(name: str) -> tuple[list[str], list[str]]:
+    """(aliases, keywords) for an official name, most specific first, none equal to the name.
+
+    ``"Thủ tục cấp hộ chiếu phổ thông ở trong nước thực hiện tại cấp tỉnh"`` →
+    aliases ``["cấp hộ chiếu phổ thông ở trong nước", "hộ chiếu phổ thông ở trong nước",
+    "hộ chiếu phổ thông"]``."""
+    official = clean(name).replace("\n", " ")
+    core = _core(official)
+    forms: list[str] = [core]
+    short = _TAIL.split(core, maxsplit=1)[0]
+    forms.append(short)
+    issued = _ISSUE.sub("", short) if _ISSUE.match(short) else ""
+    if issued:
+        forms.append(issued)
+        words = issued.split()
+        forms.extend(_trim(" ".join(words[:n])) for n in HEAD_SYLLABLES if len(words) > n + 1)
+    aliases = _unique(forms, exclude=[official])
+    keywords = _unique(
+        [variant for form in aliases or [core] for variant in _abbreviated(form)], exclude=[official, *aliases]
+    )
+    return aliases, keywords
+
+
+def distinct_phrases(
+    derived: dict[str, tuple[list[str], list[str]]], taken: Iterable[str]
+) -> dict[str, tuple[list[str], list[str]]]:
+    """Per record code, its derived phrases without those more than ``MAX_SHARED`` records share
+    or that ``taken`` (names and phrases of curated entries) already holds."""
+    taken_keys = {phrase_key(t) for t in taken}
+    counts: Counter[str] = Counter()
+    for aliases, keywords in derived.values():
+        counts.update({phrase_key(p) for p in (*aliases, *keywords)})
+
+    def keep(phrases: Sequence[str]) -> list[str]:
+        return [p for p in phrases if counts[phrase_key(p)] <= MAX_SHARED and phrase_key(p) not in taken_keys]
+
+    return {code: (keep(aliases), keep(keywords)) for code, (aliases, keywords) in derived.items()}
+
+
+def _core(name: str) -> str:
+    text = _PREFIX.sub("", name)
+    text = _BRACKETS.sub("", text)
+    previous = None
+    while previous != text:
+        previous = text
+        for qualifier in _QUALIFIERS:
+            stripped = qualifier.sub("", text)
+            if len(stripped.split()) >= MIN_SYLLABLES:
+                text = stripped
+    return _trim(text)
+
+
+def _trim(text: str) -> str:
+    text = text.strip(" ,;:.-–")
+    while (stripped := _DANGLING.sub("", text)) != text:
+        text = stripped
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def _abbreviated(form: str) -> list[str]:
+    """``"giấy phép thành lập tổ chức tín dụng"`` → ``["giấy phép thành lập TCTD"]`` and back."""
+    out = []
+    lowered = form.lower()
+    for term, short in ABBREVIATIONS.items():
+        if term in lowered:
+            out.append(re.sub(re.escape(term), short, form, flags=re.IGNORECASE))
+        elif re.search(rf"(?<!\w){re.escape(short)}(?!\w)", form):
+            out.append(re.sub(rf"(?<!\w){re.escape(short)}(?!\w)", term, form))
+    return out
+
+
+def _unique(forms: Iterable[str], *, exclude: Sequence[str]) -> list[str]:
+    seen = {phrase_key(e) for e in exclude}
+    out = []
+    for form in forms:
+        key = phrase_key(form)
+        if len(key.split()) < MIN_SYLLABLES or key in seen or key in _GENERIC:
+            continue
+        seen.add(key)
+        out.append(form)
+    return out
