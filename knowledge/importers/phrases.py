@@ -18,7 +18,10 @@ Diacritic-free forms need no separate phrase: the index folds every phrase and e
 (``nlu.normalize.fold``), so "lam ho chieu" meets "hộ chiếu" as it is.
 
 ``distinct_phrases`` then drops what names nothing: a short form that several records share
-("giấy phép") or that a curated entry already uses for itself.
+("giấy phép") or that a curated entry already uses for itself. ``borrowed_names`` gives a record
+the names people use for it that the project already lists among the procedures it does not hold
+(``nlu/data/other_procedures.yml``: "Xin thôi quốc tịch Việt Nam" is "Thôi quốc tịch Việt Nam ở trong
+nước" once that is imported), so that the record, not the decline, answers them.
 """
 
 from __future__ import annotations
@@ -30,7 +33,14 @@ from collections.abc import Iterable, Sequence
 from knowledge.importers.text import clean
 from nlu.normalize import fold
 
-__all__ = ["ABBREVIATIONS", "MAX_SHARED", "derive_phrases", "distinct_phrases", "phrase_key"]
+__all__ = [
+    "ABBREVIATIONS",
+    "MAX_SHARED",
+    "borrowed_names",
+    "derive_phrases",
+    "distinct_phrases",
+    "phrase_key",
+]
 
 # Terms that portal names spell out and people shorten, or the reverse (the NLU's own table, in
 # nlu/data/abbreviations.yml, expands what users type; these are the forms names use).
@@ -81,6 +91,12 @@ _TAIL = re.compile(
 )
 # A verb that only means "issue": "cấp hộ chiếu" is asked as "làm hộ chiếu", "xin hộ chiếu".
 _ISSUE = re.compile(r"^(?:đề nghị\s+|xin\s+|thủ tục\s+)?(?:cấp|cấp mới|cấp phát|phát hành)\s+(?!lại|đổi|bổ sung)", re.IGNORECASE)
+# The paper that allows an activity, before the activity: "giấy phép | thành lập ...".
+_LICENCE = re.compile(
+    r"^(?:giấy phép|giấy chứng nhận)\s+"
+    r"(?=(?:thành lập|hoạt động|kinh doanh|khai thác|sản xuất|nhập khẩu|xuất khẩu|mở)\b)",
+    re.IGNORECASE,
+)
 _DANGLING = re.compile(
     r"[\s,;:\-–]+(?:của|và|về|cho|tại|các|đối|với|hoặc|theo|ở|trong|thuộc|do|có|đã|được|là|từ)$",
     re.IGNORECASE,
@@ -106,6 +122,21 @@ _GENERIC = frozenset(
         "xác nhận",
         "thông báo",
         "báo cáo",
+        # the papers and bodies that many procedures issue or concern
+        "chứng chỉ",
+        "giấy xác nhận",
+        "giấy đăng ký",
+        "giấy tờ",
+        "văn phòng",
+        "trung tâm",
+        "chi nhánh",
+        "công ty",
+        "tổ chức",
+        "ngân hàng",
+        "doanh nghiệp",
+        "giấy phép thành lập",
+        "giấy phép hoạt động",
+        "giấy chứng nhận đăng ký",
     )
 )
 # A long thing issued is also asked by its first words ("hộ chiếu", "hộ chiếu phổ thông"); most
@@ -132,6 +163,9 @@ def derive_phrases(name: str) -> tuple[list[str], list[str]]:
     issued = _ISSUE.sub("", short) if _ISSUE.match(short) else ""
     if issued:
         forms.append(issued)
+        licensed = _LICENCE.sub("", issued)
+        if licensed != issued:
+            forms.append(licensed)  # "giấy phép thành lập công ty luật" is asked "thành lập công ty luật"
         words = issued.split()
         forms.extend(_trim(" ".join(words[:n])) for n in HEAD_SYLLABLES if len(words) > n + 1)
     aliases = _unique(forms, exclude=[official])
@@ -155,6 +189,41 @@ def distinct_phrases(
         return [p for p in phrases if counts[phrase_key(p)] <= MAX_SHARED and phrase_key(p) not in taken_keys]
 
     return {code: (keep(aliases), keep(keywords)) for code, (aliases, keywords) in derived.items()}
+
+
+# Words that a name people use adds around the official one: "xin", "làm", "thủ tục".
+_FILLER = frozenset({"xin", "lam", "thu", "tuc", "de", "nghi"})
+
+
+def _syllables(text: str) -> frozenset[str]:
+    return frozenset(w for w in re.findall(r"\w+", phrase_key(text)) if w not in _FILLER)
+
+
+def borrowed_names(
+    names: dict[str, str], others: Sequence[tuple[str, Sequence[str]]]
+) -> dict[str, list[str]]:
+    """Per record code, the names (and their aliases) of listed procedures whose words all occur
+    in the record's name, given to the records they cover best: "Đăng ký kết hôn" goes to "Thủ tục
+    đăng ký kết hôn", not to "Thủ tục đăng ký kết hôn lưu động"."""
+    cores = {code: _syllables(name) for code, name in names.items()}
+    by_word: dict[str, set[str]] = {}
+    for code, words in cores.items():
+        for word in words:
+            by_word.setdefault(word, set()).add(code)
+    out: dict[str, list[str]] = {}
+    for name, aliases in others:
+        words = _syllables(name)
+        if len(words) < MIN_SYLLABLES:
+            continue
+        postings = sorted((by_word.get(w, set()) for w in words), key=len)
+        covering = set.intersection(*postings) if postings and postings[0] else set()
+        if not covering:
+            continue
+        best = max(len(words) / len(cores[code]) for code in covering)
+        for code in covering:
+            if len(words) / len(cores[code]) >= best - 1e-9:
+                out.setdefault(code, []).extend([name, *aliases])
+    return out
 
 
 def _core(name: str) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from knowledge.catalogue import SqlCatalogue
 from knowledge.importers.national_portal import BrokenRecord, parse_portal_record
-from knowledge.importers.phrases import distinct_phrases
+from knowledge.importers.phrases import borrowed_names, distinct_phrases, phrase_key
 from knowledge.loader import CatalogueDataError, load_catalogue_file
 from knowledge.schemas import ProcedureRecord
 
@@ -96,8 +96,17 @@ class _Candidate:
     conditions_kept: bool | None = None
 
 
-def import_path(*, catalogue: SqlCatalogue, path: Path, checked_on: dt.date | None = None) -> ImportReport:
-    """Import everything under ``path`` into ``catalogue`` in one transaction and say what happened."""
+def import_path(
+    *,
+    catalogue: SqlCatalogue,
+    path: Path,
+    checked_on: dt.date | None = None,
+    others: Sequence[tuple[str, Sequence[str]]] = (),
+) -> ImportReport:
+    """Import everything under ``path`` into ``catalogue`` in one transaction and say what happened.
+
+    ``others``: (name, aliases) of the procedures the project lists as not held
+    (``nlu.other_procedures``); the imported records they name take those names as aliases."""
     started = time.perf_counter()
     today = checked_on or dt.date.today()
     report = ImportReport()
@@ -111,7 +120,7 @@ def import_path(*, catalogue: SqlCatalogue, path: Path, checked_on: dt.date | No
     curated = {
         r.national_code: r.code for r in existing.values() if r.source == "curated" and r.national_code
     }
-    _keep_distinct_phrases(candidates, existing.values())
+    _keep_distinct_phrases(candidates, existing.values(), others)
     changes: list[ProcedureRecord] = []
     seen: dict[str, str] = {}
     for candidate in candidates:
@@ -126,8 +135,13 @@ def import_path(*, catalogue: SqlCatalogue, path: Path, checked_on: dt.date | No
     return report
 
 
-def _keep_distinct_phrases(candidates: list[_Candidate], existing: Iterable[ProcedureRecord]) -> None:
-    """Drop the derived phrases that several imported records share or a curated entry uses."""
+def _keep_distinct_phrases(
+    candidates: list[_Candidate],
+    existing: Iterable[ProcedureRecord],
+    others: Sequence[tuple[str, Sequence[str]]],
+) -> None:
+    """Drop the derived phrases that several imported records share or a curated entry uses; add
+    the names people use for a record that ``others`` holds."""
     portal = [c for c in candidates if c.record.source == "national_portal"]
     taken = [
         phrase
@@ -137,8 +151,14 @@ def _keep_distinct_phrases(candidates: list[_Candidate], existing: Iterable[Proc
     ]
     taken += [c.record.name for c in portal]
     kept = distinct_phrases({c.origin: (c.record.aliases, c.record.keywords) for c in portal}, taken)
+    borrowed = borrowed_names({c.origin: c.record.name for c in portal}, others)
     for candidate in portal:
         aliases, keywords = kept[candidate.origin]
+        known = {phrase_key(p) for p in (candidate.record.name, *aliases)}
+        for name in borrowed.get(candidate.origin, []):
+            if phrase_key(name) not in known:
+                known.add(phrase_key(name))
+                aliases = [*aliases, name]
         candidate.record = candidate.record.model_copy(update={"aliases": aliases, "keywords": keywords})
 
 

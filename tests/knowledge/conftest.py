@@ -12,6 +12,7 @@ from bot.api.app import create_app
 from bot.service import Service, build_service, load_catalogue
 from bot.settings import Settings, load_settings
 from knowledge.importers.run import ImportReport, import_path
+from nlu.other_procedures import load_other_procedures
 
 # Portal records shipped with the tests (see its README), so that every clone runs them.
 PORTAL_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "portal"
@@ -34,9 +35,17 @@ def imported_settings(tmp_path_factory: pytest.TempPathFactory, workdir: Path) -
     )
 
 
+def listed_others(settings: Settings) -> list[tuple[str, tuple[str, ...]]]:
+    """(name, aliases) of the procedures the project lists as not held, as ``dvcbot catalogue import`` passes them."""
+    others = load_other_procedures([settings.path(p) for p in settings.other_procedures])
+    return [(entry.name, entry.aliases) for entry in others]
+
+
 @pytest.fixture(scope="session")
 def first_import(imported_settings: Settings, sample_dir: Path) -> ImportReport:
-    return import_path(catalogue=load_catalogue(imported_settings), path=sample_dir)
+    return import_path(
+        catalogue=load_catalogue(imported_settings), path=sample_dir, others=listed_others(imported_settings)
+    )
 
 
 @pytest.fixture(scope="session")
