@@ -49,7 +49,8 @@ _DOLLAR_HINT = re.compile(r"USD|đô\s?-?la|\$|nước ngoài|cơ quan đại di
 _DATE = r"(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})\s*[/.\-]\s*(?P<y>\d{4})"
 _DATE_WORDS = r"(?P<wd>\d{1,2})\s+tháng\s+(?P<wm>\d{1,2})\s+năm\s+(?P<wy>\d{4})"
 _UNTIL = re.compile(
-    rf"đến\s+(?:hết\s+)?(?:ngày\s+)?(?:{_DATE}|{_DATE_WORDS})|đến\s+hết\s+năm\s+(?P<year>\d{{4}})", re.IGNORECASE
+    rf"đến\s+(?:hết\s+)?(?:ngày\s+)?(?:{_DATE}|{_DATE_WORDS})|đến\s+hết\s+năm\s+(?P<year>\d{{4}})",
+    re.IGNORECASE,
 )
 _HAS_AMOUNT = re.compile(rf"\d[\d.,]*\s?(?:{_CURRENCY})")
 EXPIRED = "mức phí Cổng ghi chỉ áp dụng đến {date}, đã hết hạn; chưa rõ mức hiện hành"
@@ -175,8 +176,10 @@ def _check_amounts(rows: list[_Row]) -> None:
             row.fee_problem = f"Cổng ghi {row.dong} đồng, hiểu là {row.dong} USD (mức thu ở nước ngoài)"
         elif row.dong * 1000 in others:
             row.fee = f"{row.dong * 1000:,} đồng".replace(",", ".") + rest
-            row.fee_problem = f"Cổng ghi {row.dong} đồng ở một hình thức nộp, {row.dong * 1000:,} ở hình thức khác".replace(
-                ",", "."
+            row.fee_problem = (
+                f"Cổng ghi {row.dong} đồng ở một hình thức nộp, {row.dong * 1000:,} ở hình thức khác".replace(
+                    ",", "."
+                )
             )
         else:
             row.fee = f"{UNKNOWN} (Cổng ghi “{row.dong} đồng”)"

@@ -37,7 +37,9 @@ _SHOW = re.compile(r"^giấy tờ (?:phải )?xuất trình", re.IGNORECASE)
 _NOTE = re.compile(r"^(?:lưu ý|ghi chú|chú ý)\b", re.IGNORECASE)
 _CONDITION = re.compile(r"^(?:trường hợp|đối với|nếu|khi|riêng|ngoài ra)\b", re.IGNORECASE)
 # List markers in front of a group label: "(1.1)", "(i)", "a)", "1.", "b.", "*", "-".
-_MARKER = re.compile(r"^\s*(?:[-–+*•]+|\(?\d+(?:\.\d+)*[.)]|\((?:[ivx]+|[a-zđ])\)|(?:[ivx]+|[a-zđ])[.)])\s*", re.IGNORECASE)
+_MARKER = re.compile(
+    r"^\s*(?:[-–+*•]+|\(?\d+(?:\.\d+)*[.)]|\((?:[ivx]+|[a-zđ])\)|(?:[ivx]+|[a-zđ])[.)])\s*", re.IGNORECASE
+)
 _INTRO = re.compile(
     r"^(?:thành phần )?hồ sơ(?: đề nghị)? (?:bao )?gồm|\b(?:nộp|gửi|xuất trình)\b.*\b(?:bộ|hồ sơ|giấy tờ)\b",
     re.IGNORECASE,

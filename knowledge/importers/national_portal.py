@@ -57,6 +57,8 @@ def code_for(national_code: str) -> str:
 
 def parse_portal_record(raw: Mapping[str, object], *, checked_on: dt.date) -> PortalRecord:
     """One portal page → a procedure and the reasons for each field it could not fill."""
+    # Each section cleaned once (``raw_text``, the whole page again, is not read).
+    raw = {key: clean(value) for key, value in raw.items() if isinstance(value, str) and key != "raw_text"}
     national_code = _text(raw, "ma_thu_tuc")
     name = _text(raw, "ten_thu_tuc")
     missing = [key for key, value in zip(REQUIRED, (national_code, name)) if not value]
@@ -80,7 +82,8 @@ def parse_portal_record(raw: Mapping[str, object], *, checked_on: dt.date) -> Po
             levels_note,
             _given(raw, "so_quyet_dinh") and f"Công bố tại Quyết định {_text(raw, 'so_quyet_dinh')}.",
             _description(_text(raw, "ket_qua_xu_ly")),
-            documents.notes and "Lưu ý về hồ sơ (theo Cổng):\n" + "\n".join(f"- {n}" for n in documents.notes),
+            documents.notes
+            and "Lưu ý về hồ sơ (theo Cổng):\n" + "\n".join(f"- {n}" for n in documents.notes),
         )
         if note
     ]
@@ -117,16 +120,15 @@ def parse_portal_record(raw: Mapping[str, object], *, checked_on: dt.date) -> Po
     )
 
 
-def _text(raw: Mapping[str, object], key: str) -> str:
-    value = raw.get(key)
-    return clean(value) if isinstance(value, str) else ""
+def _text(raw: Mapping[str, str], key: str) -> str:
+    return raw.get(key, "")
 
 
-def _given(raw: Mapping[str, object], key: str) -> bool:
+def _given(raw: Mapping[str, str], key: str) -> bool:
     return not is_no_info(_text(raw, key))
 
 
-def _first_given(raw: Mapping[str, object], *keys: str) -> str | None:
+def _first_given(raw: Mapping[str, str], *keys: str) -> str | None:
     return next((_text(raw, key) for key in keys if _given(raw, key)), None)
 
 

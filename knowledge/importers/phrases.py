@@ -30,8 +30,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from knowledge.importers.text import clean
-from nlu.normalize import fold
+from knowledge.importers.text import clean, fast_fold
 
 __all__ = [
     "ABBREVIATIONS",
@@ -90,7 +89,10 @@ _TAIL = re.compile(
     re.IGNORECASE,
 )
 # A verb that only means "issue": "cấp hộ chiếu" is asked as "làm hộ chiếu", "xin hộ chiếu".
-_ISSUE = re.compile(r"^(?:đề nghị\s+|xin\s+|thủ tục\s+)?(?:cấp|cấp mới|cấp phát|phát hành)\s+(?!lại|đổi|bổ sung)", re.IGNORECASE)
+_ISSUE = re.compile(
+    r"^(?:đề nghị\s+|xin\s+|thủ tục\s+)?(?:cấp|cấp mới|cấp phát|phát hành)\s+(?!lại|đổi|bổ sung)",
+    re.IGNORECASE,
+)
 # The paper that allows an activity, before the activity: "giấy phép | thành lập ...".
 _LICENCE = re.compile(
     r"^(?:giấy phép|giấy chứng nhận)\s+"
@@ -103,7 +105,7 @@ _DANGLING = re.compile(
 )
 # Short forms too general to name a procedure on their own.
 _GENERIC = frozenset(
-    fold(p)
+    fast_fold(p)
     for p in (
         "giấy phép",
         "giấy chứng nhận",
@@ -146,7 +148,7 @@ HEAD_SYLLABLES = (4, 2)
 
 def phrase_key(text: str) -> str:
     """The form phrases are compared in: folded, one space."""
-    return " ".join(fold(text).replace("đ", "d").split())
+    return " ".join(fast_fold(text).split())
 
 
 def derive_phrases(name: str) -> tuple[list[str], list[str]]:
@@ -170,7 +172,8 @@ def derive_phrases(name: str) -> tuple[list[str], list[str]]:
         forms.extend(_trim(" ".join(words[:n])) for n in HEAD_SYLLABLES if len(words) > n + 1)
     aliases = _unique(forms, exclude=[official])
     keywords = _unique(
-        [variant for form in aliases or [core] for variant in _abbreviated(form)], exclude=[official, *aliases]
+        [variant for form in aliases or [core] for variant in _abbreviated(form)],
+        exclude=[official, *aliases],
     )
     return aliases, keywords
 

@@ -169,7 +169,13 @@ def _decide(
 
     def outcome(status: Status, error: str | None = None) -> RecordOutcome:
         return RecordOutcome(
-            candidate.origin, status, record.code, record.name, candidate.problems, error, candidate.conditions_kept
+            candidate.origin,
+            status,
+            record.code,
+            record.name,
+            candidate.problems,
+            error,
+            candidate.conditions_kept,
         )
 
     if record.code in seen:

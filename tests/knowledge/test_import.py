@@ -17,7 +17,7 @@ from bot.settings import Settings
 from knowledge.catalogue import SqlCatalogue
 from knowledge.importers.run import ImportReport, import_path
 from knowledge.schemas import LegalBasis, ProcedureRecord
-from tests.knowledge.conftest import FIXTURE_RECORDS
+from tests.knowledge.conftest import FIXTURE_RECORDS, listed_others
 
 NOTARY = "bo-tu-phap/1.013818.json"
 
@@ -43,8 +43,13 @@ def test_reimport_changes_nothing(
     catalogue = load_catalogue(imported_settings)
     before = {r.code: r for r in catalogue.all()}
     later = dt.date.today() + dt.timedelta(days=30)  # another day: the import date alone is no change
-    report = import_path(catalogue=catalogue, path=sample_dir, checked_on=later)
-    assert report.count("unchanged") == FIXTURE_RECORDS and report.count("imported") == report.count("updated") == 0
+    report = import_path(
+        catalogue=catalogue, path=sample_dir, checked_on=later, others=listed_others(imported_settings)
+    )
+    assert (
+        report.count("unchanged") == FIXTURE_RECORDS
+        and report.count("imported") == report.count("updated") == 0
+    )
     assert {r.code: r for r in catalogue.all()} == before
 
 

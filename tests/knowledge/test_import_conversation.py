@@ -105,6 +105,8 @@ def test_imported_procedure_found_by_what_people_call_it(
 
 
 def test_each_dossier_group_is_answered_with_its_condition(imported_client: TestClient) -> None:
-    text = joined(say(imported_client, sender(), "hồ sơ đăng ký thay đổi nội dung đăng ký kinh doanh gồm những gì"))
+    text = joined(
+        say(imported_client, sender(), "hồ sơ đăng ký thay đổi nội dung đăng ký kinh doanh gồm những gì")
+    )
     assert "Đối với doanh nghiệp tư nhân:\n1. Thông báo thay đổi" in text
     assert "Đối với công ty hợp danh:\n3. Thông báo thay đổi" in text

@@ -276,7 +276,7 @@ def test_dossier_ending_in_dashes_does_not_crash() -> None:
     ],
 )
 def test_first_group_keeps_its_condition(relative: str, cases: list[str]) -> None:
-    """"(1.1) Đối với…" / "(i) Trường hợp…" before the first table is that group's case, not an
+    """ "(1.1) Đối với…" / "(i) Trường hợp…" before the first table is that group's case, not an
     introduction: its papers are not required from everyone."""
     record = parsed(relative)
     assert [d.case for d in record.documents] == cases
@@ -293,7 +293,7 @@ def test_first_group_condition_is_rendered() -> None:
 
 
 def test_number_glued_to_a_title_in_capitals() -> None:
-    """"56/2021/TT-BCASỬA ĐỔI, BỔ SUNG ..." is the number 56/2021/TT-BCA, then a title that keeps "SỬA"."""
+    """ "56/2021/TT-BCASỬA ĐỔI, BỔ SUNG ..." is the number 56/2021/TT-BCA, then a title that keeps "SỬA"."""
     record = parsed("excerpts/9.900001.json")
     assert [(b.number, b.title) for b in record.legal_basis] == [
         ("73/2021/TT-BCA", "Thông tư quy định về mẫu hộ chiếu, giấy thông hành và các mẫu giấy tờ liên quan"),
@@ -312,7 +312,9 @@ def test_notes_and_sub_headings_are_not_papers() -> None:
         ("Hợp đồng thuê nhà", 0, 1),
     ]
     assert record.documents[1].note == record.documents[2].note
-    assert (record.documents[1].note or "").startswith("Giấy tờ, tài liệu chứng minh chỗ ở hợp pháp gồm một trong")
+    assert (record.documents[1].note or "").startswith(
+        "Giấy tờ, tài liệu chứng minh chỗ ở hợp pháp gồm một trong"
+    )
     notes = record.notes or ""
     assert "bản sao phải có chứng thực hoặc kèm bản chính" in notes
     assert "Trường hợp nộp hồ sơ qua dịch vụ bưu chính thì gửi kèm" in notes
@@ -336,7 +338,10 @@ def test_expired_and_dollar_fees() -> None:
     ("row", "fee"),
     [
         # The thousands another row of the same record shows.
-        ("Trực tuyến15 Ngày làm việc800 Việt Nam ĐồngTrực tiếp15 Ngày làm việc800,000 Việt Nam Đồng", "800.000 đồng"),
+        (
+            "Trực tuyến15 Ngày làm việc800 Việt Nam ĐồngTrực tiếp15 Ngày làm việc800,000 Việt Nam Đồng",
+            "800.000 đồng",
+        ),
         # No dollar, no other row: not given as a fee.
         ("Trực tuyến7 Ngày làm việc50 VNĐ", "Chưa rõ (Cổng ghi “50 đồng”)"),
     ],
@@ -356,7 +361,7 @@ def test_imported_record_says_imported_not_checked() -> None:
 
 
 def test_glued_legislature_and_number() -> None:
-    """"Luật số 32/2024/QH1573/2025/TT-NHNN": QH15, then 73/2025/TT-NHNN (a legislature has two digits)."""
+    """ "Luật số 32/2024/QH1573/2025/TT-NHNN": QH15, then 73/2025/TT-NHNN (a legislature has two digits)."""
     text = LB + "Luật Các tổ chức tín dụngLuật số 32/2024/QH1573/2025/TT-NHNNSố 73/2025/TT-NHNN"
     basis = parse_legal_basis(text).legal_basis
     assert [b.number for b in basis] == ["32/2024/QH15", "73/2025/TT-NHNN"]

@@ -12,7 +12,12 @@ from knowledge.importers.phrases import borrowed_names, derive_phrases, distinct
     [
         (
             "Thủ tục cấp hộ chiếu phổ thông ở trong nước thực hiện tại cấp tỉnh",
-            ["cấp hộ chiếu phổ thông ở trong nước", "hộ chiếu phổ thông ở trong nước", "hộ chiếu phổ thông", "hộ chiếu"],
+            [
+                "cấp hộ chiếu phổ thông ở trong nước",
+                "hộ chiếu phổ thông ở trong nước",
+                "hộ chiếu phổ thông",
+                "hộ chiếu",
+            ],
         ),
         (
             "Cấp giấy phép lao động đối với người lao động nước ngoài",
@@ -25,7 +30,10 @@ from knowledge.importers.phrases import borrowed_names, derive_phrases, distinct
             ["giấy phép thành lập Công ty luật nước ngoài", "thành lập Công ty luật nước ngoài"],
         ),
         # A verb that changes the procedure stays: "cấp lại" is not "cấp".
-        ("Thủ tục cấp lại Giấy đăng ký tham gia trợ giúp pháp lý", ["cấp lại Giấy đăng ký tham gia trợ giúp pháp lý"]),
+        (
+            "Thủ tục cấp lại Giấy đăng ký tham gia trợ giúp pháp lý",
+            ["cấp lại Giấy đăng ký tham gia trợ giúp pháp lý"],
+        ),
     ],
 )
 def test_core_and_short_forms(name: str, expected: list[str]) -> None:
