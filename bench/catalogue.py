@@ -127,6 +127,7 @@ def main() -> None:
 
     from bot.settings import load_settings
     from knowledge.catalogue import SqlCatalogue
+    from knowledge.importers.phrases import listed_names
     from knowledge.importers.run import import_path
     from knowledge.loader import load_catalogue_dir
     from knowledge.migrations import upgrade_schema
@@ -136,10 +137,7 @@ def main() -> None:
     if not sample.exists():
         sample = FIXTURE_SAMPLE
     settings = load_settings()
-    others = [
-        (entry.name, entry.aliases)
-        for entry in load_other_procedures([settings.path(p) for p in settings.other_procedures])
-    ]
+    others = listed_names(load_other_procedures([settings.path(p) for p in settings.other_procedures]))
     rng = random.Random(7)
     with tempfile.TemporaryDirectory() as tmp:
         engine = create_engine(f"sqlite:///{tmp}/bench.db")

@@ -90,6 +90,7 @@ def figures(asked: list[Asked]) -> dict[str, object]:
 def main() -> None:
     from bot.service import build_service, load_catalogue
     from bot.settings import load_settings
+    from knowledge.importers.phrases import listed_names
     from knowledge.importers.run import import_path
     from nlu.other_procedures import load_other_procedures
 
@@ -101,8 +102,7 @@ def main() -> None:
             stores={"tracker_url": database, "catalogue_url": database}, model={"dir": f"{tmp}/models"}
         )
         others = load_other_procedures([settings.path(p) for p in settings.other_procedures])
-        named = [(entry.name, entry.aliases) for entry in others]
-        report = import_path(catalogue=load_catalogue(settings), path=records, others=named)
+        report = import_path(catalogue=load_catalogue(settings), path=records, others=listed_names(others))
         service = build_service(settings)
         asked = asyncio.run(ask(service, questions))
     print(json.dumps({"imported": report.count("imported"), **figures(asked)}, ensure_ascii=False))

@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import Protocol
 
 from knowledge.importers.text import clean, fast_fold
 
@@ -38,6 +39,7 @@ __all__ = [
     "borrowed_names",
     "derive_phrases",
     "distinct_phrases",
+    "listed_names",
     "phrase_key",
 ]
 
@@ -65,6 +67,19 @@ ABBREVIATIONS: dict[str, str] = {
     "vi phạm hành chính": "VPHC",
 }
 MAX_SHARED = 2  # a short form shared by more records than this names none of them
+
+
+class Listed(Protocol):
+    """A procedure the project lists as not held (``nlu.other_procedures``)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def aliases(self) -> Sequence[str]: ...
+    @property
+    def national_code(self) -> str | None: ...
+
+
 MIN_SYLLABLES = 2
 
 _PREFIX = re.compile(r"^(?:thủ tục hành chính|thủ tục|tthc)\s*[:\-–]?\s*", re.IGNORECASE)
@@ -85,12 +100,23 @@ _QUALIFIERS = (
 )
 # Where the legal tail starts: "... đối với người lao động nước ngoài", "... trong trường hợp ...".
 _TAIL = re.compile(
-    r"\s+(?:đối với|trong trường hợp|trường hợp|khi|nhằm|để|trong các trường hợp|cho các|áp dụng)\s+",
+    r"\s+(?:đối với|trong trường hợp|trường hợp|khi|nhằm|để|trong các trường hợp|cho các|áp dụng|sau khi)\s+",
     re.IGNORECASE,
 )
-# A verb that only means "issue": "cấp hộ chiếu" is asked as "làm hộ chiếu", "xin hộ chiếu".
+# A verb that only means "issue" or "allow": "cấp hộ chiếu" is asked as "làm hộ chiếu", "xin hộ
+# chiếu"; "chấp thuận thành lập chi nhánh" as "thành lập chi nhánh".
 _ISSUE = re.compile(
-    r"^(?:đề nghị\s+|xin\s+|thủ tục\s+)?(?:cấp|cấp mới|cấp phát|phát hành)\s+(?!lại|đổi|bổ sung)",
+    r"^(?:đề nghị\s+|xin\s+|thủ tục\s+)?(?:cấp|cấp mới|cấp phát|phát hành|chấp thuận|cho phép)\s+"
+    r"(?!lại|đổi|bổ sung|và\b|,)",
+    re.IGNORECASE,
+)
+_CALLED = re.compile(r"\((?:gọi tắt là|sau đây gọi là|viết tắt là|gọi là)\s+([^()]+)\)", re.IGNORECASE)
+# The applicant's own words in front of the name: "đề nghị", "yêu cầu".
+_REQUEST = re.compile(r"^(?:đề nghị|yêu cầu)\s+(?=\w+\s+\w+)", re.IGNORECASE)
+# Where the thing ends and its owner or circumstance begins.
+_MODIFIER = re.compile(
+    r"\s+(?:của|cho|ở|tại|đối với|theo|về|do|bằng|từ|để|dẫn đến|sau khi|không được|trong|giữa|vào|ra"
+    r"|liên quan)\s+|\s*[;(]",
     re.IGNORECASE,
 )
 # The paper that allows an activity, before the activity: "giấy phép | thành lập ...".
@@ -139,11 +165,15 @@ _GENERIC = frozenset(
         "giấy phép thành lập",
         "giấy phép hoạt động",
         "giấy chứng nhận đăng ký",
+        "đăng ký hoạt động",
+        "thay đổi tên",
+        "thay đổi địa điểm",
+        "thay đổi nội dung",
+        "chấm dứt hoạt động",
+        "sửa đổi, bổ sung giấy phép",
+        "thành lập",
     )
 )
-# A long thing issued is also asked by its first words ("hộ chiếu", "hộ chiếu phổ thông"); most
-# Vietnamese words have two syllables, so the cut falls between words at 2 and 4.
-HEAD_SYLLABLES = (4, 2)
 
 
 def phrase_key(text: str) -> str:
@@ -155,21 +185,29 @@ def derive_phrases(name: str) -> tuple[list[str], list[str]]:
     """(aliases, keywords) for an official name, most specific first, none equal to the name.
 
     ``"Thủ tục cấp hộ chiếu phổ thông ở trong nước thực hiện tại cấp tỉnh"`` →
-    aliases ``["cấp hộ chiếu phổ thông ở trong nước", "hộ chiếu phổ thông ở trong nước",
-    "hộ chiếu phổ thông"]``."""
+    aliases ``["cấp hộ chiếu phổ thông ở trong nước", "cấp hộ chiếu phổ thông",
+    "hộ chiếu phổ thông", "hộ chiếu phổ thông ở trong nước", "hộ chiếu"]``."""
     official = clean(name).replace("\n", " ")
-    core = _core(official)
-    forms: list[str] = [core]
-    short = _TAIL.split(core, maxsplit=1)[0]
+    core = _REQUEST.sub("", _core(official))
+    # What the name itself says it is called: "(gọi tắt là mã BIN)".
+    forms: list[str] = [_trim(m.group(1)) for m in _CALLED.finditer(official)] + [core]
+    short = _trim(_TAIL.split(core, maxsplit=1)[0])
     forms.append(short)
     issued = _ISSUE.sub("", short) if _ISSUE.match(short) else ""
+    for form in (short, issued):
+        # Without its owner or circumstance: "đăng ký khoản vay nước ngoài | của doanh nghiệp ...".
+        head = _trim(_MODIFIER.split(form, maxsplit=1)[0]) if form else ""
+        if head != form and len(head.split()) > MIN_SYLLABLES:
+            forms.append(head)
     if issued:
         forms.append(issued)
         licensed = _LICENCE.sub("", issued)
         if licensed != issued:
             forms.append(licensed)  # "giấy phép thành lập công ty luật" is asked "thành lập công ty luật"
-        words = issued.split()
-        forms.extend(_trim(" ".join(words[:n])) for n in HEAD_SYLLABLES if len(words) > n + 1)
+        thing = _trim(_MODIFIER.split(issued, maxsplit=1)[0]).split()
+        if len(thing) == 2 * MIN_SYLLABLES:
+            # "hộ chiếu phổ thông" is also "hộ chiếu": a two-word thing is asked by its first word.
+            forms.append(" ".join(thing[:MIN_SYLLABLES]))
     aliases = _unique(forms, exclude=[official])
     keywords = _unique(
         [variant for form in aliases or [core] for variant in _abbreviated(form)],
@@ -200,6 +238,12 @@ _FILLER = frozenset({"xin", "lam", "thu", "tuc", "de", "nghi"})
 
 def _syllables(text: str) -> frozenset[str]:
     return frozenset(w for w in re.findall(r"\w+", phrase_key(text)) if w not in _FILLER)
+
+
+def listed_names(entries: Iterable[Listed]) -> list[tuple[str, tuple[str, ...]]]:
+    """(name, aliases) of the listed procedures without a national code: those with one are portal
+    names already, dropped as negatives by their code once that record is imported."""
+    return [(entry.name, tuple(entry.aliases)) for entry in entries if not entry.national_code]
 
 
 def borrowed_names(

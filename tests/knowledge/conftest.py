@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from bot.api.app import create_app
 from bot.service import Service, build_service, load_catalogue
 from bot.settings import Settings, load_settings
+from knowledge.importers.phrases import listed_names
 from knowledge.importers.run import ImportReport, import_path
 from nlu.other_procedures import load_other_procedures
 
@@ -38,7 +39,7 @@ def imported_settings(tmp_path_factory: pytest.TempPathFactory, workdir: Path) -
 def listed_others(settings: Settings) -> list[tuple[str, tuple[str, ...]]]:
     """(name, aliases) of the procedures the project lists as not held, as ``dvcbot catalogue import`` passes them."""
     others = load_other_procedures([settings.path(p) for p in settings.other_procedures])
-    return [(entry.name, entry.aliases) for entry in others]
+    return listed_names(others)
 
 
 @pytest.fixture(scope="session")

@@ -14,8 +14,9 @@ from knowledge.importers.phrases import borrowed_names, derive_phrases, distinct
             "Thủ tục cấp hộ chiếu phổ thông ở trong nước thực hiện tại cấp tỉnh",
             [
                 "cấp hộ chiếu phổ thông ở trong nước",
-                "hộ chiếu phổ thông ở trong nước",
+                "cấp hộ chiếu phổ thông",
                 "hộ chiếu phổ thông",
+                "hộ chiếu phổ thông ở trong nước",
                 "hộ chiếu",
             ],
         ),
@@ -45,7 +46,12 @@ def test_abbreviations_both_ways() -> None:
     _, keywords = derive_phrases("Cấp giấy phép lao động đối với người lao động nước ngoài")
     assert "cấp GPLĐ" in keywords
     _, keywords = derive_phrases("Chấp thuận thay đổi tên của TCTD")
-    assert "chấp thuận thay đổi tên của tổ chức tín dụng" in keywords
+    assert "thay đổi tên của tổ chức tín dụng" in keywords
+
+
+def test_what_the_name_says_it_is_called() -> None:
+    aliases, _ = derive_phrases("Thủ tục đề nghị cấp mã tổ chức phát hành thẻ ngân hàng (gọi tắt là mã BIN).")
+    assert aliases[0] == "mã BIN" and "mã tổ chức phát hành thẻ ngân hàng" in aliases
 
 
 def test_the_name_itself_is_no_alias() -> None:
