@@ -65,6 +65,8 @@ def source_footer(record: ProcedureRecord) -> str:
         for basis in record.legal_basis
     ) or "chưa xác nhận"
     url = record.url or "https://dichvucong.gov.vn"
+    if record.imported_on:  # an import date is no check against the law
+        return f"📚 Căn cứ pháp lý: {bases}\n🔗 Nguồn: {url} (nhập từ Cổng DVC ngày {format_date(record.imported_on)})"
     return f"📚 Căn cứ pháp lý: {bases}\n🔗 Nguồn: {url} (thông tin kiểm tra ngày {format_date(record.checked_on)})"
 
 
@@ -97,7 +99,8 @@ def documents(record: ProcedureRecord) -> str:
         number += 1
         lines.append(_document_line(number, document))
     for case, items in cases.items():
-        lines.append(f"\n{case.rstrip(':')}, nộp thêm:")
+        # Papers for one case only: "nộp thêm" when some papers go for everyone, else the case alone.
+        lines.append(f"\n{case.rstrip(':')}, nộp thêm:" if always else f"\n{case.rstrip(':')}:")
         for document in items:
             number += 1
             lines.append(_document_line(number, document))

@@ -22,7 +22,6 @@ import time
 from pathlib import Path
 
 import httpx
-
 from measure import ROOT, free_port, start_server
 
 sys.path.insert(0, str(ROOT))

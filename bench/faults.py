@@ -37,7 +37,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-
 from measure import ROOT, free_port, start_server, wait_healthy
 
 sys.path.insert(0, str(ROOT))
@@ -263,7 +262,7 @@ def fake_backend(mode: str) -> ThreadingHTTPServer:
         def log_message(self, *args: object) -> None:
             pass
 
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        def do_GET(self) -> None:
             if mode == "slow":
                 time.sleep(4)
                 status, headers, body = 200, {"Content-Type": "application/json"}, json.dumps(record(CODE)).encode()

@@ -300,9 +300,13 @@ def _export(settings, path: Path) -> int:  # type: ignore[no-untyped-def]
 
 def _import(settings, path: Path, report_path: Path | None) -> int:  # type: ignore[no-untyped-def]
     from bot.service import load_catalogue
+    from knowledge.importers.phrases import listed_names
     from knowledge.importers.run import import_path
+    from nlu.other_procedures import load_other_procedures
 
-    report = import_path(catalogue=load_catalogue(settings), path=path)
+    # Names the project lists for procedures it does not hold become aliases of the records that hold them.
+    others = load_other_procedures([settings.path(p) for p in settings.other_procedures])
+    report = import_path(catalogue=load_catalogue(settings), path=path, others=listed_names(others))
     for outcome in report.outcomes:
         print(outcome.line())
     print(json.dumps(report.summary(), ensure_ascii=False))

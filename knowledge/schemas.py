@@ -109,6 +109,9 @@ class ProcedureRecord(_Strict):
     url: str | None = None
     checked_on: dt.date
     checked: str | None = None
+    # Set on records imported from the national portal: the day of the import, which is not a check
+    # of the content against the law (the footer says "nhập từ Cổng DVC ngày ...").
+    imported_on: dt.date | None = None
     unconfirmed: dict[str, str] = Field(default_factory=dict)
     notes: str | None = None
     facts: list[Fact] = Field(default_factory=list)

@@ -53,8 +53,9 @@ def load_other_procedures(paths: list[Path]) -> list[CatalogueEntry]:
 
 def not_in(others: list[CatalogueEntry], catalogue: list[CatalogueEntry]) -> list[CatalogueEntry]:
     """The other procedures the catalogue still does not hold: once a ministry's records are imported
-    (``dvcbot catalogue import``), their names stop being negatives."""
-    held_names = {fold(entry.name).strip() for entry in catalogue}
+    (``dvcbot catalogue import``), their names stop being negatives — also the names an imported
+    record took as aliases ("Xin thôi quốc tịch Việt Nam" for "Thôi quốc tịch Việt Nam ở trong nước")."""
+    held_names = {fold(name).strip() for entry in catalogue for name in (entry.name, *entry.aliases)}
     held_codes = {entry.national_code for entry in catalogue if entry.national_code}
     return [
         entry for entry in others

@@ -15,6 +15,7 @@ than guessed.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -41,6 +42,18 @@ _TIME = re.compile(
 _CURRENCY = r"Việt Nam Đồng|VNĐ|VND|Đồng|đồng|USD"
 _AMOUNT = re.compile(rf"(?P<amount>\d[\d.,]*)\s?(?P<currency>{_CURRENCY})")
 _FEE = re.compile(rf"(?P<free>Miễn phí)|(?P<none>Không có thông tin)|{_AMOUNT.pattern}")
+# An amount in đồng below this is no fee the state charges: the portal lost the thousands or meant USD.
+SMALLEST_DONG = 1000
+# Where the portal says đồng but means dollars: fees paid at an embassy are set in USD.
+_DOLLAR_HINT = re.compile(r"USD|đô\s?-?la|\$|nước ngoài|cơ quan đại diện", re.IGNORECASE)
+_DATE = r"(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})\s*[/.\-]\s*(?P<y>\d{4})"
+_DATE_WORDS = r"(?P<wd>\d{1,2})\s+tháng\s+(?P<wm>\d{1,2})\s+năm\s+(?P<wy>\d{4})"
+_UNTIL = re.compile(
+    rf"đến\s+(?:hết\s+)?(?:ngày\s+)?(?:{_DATE}|{_DATE_WORDS})|đến\s+hết\s+năm\s+(?P<year>\d{{4}})",
+    re.IGNORECASE,
+)
+_HAS_AMOUNT = re.compile(rf"\d[\d.,]*\s?(?:{_CURRENCY})")
+EXPIRED = "mức phí Cổng ghi chỉ áp dụng đến {date}, đã hết hạn; chưa rõ mức hiện hành"
 
 
 @dataclass(slots=True)
@@ -59,11 +72,17 @@ class _Row:
     bare_time: bool = False
     fee: str | None = None
     note: str | None = None
+    dong: int | None = None  # the amount when the portal gave it in đồng
+    fee_problem: str | None = None
 
 
-def parse_channels(text: str) -> ChannelsParse:
+def parse_channels(text: str, *, today: dt.date | None = None) -> ChannelsParse:
     """``"Hình thức nộp...Mô tảDịch vụ bưu chính1Miễn phíTrực tiếp1Miễn phí"`` →
-    two channels (post, in person), time ``"1"`` flagged as lacking its unit."""
+    two channels (post, in person), time ``"1"`` flagged as lacking its unit.
+
+    Fees are checked against ``today`` (the import date): a rate "áp dụng đến 31/12/2023" that has
+    run out is dropped from the fee or, when it is the fee itself, said to be expired."""
+    today = today or dt.date.today()
     out = ChannelsParse()
     body = clean(text).replace("\n", " ")
     body = body.removeprefix(HEADER)
@@ -83,6 +102,11 @@ def parse_channels(text: str) -> ChannelsParse:
     for row in rows:
         if row.time is None:
             _split_row(row, bare_times)
+    _check_amounts(rows)
+    for row in rows:
+        if row.fee is not None:
+            row.fee, expired = _drop_expired(row.fee, today)
+            row.fee_problem = row.fee_problem or expired
         if row.time is None or row.fee is None:
             out.problems["processing_time"] = out.problems["fee"] = NOT_PARSED
             out.channels.append(
@@ -100,6 +124,9 @@ def parse_channels(text: str) -> ChannelsParse:
             out.problems.setdefault("processing_time", "bản ghi của Cổng không ghi đơn vị thời gian")
         if row.fee == NO_INFO:
             out.problems.setdefault("fee", NOT_GIVEN)
+        if row.fee_problem and row.fee_problem not in out.problems.get("fee", ""):
+            known = out.problems.get("fee")
+            out.problems["fee"] = f"{known}; {row.fee_problem}" if known else row.fee_problem
         out.channels.append(Channel(method=row.method, processing_time=row.time, fee=row.fee, note=row.note))
     return out
 
@@ -129,6 +156,74 @@ def _split_row(row: _Row, bare_times: set[str]) -> None:
         return
     detail, note = _detail_and_note(rest[fee.end() :])
     row.time, row.bare_time, row.fee, row.note = time_text, bare, _fee_text(fee, detail), note
+    if fee.group("amount") and fee.group("currency") != "USD":
+        digits = re.sub(r"[.,]", "", fee.group("amount").rstrip(".,"))
+        row.dong = int(digits) if digits.isdigit() else None
+
+
+def _check_amounts(rows: list[_Row]) -> None:
+    """An amount in đồng under 1,000: the USD the portal meant when the row speaks of dollars or of
+    paying abroad ("20 đồng (Nếu nộp hồ sơ tại Cơ quan đại diện...)" → 20 USD); the thousands
+    another row of the record shows ("800" beside "800,000"); else not given as a fee at all."""
+    others = {row.dong for row in rows if row.dong and row.dong >= SMALLEST_DONG}
+    for row in rows:
+        if row.fee is None or not row.dong or row.dong >= SMALLEST_DONG:
+            continue
+        shown = row.fee.split(" đồng", 1)
+        rest = shown[1] if len(shown) > 1 else ""
+        if _DOLLAR_HINT.search(row.body):
+            row.fee = f"{row.dong} USD{rest}"
+            row.fee_problem = f"Cổng ghi {row.dong} đồng, hiểu là {row.dong} USD (mức thu ở nước ngoài)"
+        elif row.dong * 1000 in others:
+            row.fee = f"{row.dong * 1000:,} đồng".replace(",", ".") + rest
+            row.fee_problem = (
+                f"Cổng ghi {row.dong} đồng ở một hình thức nộp, {row.dong * 1000:,} ở hình thức khác".replace(
+                    ",", "."
+                )
+            )
+        else:
+            row.fee = f"{UNKNOWN} (Cổng ghi “{row.dong} đồng”)"
+            row.fee_problem = f"Cổng ghi {row.dong} đồng, số tiền không hợp lý, chưa rõ đơn vị"
+
+
+def _drop_expired(fee: str, today: dt.date) -> tuple[str, str | None]:
+    """``"3.000 đồng (áp dụng mức phí 1.500 đồng ... đến hết ngày 31/12/2023)"`` → the expired
+    reduced rate dropped, with a note; ``"500.000 đồng (áp dụng đến 31/12/2023)"`` → the fee
+    itself marked expired and the reason for ``unconfirmed``."""
+    head, _, detail = fee.partition(" (")
+    if not detail:
+        return fee, None
+    detail = detail.removesuffix(")")
+    kept: list[str] = []
+    dropped: list[str] = []
+    problem = None
+    for part in detail.split("; "):
+        until = _until(part)
+        if until is None or until >= today:
+            kept.append(part)
+        elif _HAS_AMOUNT.search(part):
+            dropped.append(f"đã bỏ mức phí chỉ áp dụng đến {until:%d/%m/%Y}")
+        else:
+            dropped.append(f"mức này chỉ áp dụng đến {until:%d/%m/%Y}, đã hết hạn")
+            problem = EXPIRED.format(date=f"{until:%d/%m/%Y}")
+    if not dropped:
+        return fee, None
+    parts = kept + dropped
+    return f"{head} ({'; '.join(parts)})", problem
+
+
+def _until(text: str) -> dt.date | None:
+    match = _UNTIL.search(text)
+    if match is None:
+        return None
+    try:
+        if match.group("year"):
+            return dt.date(int(match.group("year")), 12, 31)
+        if match.group("d"):
+            return dt.date(int(match.group("y")), int(match.group("m")), int(match.group("d")))
+        return dt.date(int(match.group("wy")), int(match.group("wm")), int(match.group("wd")))
+    except ValueError:
+        return None
 
 
 def _time_text(number: str, unit: str | None) -> str:

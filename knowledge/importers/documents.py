@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 from knowledge.importers.text import NOT_GIVEN, NOT_PARSED, clean, is_no_info
 from knowledge.schemas import Document
 
-__all__ = ["DocumentsParse", "parse_documents"]
+__all__ = ["DocumentsParse", "DossierGroup", "parse_documents"]
 
 TABLE = "Tên giấy tờMẫu đơn, tờ khaiSố lượng"
 _COUNT = re.compile(r"(\d+) bản chính(?:,\s*(\d+) bản sao)?")
@@ -31,17 +32,64 @@ _FORM_WORD = re.compile(r"(?:Mẫu|MẪU|Mau|MAU|Phụ lục|PHỤ LỤC|Phu luc
 _GLUE = ';:),”"'
 _LEADING = re.compile(r"^[\s\-–+*•.;:/]+")
 _TRAILING = " ;,/\t"
-_SUBMIT = re.compile(r"^giấy tờ phải nộp", re.IGNORECASE)
+_SUBMIT = re.compile(r"^(?:giấy tờ (?:phải )?nộp|thành phần hồ sơ$|hồ sơ (?:bao )?gồm$)", re.IGNORECASE)
 _SHOW = re.compile(r"^giấy tờ (?:phải )?xuất trình", re.IGNORECASE)
-_NOTE = re.compile(r"^lưu ý", re.IGNORECASE)
-_CONDITION = re.compile(r"^(?:trường hợp|đối với|nếu|khi)\b", re.IGNORECASE)
+_NOTE = re.compile(r"^(?:lưu ý|ghi chú|chú ý)\b", re.IGNORECASE)
+_CONDITION = re.compile(r"^(?:trường hợp|đối với|nếu|khi|riêng|ngoài ra)\b", re.IGNORECASE)
+# List markers in front of a group label: "(1.1)", "(i)", "a)", "1.", "b.", "*", "-".
+_MARKER = re.compile(
+    r"^\s*(?:[-–+*•]+|\(?\d+(?:\.\d+)*[.)]|\((?:[ivx]+|[a-zđ])\)|(?:[ivx]+|[a-zđ])[.)])\s*", re.IGNORECASE
+)
+_INTRO = re.compile(
+    r"^(?:thành phần )?hồ sơ(?: đề nghị)? (?:bao )?gồm|\b(?:nộp|gửi|xuất trình)\b.*\b(?:bộ|hồ sơ|giấy tờ)\b",
+    re.IGNORECASE,
+)
+# "... thì hồ sơ gồm", "bao gồm các giấy tờ sau đây": the tail of a label, not its condition.
+_LABEL_TAIL = re.compile(
+    r"[,;]?\s*(?:thì\s+)?(?:thành phần\s+)?(?:hồ sơ\s+)?(?:bao\s+)?gồm(?:\s+có)?(?:\s+(?:các|những)\s+giấy tờ"
+    r"(?:,\s*tài liệu)?\s+sau(?:\s+đây)?)?\s*$",
+    re.IGNORECASE,
+)
+# A row with no quantity that opens like a sentence about the procedure is a note, not a paper.
+_NOTE_OPENER = re.compile(
+    r"^(?:trường hợp|nếu|khi|lưu ý|ghi chú|người|cá nhân|cơ quan|việc|đối với|trong|sau khi|các giấy tờ"
+    r"|giấy tờ nêu trên|bản chụp|hồ sơ)\b",
+    re.IGNORECASE,
+)
+_SENTENCE_WORDS = 14
 SHOWN_NOTE = "xuất trình khi nộp hồ sơ"
+
+GroupKind = Literal["submit", "show", "note", "case", "intro"]
+
+
+@dataclass(frozen=True, slots=True)
+class DossierGroup:
+    """One table of the dossier: its label as the portal wrote it, how it was read and how many
+    papers it holds — what the import report counts ("the first group's condition kept")."""
+
+    label: str
+    kind: GroupKind
+    documents: int
 
 
 @dataclass(slots=True)
 class DocumentsParse:
     documents: list[Document] = field(default_factory=list)
     problems: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # "Lưu ý" rows and sentences, not papers
+    groups: list[DossierGroup] = field(default_factory=list)
+
+    @property
+    def conditional(self) -> bool:
+        """Several groups, at least one of them for a case ("Trường hợp ủy quyền")."""
+        return len(self.groups) >= 2 and any(g.kind in ("case", "intro") for g in self.groups)
+
+    @property
+    def conditions_kept(self) -> bool:
+        """No group beside the cases was taken for an introduction (its papers would read as
+        required for everyone), and every case group's papers carry their case."""
+        cases = any(g.kind == "case" for g in self.groups)
+        return not (cases and any(g.kind == "intro" and g.documents for g in self.groups))
 
 
 def parse_documents(text: str) -> DocumentsParse:
@@ -56,39 +104,111 @@ def parse_documents(text: str) -> DocumentsParse:
     if len(tables) < 2:
         out.problems["documents"] = NOT_PARSED
         return out
+    several = len(tables) > 2
     header = tables[0]
     for index, table in enumerate(tables[1:]):
         last = index == len(tables) - 2
         rows, trailing = _rows(table)
-        case, note = _group(header, first=index == 0)
+        label = _label(header)
+        kind = _kind(label, several=several)
+        before = len(out.documents)
+        reader = _GroupReader(out, label if kind == "case" else None, kind)
         for name_and_forms, originals, copies in rows:
-            name, forms = _split_forms(name_and_forms)
-            if not name and not forms:
-                continue
-            out.documents.append(
-                Document(
-                    name=name or forms[0],
-                    originals=originals,
-                    copies=copies,
-                    form=", ".join(forms) or None,
-                    case=case,
-                    note=note,
-                )
-            )
+            reader.add(name_and_forms, originals, copies)
         if not rows:
             out.problems["documents"] = NOT_PARSED
         if last and trailing:
             # The last row's quantity cell was empty: keep the paper, its number of copies unknown.
-            name, forms = _split_forms(trailing)
-            out.documents.append(
-                Document(
-                    name=name or forms[0], originals=0, form=", ".join(forms) or None, case=case, note=note
-                )
-            )
+            reader.add(trailing, 0, 0, quantity_known=False)
+        out.groups.append(DossierGroup(label, kind, len(out.documents) - before))
         header = trailing
     if not out.documents:
         out.problems["documents"] = NOT_PARSED
     return out
+
+
+@dataclass(slots=True)
+class _GroupReader:
+    """Turns the rows of one table into papers, notes and sub-headings."""
+
+    out: DocumentsParse
+    case: str | None
+    kind: GroupKind
+    sub_case: str | None = None
+    sub_note: str | None = None
+
+    def add(self, name_and_forms: str, originals: int, copies: int, *, quantity_known: bool = True) -> None:
+        name, forms = _split_forms(name_and_forms)
+        name = name or (forms[0] if forms else "")
+        if not name or not any(char.isalnum() for char in name):
+            return  # "--", the crawler's empty cell
+        no_quantity = originals == 0 and copies == 0
+        if self.kind == "note" or _NOTE.match(name):
+            self.out.notes.append(_NOTE.sub("", name).lstrip(" :").strip() or name)
+            return
+        if no_quantity and not forms and name.endswith(":"):
+            heading = _label(name)
+            if _CONDITION.match(heading):
+                self.sub_case, self.sub_note = heading, None
+            elif _INTRO.search(heading):
+                self.sub_note = None  # "Người có yêu cầu ... nộp/xuất trình ... các giấy tờ sau"
+            else:
+                self.sub_note = heading  # "Chứng cứ ... gồm một trong các giấy tờ sau đây:"
+            return
+        if no_quantity and not forms and quantity_known and _is_sentence(name):
+            self.out.notes.append(name)
+            return
+        case = "; ".join(part for part in (self.case, self.sub_case) if part) or None
+        notes = [part for part in (SHOWN_NOTE if self.kind == "show" else None, self.sub_note) if part]
+        self.out.documents.append(
+            Document(
+                name=name,
+                originals=originals,
+                copies=copies,
+                form=", ".join(forms) or None,
+                case=case,
+                note="; ".join(notes) or None,
+            )
+        )
+
+
+def _is_sentence(name: str) -> bool:
+    """``"Trường hợp gửi hồ sơ qua bưu chính thì phải gửi kèm ..."`` is said about the dossier."""
+    words = name.split()
+    return bool(_NOTE_OPENER.match(name)) and (" thì " in name or len(words) >= _SENTENCE_WORDS)
+
+
+def _label(header: str) -> str:
+    """``"(1.1) Đối với doanh nghiệp thì hồ sơ gồm:"`` → ``"Đối với doanh nghiệp"``."""
+    label = header.strip()
+    while True:
+        stripped = _MARKER.sub("", label, count=1).lstrip(" .;:/")
+        if stripped == label:
+            break
+        label = stripped
+    label = label.strip().rstrip(":").strip()
+    label = _LABEL_TAIL.sub("", label).rstrip(" :,;").strip()
+    return label
+
+
+def _kind(label: str, *, several: bool) -> GroupKind:
+    """How a group header is read: "Giấy tờ phải nộp" is the dossier itself, "Giấy tờ phải xuất
+    trình" is shown not handed in, "Lưu ý" holds notes, "Trường hợp ...:" is a case. With several
+    groups every other label names the case its papers are for ("Hồ sơ của người nhận con nuôi");
+    a lone group's label is a case only when it says so, else an introduction."""
+    if not label or not any(char.isalnum() for char in label) or _SUBMIT.match(label):
+        return "submit"
+    if _SHOW.match(label):
+        return "show"
+    if _NOTE.match(label):
+        return "note"
+    if _CONDITION.match(label):
+        return "case"
+    if _INTRO.search(label) and "xuất trình" in label.lower():
+        return "show"  # "Người yêu cầu chứng thực phải xuất trình các giấy tờ sau"
+    if _INTRO.search(label) or not several:
+        return "intro"
+    return "case"
 
 
 def _rows(table: str) -> tuple[list[tuple[str, int, int]], str]:
@@ -119,21 +239,6 @@ def _is_cell(table: str, match: re.Match[str]) -> bool:
     after = table[match.end() :]
     following = re.match(r"\s+(\w)", after)
     return not (following and following.group(1).islower()) and not after.startswith(")")
-
-
-def _group(header: str, *, first: bool) -> tuple[str | None, str | None]:
-    """(case, note) of the documents under a group header: "Giấy tờ phải nộp" is the dossier
-    itself, "Giấy tờ phải xuất trình" is shown not handed in, "Trường hợp ...:" is a case."""
-    label = _LEADING.sub("", header).strip().rstrip(":").strip()
-    if not label or _SUBMIT.match(label):
-        return None, None
-    if _SHOW.match(label):
-        return None, SHOWN_NOTE
-    if _NOTE.match(label):
-        return None, "lưu ý"
-    if first and not _CONDITION.match(label):
-        return None, None  # an introduction ("Người yêu cầu chứng thực nộp 01 bộ hồ sơ, gồm:")
-    return label, None
 
 
 def _split_forms(text: str) -> tuple[str, list[str]]:

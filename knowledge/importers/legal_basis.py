@@ -49,6 +49,11 @@ _ISSUERS = frozenset(
         "BTP",
         "NHNN",
         "BCA",
+        "BNNMT",
+        "BDTTG",
+        "UBDT",
+        "BHXH",
+        "NHCSXH",
         "BNG",
         "BQP",
         "BYT",
@@ -167,6 +172,9 @@ def _read_segment(text: str, position: int) -> int | None:
     while end < len(text) and text[end].isupper():
         end += 1
     run = text[position:end]
+    issuer = _issuer_prefix(run)
+    if issuer:
+        return position + issuer  # "TT-BCASỬA ĐỔI": BCA, then a title in capitals
     if end < len(text) and text[end].islower() and run not in _ISSUERS:
         end -= 1  # "TT-BTCThông tư": the T starts the next title; "TT-NHNNsố" keeps NHNN
     else:
@@ -175,6 +183,15 @@ def _read_segment(text: str, position: int) -> int | None:
                 end -= len(word)  # "NĐ-CPTHÔNG TƯ ...": a title in capitals follows
                 break
     return end if end > position else None
+
+
+def _issuer_prefix(run: str) -> int | None:
+    """Length of the longest known issuer that ``run`` starts with when ``run`` itself is none:
+    ``"BCASỬA"`` → 3. Issuer codes never run into another capital word, so the rest is the next title."""
+    if len(run) < 3 or run in _ISSUERS:
+        return None
+    lengths = [k for k in range(2, len(run) - 1) if run[:k] in _ISSUERS]
+    return max(lengths) if lengths else None
 
 
 def parse_legal_basis(text: str) -> LegalBasisParse:

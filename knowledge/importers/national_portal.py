@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from knowledge.importers.channels import parse_channels
 from knowledge.importers.documents import parse_documents
 from knowledge.importers.legal_basis import parse_legal_basis
+from knowledge.importers.phrases import derive_phrases
 from knowledge.importers.text import clean, is_no_info, outline, slug
 from knowledge.schemas import Level, ProcedureRecord
 
@@ -44,6 +45,9 @@ class BrokenRecord(ValueError):
 class PortalRecord:
     record: ProcedureRecord
     problems: dict[str, str] = field(default_factory=dict)
+    # A dossier in several groups, one of them for a case, and whether every case kept its label.
+    conditional_dossier: bool = False
+    conditions_kept: bool = True
 
 
 def code_for(national_code: str) -> str:
@@ -53,6 +57,8 @@ def code_for(national_code: str) -> str:
 
 def parse_portal_record(raw: Mapping[str, object], *, checked_on: dt.date) -> PortalRecord:
     """One portal page → a procedure and the reasons for each field it could not fill."""
+    # Each section cleaned once (``raw_text``, the whole page again, is not read).
+    raw = {key: clean(value) for key, value in raw.items() if isinstance(value, str) and key != "raw_text"}
     national_code = _text(raw, "ma_thu_tuc")
     name = _text(raw, "ten_thu_tuc")
     missing = [key for key, value in zip(REQUIRED, (national_code, name)) if not value]
@@ -61,7 +67,7 @@ def parse_portal_record(raw: Mapping[str, object], *, checked_on: dt.date) -> Po
     if not _NATIONAL_CODE.match(national_code):
         raise BrokenRecord(f"mã thủ tục không hợp lệ: {national_code!r}")
     problems: dict[str, str] = {}
-    channels = parse_channels(_text(raw, "cach_thuc_thuc_hien"))
+    channels = parse_channels(_text(raw, "cach_thuc_thuc_hien"), today=checked_on)
     documents = parse_documents(_text(raw, "thanh_phan_ho_so"))
     legal = parse_legal_basis(_text(raw, "can_cu_phap_ly"))
     for parsed in (channels.problems, documents.problems, legal.problems):
@@ -76,13 +82,18 @@ def parse_portal_record(raw: Mapping[str, object], *, checked_on: dt.date) -> Po
             levels_note,
             _given(raw, "so_quyet_dinh") and f"Công bố tại Quyết định {_text(raw, 'so_quyet_dinh')}.",
             _description(_text(raw, "ket_qua_xu_ly")),
+            documents.notes
+            and "Lưu ý về hồ sơ (theo Cổng):\n" + "\n".join(f"- {n}" for n in documents.notes),
         )
         if note
     ]
+    aliases, keywords = derive_phrases(name)
     record = ProcedureRecord(
         code=code_for(national_code),
         national_code=national_code,
         name=name,
+        aliases=aliases,
+        keywords=keywords,
         field=slug(_text(raw, "linh_vuc")) if _given(raw, "linh_vuc") else "khac",
         field_name=_text(raw, "linh_vuc") if _given(raw, "linh_vuc") else None,
         level=level,
@@ -97,25 +108,27 @@ def parse_portal_record(raw: Mapping[str, object], *, checked_on: dt.date) -> Po
         legal_basis=legal.legal_basis,
         url=_first_given(raw, "detail_url"),
         checked_on=checked_on,
+        imported_on=checked_on,
         checked=f"Nhập tự động từ Cổng Dịch vụ công quốc gia ngày {checked_on:%d/%m/%Y}; "
         "chưa đối chiếu văn bản.",
         unconfirmed=dict(sorted(problems.items())),
         notes="\n".join(notes) or None,
         source="national_portal",
     )
-    return PortalRecord(record, dict(sorted(problems.items())))
+    return PortalRecord(
+        record, dict(sorted(problems.items())), documents.conditional, documents.conditions_kept
+    )
 
 
-def _text(raw: Mapping[str, object], key: str) -> str:
-    value = raw.get(key)
-    return clean(value) if isinstance(value, str) else ""
+def _text(raw: Mapping[str, str], key: str) -> str:
+    return raw.get(key, "")
 
 
-def _given(raw: Mapping[str, object], key: str) -> bool:
+def _given(raw: Mapping[str, str], key: str) -> bool:
     return not is_no_info(_text(raw, key))
 
 
-def _first_given(raw: Mapping[str, object], *keys: str) -> str | None:
+def _first_given(raw: Mapping[str, str], *keys: str) -> str | None:
     return next((_text(raw, key) for key in keys if _given(raw, key)), None)
 
 

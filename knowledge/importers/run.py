@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from knowledge.catalogue import SqlCatalogue
 from knowledge.importers.national_portal import BrokenRecord, parse_portal_record
+from knowledge.importers.phrases import borrowed_names, distinct_phrases, phrase_key
 from knowledge.loader import CatalogueDataError, load_catalogue_file
 from knowledge.schemas import ProcedureRecord
 
@@ -29,7 +30,7 @@ __all__ = ["ImportReport", "RecordOutcome", "Status", "import_path"]
 
 Status = Literal["imported", "updated", "unchanged", "kept_curated", "skipped"]
 STATUSES: tuple[Status, ...] = ("imported", "updated", "unchanged", "kept_curated", "skipped")
-_VOLATILE = {"checked_on", "checked"}
+_VOLATILE = {"checked_on", "checked", "imported_on"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,7 @@ class RecordOutcome:
     name: str | None = None
     problems: dict[str, str] = field(default_factory=dict)
     error: str | None = None
+    conditions_kept: bool | None = None  # None: not a dossier in several groups with cases
 
     def line(self) -> str:
         label = self.code or self.origin
@@ -62,6 +64,9 @@ class ImportReport:
     def summary(self) -> dict[str, int | float]:
         counts: dict[str, int | float] = {status: self.count(status) for status in STATUSES}
         counts["with_unparsed_fields"] = sum(1 for o in self.outcomes if o.problems)
+        conditional = [o for o in self.outcomes if o.conditions_kept is not None]
+        counts["conditional_dossiers"] = len(conditional)
+        counts["conditions_kept"] = sum(1 for o in conditional if o.conditions_kept)
         counts["seconds"] = round(self.seconds, 3)
         return counts
 
@@ -76,6 +81,7 @@ class ImportReport:
                     "name": o.name,
                     "problems": o.problems,
                     "error": o.error,
+                    "conditions_kept": o.conditions_kept,
                 }
                 for o in self.outcomes
             ],
@@ -87,10 +93,20 @@ class _Candidate:
     origin: str
     record: ProcedureRecord
     problems: dict[str, str]
+    conditions_kept: bool | None = None
 
 
-def import_path(*, catalogue: SqlCatalogue, path: Path, checked_on: dt.date | None = None) -> ImportReport:
-    """Import everything under ``path`` into ``catalogue`` in one transaction and say what happened."""
+def import_path(
+    *,
+    catalogue: SqlCatalogue,
+    path: Path,
+    checked_on: dt.date | None = None,
+    others: Sequence[tuple[str, Sequence[str]]] = (),
+) -> ImportReport:
+    """Import everything under ``path`` into ``catalogue`` in one transaction and say what happened.
+
+    ``others``: (name, aliases) of the procedures the project lists as not held
+    (``nlu.other_procedures``); the imported records they name take those names as aliases."""
     started = time.perf_counter()
     today = checked_on or dt.date.today()
     report = ImportReport()
@@ -104,6 +120,7 @@ def import_path(*, catalogue: SqlCatalogue, path: Path, checked_on: dt.date | No
     curated = {
         r.national_code: r.code for r in existing.values() if r.source == "curated" and r.national_code
     }
+    _keep_distinct_phrases(candidates, existing.values(), others)
     changes: list[ProcedureRecord] = []
     seen: dict[str, str] = {}
     for candidate in candidates:
@@ -118,13 +135,48 @@ def import_path(*, catalogue: SqlCatalogue, path: Path, checked_on: dt.date | No
     return report
 
 
+def _keep_distinct_phrases(
+    candidates: list[_Candidate],
+    existing: Iterable[ProcedureRecord],
+    others: Sequence[tuple[str, Sequence[str]]],
+) -> None:
+    """Drop the derived phrases that several imported records share or a curated entry uses; add
+    the names people use for a record that ``others`` holds."""
+    portal = [c for c in candidates if c.record.source == "national_portal"]
+    taken = [
+        phrase
+        for record in existing
+        if record.source == "curated"
+        for phrase in (record.name, *record.aliases, *record.keywords)
+    ]
+    taken += [c.record.name for c in portal]
+    kept = distinct_phrases({c.origin: (c.record.aliases, c.record.keywords) for c in portal}, taken)
+    borrowed = borrowed_names({c.origin: c.record.name for c in portal}, others)
+    for candidate in portal:
+        aliases, keywords = kept[candidate.origin]
+        known = {phrase_key(p) for p in (candidate.record.name, *aliases)}
+        for name in borrowed.get(candidate.origin, []):
+            if phrase_key(name) not in known:
+                known.add(phrase_key(name))
+                aliases = [*aliases, name]
+        candidate.record = candidate.record.model_copy(update={"aliases": aliases, "keywords": keywords})
+
+
 def _decide(
     candidate: _Candidate, old: ProcedureRecord | None, curated: dict[str, str], seen: dict[str, str]
 ) -> RecordOutcome:
     record = candidate.record
 
     def outcome(status: Status, error: str | None = None) -> RecordOutcome:
-        return RecordOutcome(candidate.origin, status, record.code, record.name, candidate.problems, error)
+        return RecordOutcome(
+            candidate.origin,
+            status,
+            record.code,
+            record.name,
+            candidate.problems,
+            error,
+            candidate.conditions_kept,
+        )
 
     if record.code in seen:
         return outcome("skipped", f"trùng mã với {seen[record.code]}")
@@ -195,4 +247,5 @@ def _read_json(file: Path, origin: str, today: dt.date) -> Iterator[_Candidate |
         except Exception as error:  # noqa: BLE001 — one odd page must not stop a 10,000-record import
             yield RecordOutcome(where, "skipped", error=f"lỗi khi tách: {type(error).__name__}: {error}")
             continue
-        yield _Candidate(where, parsed.record, parsed.problems)
+        kept = parsed.conditions_kept if parsed.conditional_dossier else None
+        yield _Candidate(where, parsed.record, parsed.problems, kept)

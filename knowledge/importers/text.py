@@ -11,13 +11,15 @@ import re
 
 from nlu.normalize import fold, nfc
 
-__all__ = ["NOT_GIVEN", "NOT_PARSED", "clean", "is_no_info", "outline", "slug"]
+__all__ = ["NOT_GIVEN", "NOT_PARSED", "clean", "fast_fold", "is_no_info", "outline", "slug"]
 
 NOT_PARSED = "không tách được từ bản ghi"
 NOT_GIVEN = "bản ghi của Cổng không có thông tin này"
 
-_INLINE_SPACE = re.compile(r"[^\S\n]+")
+# Runs of spaces and any other inline blank (tab, no-break space); a single space is left alone.
+_INLINE_SPACE = re.compile(r"[^\S\n]{2,}|[^\S\n ]")
 _NO_INFO = frozenset({"", "không có thông tin", "không", "không có", "không quy định", "chưa có thông tin"})
+_LONGEST_NO_INFO = max(len(marker) for marker in _NO_INFO)
 _BULLET = re.compile(
     r"^(?:(?P<dash>[-–])|(?P<plus>\+)|(?P<star>[*•])|(?P<alpha>[a-zđ]\))|(?P<num>\(?\d+[.)])"
     r"|(?P<roman>\(?[ivx]+\)))\s*"
@@ -27,13 +29,40 @@ _STEP = re.compile(r"^(?:[-–+*•]\s*)?Bước\s*\d+\s*[:.\-–)]?\s*", re.IGN
 
 def clean(text: str) -> str:
     """NFC, one space between words, trimmed lines: ``"kiểm tra  kết quả\\xa0"`` → ``"kiểm tra kết quả"``."""
-    lines = (_INLINE_SPACE.sub(" ", line).strip() for line in nfc(text).replace("\xa0", " ").splitlines())
+    spaced = _INLINE_SPACE.sub(" ", nfc(text).replace("\xa0", " "))  # one pass over the text, not per line
+    lines = (line.strip() for line in spaced.splitlines())
     return "\n".join(line for line in lines if line)
+
+
+def _fold_table() -> dict[int, str]:
+    """``fold`` of every Latin letter Vietnamese uses, as a table for ``str.translate``."""
+    table: dict[int, str] = {}
+    for code in range(0x41, 0x1F00):
+        char = chr(code)
+        folded = fold(char)
+        if folded != char:
+            table[code] = folded
+    return table
+
+
+_FOLD = _fold_table()
+_LAST_TABLED = "\u1eff"
+
+
+def fast_fold(text: str) -> str:
+    """``fold`` through a table: the same result for Vietnamese text, many times faster."""
+    if max(text, default="a") > _LAST_TABLED:
+        return fold(text)
+    return text.translate(_FOLD)
 
 
 def is_no_info(text: str | None) -> bool:
     """The portal's ways of saying nothing: ``""``, ``"Không có thông tin"``, ``"Không."``."""
-    return text is None or clean(text).rstrip(".").strip().lower() in _NO_INFO
+    if text is None:
+        return True
+    if len(text) > _LONGEST_NO_INFO * 2:  # a section with content: no need to clean it to know
+        return False
+    return clean(text).rstrip(".").strip().lower() in _NO_INFO
 
 
 def slug(text: str, limit: int = 64) -> str:

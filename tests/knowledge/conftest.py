@@ -1,4 +1,4 @@
-"""A second assistant, on its own temporary database, with the national-portal sample imported."""
+"""A second assistant, on its own temporary database, with the portal records of ``fixtures/portal`` imported."""
 
 from __future__ import annotations
 
@@ -11,16 +11,20 @@ from fastapi.testclient import TestClient
 from bot.api.app import create_app
 from bot.service import Service, build_service, load_catalogue
 from bot.settings import Settings, load_settings
+from knowledge.importers.phrases import listed_names
 from knowledge.importers.run import ImportReport, import_path
+from nlu.other_procedures import load_other_procedures
 
-SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "data" / "national-portal-sample"
+# Portal records shipped with the tests (see its README), so that every clone runs them.
+PORTAL_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "portal"
+FIXTURE_RECORDS = len(list(PORTAL_FIXTURES.rglob("*.json")))
+# The full national-portal sample beside the checkout, for the extra tests in test_portal_sample.py.
+SHARED_SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "data" / "national-portal-sample"
 
 
 @pytest.fixture(scope="session")
 def sample_dir() -> Path:
-    if not SAMPLE.exists():
-        pytest.skip("shared/data/national-portal-sample not beside the checkout")
-    return SAMPLE
+    return PORTAL_FIXTURES
 
 
 @pytest.fixture(scope="session")
@@ -32,9 +36,17 @@ def imported_settings(tmp_path_factory: pytest.TempPathFactory, workdir: Path) -
     )
 
 
+def listed_others(settings: Settings) -> list[tuple[str, tuple[str, ...]]]:
+    """(name, aliases) of the procedures the project lists as not held, as ``dvcbot catalogue import`` passes them."""
+    others = load_other_procedures([settings.path(p) for p in settings.other_procedures])
+    return listed_names(others)
+
+
 @pytest.fixture(scope="session")
 def first_import(imported_settings: Settings, sample_dir: Path) -> ImportReport:
-    return import_path(catalogue=load_catalogue(imported_settings), path=sample_dir)
+    return import_path(
+        catalogue=load_catalogue(imported_settings), path=sample_dir, others=listed_others(imported_settings)
+    )
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,7 @@ from bot.settings import Settings
 from knowledge.catalogue import SqlCatalogue
 from knowledge.importers.run import ImportReport, import_path
 from knowledge.schemas import LegalBasis, ProcedureRecord
+from tests.knowledge.conftest import FIXTURE_RECORDS, listed_others
 
 NOTARY = "bo-tu-phap/1.013818.json"
 
@@ -26,7 +27,7 @@ def fresh_catalogue(tmp_path: Path, name: str = "c.db") -> SqlCatalogue:
 
 
 def test_first_import_takes_every_record(first_import: ImportReport) -> None:
-    assert first_import.count("imported") == 532
+    assert first_import.count("imported") == FIXTURE_RECORDS
     assert first_import.count("skipped") == 0
     unparsed = {o.code: o.problems for o in first_import.outcomes if o.problems}
     assert unparsed["nc_1_004757"] == {
@@ -42,8 +43,13 @@ def test_reimport_changes_nothing(
     catalogue = load_catalogue(imported_settings)
     before = {r.code: r for r in catalogue.all()}
     later = dt.date.today() + dt.timedelta(days=30)  # another day: the import date alone is no change
-    report = import_path(catalogue=catalogue, path=sample_dir, checked_on=later)
-    assert report.count("unchanged") == 532 and report.count("imported") == report.count("updated") == 0
+    report = import_path(
+        catalogue=catalogue, path=sample_dir, checked_on=later, others=listed_others(imported_settings)
+    )
+    assert (
+        report.count("unchanged") == FIXTURE_RECORDS
+        and report.count("imported") == report.count("updated") == 0
+    )
     assert {r.code: r for r in catalogue.all()} == before
 
 
@@ -109,12 +115,12 @@ def test_cli_import_prints_the_report_then_export_round_trips(
     printed = capsys.readouterr().out.splitlines()
     assert "imported     nc_1_013818" in printed
     assert any(line.startswith("imported     nc_1_004757 — chưa tách được/thiếu: fee") for line in printed)
-    assert json.loads(printed[-1])["imported"] == 532
-    assert json.loads((tmp_path / "report.json").read_text())["summary"]["imported"] == 532
+    assert json.loads(printed[-1])["imported"] == FIXTURE_RECORDS
+    assert json.loads((tmp_path / "report.json").read_text())["summary"]["imported"] == FIXTURE_RECORDS
 
     exported = tmp_path / "catalogue.yml"
     assert main(["catalogue", "export", str(exported)]) == 0
-    assert len(yaml.safe_load(exported.read_text(encoding="utf-8"))["procedures"]) >= 532 + 45
+    assert len(yaml.safe_load(exported.read_text(encoding="utf-8"))["procedures"]) >= FIXTURE_RECORDS + 45
     capsys.readouterr()
     assert main(["catalogue", "import", str(exported)]) == 0  # into the same database: nothing to do
     summary = json.loads(capsys.readouterr().out.splitlines()[-1])

@@ -13,6 +13,7 @@ from knowledge.catalogue import as_catalogue_entry
 from knowledge.loader import load_catalogue_dir
 from nlu.interpreter import fingerprint
 from tests.conftest import joined, say
+from tests.knowledge.conftest import FIXTURE_RECORDS
 
 NOTARY_EXAM = "Đăng ký tham dự kiểm tra kết quả tập sự hành nghề công chứng"
 
@@ -32,7 +33,7 @@ def test_import_changes_the_model_fingerprint(imported_settings: Settings, impor
         for r in load_catalogue_dir(imported_settings.path(imported_settings.catalogue_data))
     ]
     imported = [as_catalogue_entry(r) for r in load_catalogue(imported_settings).all()]
-    assert len(imported) == len(curated) + 532
+    assert len(imported) == len(curated) + FIXTURE_RECORDS
     assert imported_service.interpreter.fingerprint == fingerprint(
         imported_settings.pipeline, files, imported
     )
@@ -82,3 +83,30 @@ def test_an_imported_field_can_be_listed(imported_client: TestClient) -> None:
     assert text.startswith("Dạ, lĩnh vực Công chứng có ")
     assert NOTARY_EXAM in text
     assert all(len(r["text"]) <= 1800 for r in replies)  # a long list is split for the channels
+
+
+PASSPORT = "Thủ tục cấp hộ chiếu phổ thông ở trong nước thực hiện tại cấp tỉnh"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("làm hộ chiếu cần giấy tờ gì", "Tờ khai đề nghị cấp hộ chiếu"),
+        ("lam ho chieu het bao nhieu tien", "200.000 đồng/hộ chiếu"),
+    ],
+)
+def test_imported_procedure_found_by_what_people_call_it(
+    imported_client: TestClient, question: str, expected: str
+) -> None:
+    """Asked in natural words, with or without diacritics, not by the official name."""
+    text = joined(say(imported_client, sender(), question))
+    assert text.startswith(f'Dạ, về thủ tục "{PASSPORT}"') and expected in text
+    assert "nhập từ Cổng DVC ngày" in text and "kiểm tra ngày" not in text
+
+
+def test_each_dossier_group_is_answered_with_its_condition(imported_client: TestClient) -> None:
+    text = joined(
+        say(imported_client, sender(), "hồ sơ đăng ký thay đổi nội dung đăng ký kinh doanh gồm những gì")
+    )
+    assert "Đối với doanh nghiệp tư nhân:\n1. Thông báo thay đổi" in text
+    assert "Đối với công ty hợp danh:\n3. Thông báo thay đổi" in text

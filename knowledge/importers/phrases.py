@@ -1,0 +1,317 @@
+"""What people call an imported procedure, derived from its official name at import.
+
+The portal names procedures the way decisions list them — "Thủ tục cấp hộ chiếu phổ thông ở trong
+nước thực hiện tại cấp tỉnh" — while people ask "làm hộ chiếu". The resolver finds a procedure by
+its phrases (name, aliases, keywords; ``nlu/procedure_index.py``) and scores how much of a phrase a
+question covers, so a long official name is barely covered by a short question. This module gives
+imported records the phrases curated entries carry by hand:
+
+- the core noun phrase: without "Thủ tục", the agency and level ("tại cấp tỉnh", "do Sở Tư pháp
+  cấp", "thuộc thẩm quyền của ..."), bracketed remarks and the legal tail ("đối với ...", "theo
+  quy định ...") — "cấp hộ chiếu phổ thông ở trong nước";
+- the thing issued, without the verb that only means "issue" ("cấp", "đề nghị cấp") — "hộ chiếu
+  phổ thông ở trong nước", "hộ chiếu phổ thông"; a verb that changes the procedure ("cấp lại",
+  "gia hạn", "thu hồi") is kept;
+- abbreviations both ways: "tổ chức tín dụng" ↔ "TCTD", "Ngân hàng Nhà nước" ↔ "NHNN".
+
+Diacritic-free forms need no separate phrase: the index folds every phrase and every question
+(``nlu.normalize.fold``), so "lam ho chieu" meets "hộ chiếu" as it is.
+
+``distinct_phrases`` then drops what names nothing: a short form that several records share
+("giấy phép") or that a curated entry already uses for itself. ``borrowed_names`` gives a record
+the names people use for it that the project already lists among the procedures it does not hold
+(``nlu/data/other_procedures.yml``: "Xin thôi quốc tịch Việt Nam" is "Thôi quốc tịch Việt Nam ở trong
+nước" once that is imported), so that the record, not the decline, answers them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+from knowledge.importers.text import clean, fast_fold
+
+__all__ = [
+    "ABBREVIATIONS",
+    "MAX_SHARED",
+    "borrowed_names",
+    "derive_phrases",
+    "distinct_phrases",
+    "listed_names",
+    "phrase_key",
+]
+
+# Terms that portal names spell out and people shorten, or the reverse (the NLU's own table, in
+# nlu/data/abbreviations.yml, expands what users type; these are the forms names use).
+ABBREVIATIONS: dict[str, str] = {
+    "tổ chức tín dụng": "TCTD",
+    "ngân hàng nhà nước": "NHNN",
+    "ngân hàng thương mại": "NHTM",
+    "quỹ tín dụng nhân dân": "QTDND",
+    "giấy chứng nhận": "GCN",
+    "giấy phép lao động": "GPLĐ",
+    "căn cước công dân": "CCCD",
+    "lý lịch tư pháp": "LLTP",
+    "bảo hiểm xã hội": "BHXH",
+    "bảo hiểm y tế": "BHYT",
+    "quyền sử dụng đất": "QSDĐ",
+    "ủy ban nhân dân": "UBND",
+    "hội đồng nhân dân": "HĐND",
+    "doanh nghiệp": "DN",
+    "hợp tác xã": "HTX",
+    "giấy phép lái xe": "GPLX",
+    "đăng ký kinh doanh": "ĐKKD",
+    "xuất nhập khẩu": "XNK",
+    "vi phạm hành chính": "VPHC",
+}
+MAX_SHARED = 2  # a short form shared by more records than this names none of them
+
+
+class Listed(Protocol):
+    """A procedure the project lists as not held (``nlu.other_procedures``)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def aliases(self) -> Sequence[str]: ...
+    @property
+    def national_code(self) -> str | None: ...
+
+
+MIN_SYLLABLES = 2
+
+_PREFIX = re.compile(r"^(?:thủ tục hành chính|thủ tục|tthc)\s*[:\-–]?\s*", re.IGNORECASE)
+_BRACKETS = re.compile(r"\s*\([^()]*\)|\s*\[[^\[\]]*\]")
+_AGENCY = (
+    r"(?:sở|phòng|ủy ban|ubnd|bộ|cục|chi cục|tổng cục|vụ|trung tâm|ngân hàng nhà nước|nhnn|cơ quan|công an"
+    r"|thủ tướng|chủ tịch|chính phủ|văn phòng|ban quản lý|kho bạc|cơ quan đại diện|tòa án|viện kiểm sát)"
+)
+_LEVEL = r"cấp\s+(?:tỉnh|huyện|xã|trung ương|bộ|cơ sở)"
+# Qualifiers that say who handles the procedure or where, never what it is.
+_QUALIFIERS = (
+    re.compile(r"[\s,;]+(?:được\s+)?(?:thực hiện|giải quyết)\s+(?:tại|ở|bởi)\s+.*$", re.IGNORECASE),
+    re.compile(rf"[\s,;]+(?:tại|ở)\s+(?:{_LEVEL}|{_AGENCY})\b.*$", re.IGNORECASE),
+    re.compile(r"[\s,;]+thuộc\s+(?:thẩm quyền|phạm vi|chức năng)\b.*$", re.IGNORECASE),
+    re.compile(rf"[\s,;]+(?:do|của)\s+{_AGENCY}\b.*$", re.IGNORECASE),
+    re.compile(rf"[\s,;]+{_LEVEL}\s*$", re.IGNORECASE),
+    re.compile(r"[\s,;]+(?:theo|trên cơ sở)\s+(?:quy định|đề nghị|yêu cầu|thủ tục)\b.*$", re.IGNORECASE),
+)
+# Where the legal tail starts: "... đối với người lao động nước ngoài", "... trong trường hợp ...".
+_TAIL = re.compile(
+    r"\s+(?:đối với|trong trường hợp|trường hợp|khi|nhằm|để|trong các trường hợp|cho các|áp dụng|sau khi)\s+",
+    re.IGNORECASE,
+)
+# A verb that only means "issue" or "allow": "cấp hộ chiếu" is asked as "làm hộ chiếu", "xin hộ
+# chiếu"; "chấp thuận thành lập chi nhánh" as "thành lập chi nhánh".
+_ISSUE = re.compile(
+    r"^(?:đề nghị\s+|xin\s+|thủ tục\s+)?(?:cấp|cấp mới|cấp phát|phát hành|chấp thuận|cho phép)\s+"
+    r"(?!lại|đổi|bổ sung|và\b|,)",
+    re.IGNORECASE,
+)
+_CALLED = re.compile(r"\((?:gọi tắt là|sau đây gọi là|viết tắt là|gọi là)\s+([^()]+)\)", re.IGNORECASE)
+# The applicant's own words in front of the name: "đề nghị", "yêu cầu".
+_REQUEST = re.compile(r"^(?:đề nghị|yêu cầu)\s+(?=\w+\s+\w+)", re.IGNORECASE)
+# Where the thing ends and its owner or circumstance begins.
+_MODIFIER = re.compile(
+    r"\s+(?:của|cho|ở|tại|đối với|theo|về|do|bằng|từ|để|dẫn đến|sau khi|không được|trong|giữa|vào|ra"
+    r"|liên quan)\s+|\s*[;(]",
+    re.IGNORECASE,
+)
+# The paper that allows an activity, before the activity: "giấy phép | thành lập ...".
+_LICENCE = re.compile(
+    r"^(?:giấy phép|giấy chứng nhận)\s+"
+    r"(?=(?:thành lập|hoạt động|kinh doanh|khai thác|sản xuất|nhập khẩu|xuất khẩu|mở)\b)",
+    re.IGNORECASE,
+)
+_DANGLING = re.compile(
+    r"[\s,;:\-–]+(?:của|và|về|cho|tại|các|đối|với|hoặc|theo|ở|trong|thuộc|do|có|đã|được|là|từ)$",
+    re.IGNORECASE,
+)
+# Short forms too general to name a procedure on their own.
+_GENERIC = frozenset(
+    fast_fold(p)
+    for p in (
+        "giấy phép",
+        "giấy chứng nhận",
+        "chứng nhận",
+        "đăng ký",
+        "hồ sơ",
+        "thủ tục",
+        "cấp lại",
+        "gia hạn",
+        "điều chỉnh",
+        "thu hồi",
+        "thay đổi",
+        "văn bản",
+        "quyết định",
+        "chấp thuận",
+        "xác nhận",
+        "thông báo",
+        "báo cáo",
+        # the papers and bodies that many procedures issue or concern
+        "chứng chỉ",
+        "giấy xác nhận",
+        "giấy đăng ký",
+        "giấy tờ",
+        "văn phòng",
+        "trung tâm",
+        "chi nhánh",
+        "công ty",
+        "tổ chức",
+        "ngân hàng",
+        "doanh nghiệp",
+        "giấy phép thành lập",
+        "giấy phép hoạt động",
+        "giấy chứng nhận đăng ký",
+        "đăng ký hoạt động",
+        "thay đổi tên",
+        "thay đổi địa điểm",
+        "thay đổi nội dung",
+        "chấm dứt hoạt động",
+        "sửa đổi, bổ sung giấy phép",
+        "thành lập",
+    )
+)
+
+
+def phrase_key(text: str) -> str:
+    """The form phrases are compared in: folded, one space."""
+    return " ".join(fast_fold(text).split())
+
+
+def derive_phrases(name: str) -> tuple[list[str], list[str]]:
+    """(aliases, keywords) for an official name, most specific first, none equal to the name.
+
+    ``"Thủ tục cấp hộ chiếu phổ thông ở trong nước thực hiện tại cấp tỉnh"`` →
+    aliases ``["cấp hộ chiếu phổ thông ở trong nước", "cấp hộ chiếu phổ thông",
+    "hộ chiếu phổ thông", "hộ chiếu phổ thông ở trong nước", "hộ chiếu"]``."""
+    official = clean(name).replace("\n", " ")
+    core = _REQUEST.sub("", _core(official))
+    # What the name itself says it is called: "(gọi tắt là mã BIN)".
+    forms: list[str] = [_trim(m.group(1)) for m in _CALLED.finditer(official)] + [core]
+    short = _trim(_TAIL.split(core, maxsplit=1)[0])
+    forms.append(short)
+    issued = _ISSUE.sub("", short) if _ISSUE.match(short) else ""
+    for form in (short, issued):
+        # Without its owner or circumstance: "đăng ký khoản vay nước ngoài | của doanh nghiệp ...".
+        head = _trim(_MODIFIER.split(form, maxsplit=1)[0]) if form else ""
+        if head != form and len(head.split()) > MIN_SYLLABLES:
+            forms.append(head)
+    if issued:
+        forms.append(issued)
+        licensed = _LICENCE.sub("", issued)
+        if licensed != issued:
+            forms.append(licensed)  # "giấy phép thành lập công ty luật" is asked "thành lập công ty luật"
+        thing = _trim(_MODIFIER.split(issued, maxsplit=1)[0]).split()
+        if len(thing) == 2 * MIN_SYLLABLES:
+            # "hộ chiếu phổ thông" is also "hộ chiếu": a two-word thing is asked by its first word.
+            forms.append(" ".join(thing[:MIN_SYLLABLES]))
+    aliases = _unique(forms, exclude=[official])
+    keywords = _unique(
+        [variant for form in aliases or [core] for variant in _abbreviated(form)],
+        exclude=[official, *aliases],
+    )
+    return aliases, keywords
+
+
+def distinct_phrases(
+    derived: dict[str, tuple[list[str], list[str]]], taken: Iterable[str]
+) -> dict[str, tuple[list[str], list[str]]]:
+    """Per record code, its derived phrases without those more than ``MAX_SHARED`` records share
+    or that ``taken`` (names and phrases of curated entries) already holds."""
+    taken_keys = {phrase_key(t) for t in taken}
+    counts: Counter[str] = Counter()
+    for aliases, keywords in derived.values():
+        counts.update({phrase_key(p) for p in (*aliases, *keywords)})
+
+    def keep(phrases: Sequence[str]) -> list[str]:
+        return [p for p in phrases if counts[phrase_key(p)] <= MAX_SHARED and phrase_key(p) not in taken_keys]
+
+    return {code: (keep(aliases), keep(keywords)) for code, (aliases, keywords) in derived.items()}
+
+
+# Words that a name people use adds around the official one: "xin", "làm", "thủ tục".
+_FILLER = frozenset({"xin", "lam", "thu", "tuc", "de", "nghi"})
+
+
+def _syllables(text: str) -> frozenset[str]:
+    return frozenset(w for w in re.findall(r"\w+", phrase_key(text)) if w not in _FILLER)
+
+
+def listed_names(entries: Iterable[Listed]) -> list[tuple[str, tuple[str, ...]]]:
+    """(name, aliases) of the listed procedures without a national code: those with one are portal
+    names already, dropped as negatives by their code once that record is imported."""
+    return [(entry.name, tuple(entry.aliases)) for entry in entries if not entry.national_code]
+
+
+def borrowed_names(
+    names: dict[str, str], others: Sequence[tuple[str, Sequence[str]]]
+) -> dict[str, list[str]]:
+    """Per record code, the names (and their aliases) of listed procedures whose words all occur
+    in the record's name, given to the records they cover best: "Đăng ký kết hôn" goes to "Thủ tục
+    đăng ký kết hôn", not to "Thủ tục đăng ký kết hôn lưu động"."""
+    cores = {code: _syllables(name) for code, name in names.items()}
+    by_word: dict[str, set[str]] = {}
+    for code, words in cores.items():
+        for word in words:
+            by_word.setdefault(word, set()).add(code)
+    out: dict[str, list[str]] = {}
+    for name, aliases in others:
+        words = _syllables(name)
+        if len(words) < MIN_SYLLABLES:
+            continue
+        postings = sorted((by_word.get(w, set()) for w in words), key=len)
+        covering = set.intersection(*postings) if postings and postings[0] else set()
+        if not covering:
+            continue
+        best = max(len(words) / len(cores[code]) for code in covering)
+        for code in covering:
+            if len(words) / len(cores[code]) >= best - 1e-9:
+                out.setdefault(code, []).extend([name, *aliases])
+    return out
+
+
+def _core(name: str) -> str:
+    text = _PREFIX.sub("", name)
+    text = _BRACKETS.sub("", text)
+    previous = None
+    while previous != text:
+        previous = text
+        for qualifier in _QUALIFIERS:
+            stripped = qualifier.sub("", text)
+            if len(stripped.split()) >= MIN_SYLLABLES:
+                text = stripped
+    return _trim(text)
+
+
+def _trim(text: str) -> str:
+    text = text.strip(" ,;:.-–")
+    while (stripped := _DANGLING.sub("", text)) != text:
+        text = stripped
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def _abbreviated(form: str) -> list[str]:
+    """``"giấy phép thành lập tổ chức tín dụng"`` → ``["giấy phép thành lập TCTD"]`` and back."""
+    out = []
+    lowered = form.lower()
+    for term, short in ABBREVIATIONS.items():
+        if term in lowered:
+            out.append(re.sub(re.escape(term), short, form, flags=re.IGNORECASE))
+        elif re.search(rf"(?<!\w){re.escape(short)}(?!\w)", form):
+            out.append(re.sub(rf"(?<!\w){re.escape(short)}(?!\w)", term, form))
+    return out
+
+
+def _unique(forms: Iterable[str], *, exclude: Sequence[str]) -> list[str]:
+    seen = {phrase_key(e) for e in exclude}
+    out = []
+    for form in forms:
+        key = phrase_key(form)
+        if len(key.split()) < MIN_SYLLABLES or key in seen or key in _GENERIC:
+            continue
+        seen.add(key)
+        out.append(form)
+    return out
