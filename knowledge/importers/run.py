@@ -159,6 +159,9 @@ def _keep_distinct_phrases(
             if phrase_key(name) not in known:
                 known.add(phrase_key(name))
                 aliases = [*aliases, name]
+        # In the record's own order where it had them, so importing an export changes nothing.
+        place = {phrase_key(a): n for n, a in enumerate(candidate.record.aliases)}
+        aliases = sorted(aliases, key=lambda a: place.get(phrase_key(a), len(place)))
         candidate.record = candidate.record.model_copy(update={"aliases": aliases, "keywords": keywords})
 
 
