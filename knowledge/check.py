@@ -45,6 +45,11 @@ _DETAIL_PAGE = re.compile(r"^https://dichvucong\.gov\.vn/thu-tuc-hanh-chinh/[0-9
 _CODE_LOOKUP = re.compile(
     r"^https://dichvucong\.gov\.vn/tim-kiem-thu-tuc-hanh-chinh\?keyword=(?P<code>[0-9.]+)$"
 )
+# The same look-up by the procedure's name: the best link while its national code is unknown; allowed only
+# when the entry says so in ``unconfirmed.url``.
+_NAME_LOOKUP = re.compile(
+    r"^https://dichvucong\.gov\.vn/tim-kiem-thu-tuc-hanh-chinh\?keyword=[^&]*[^0-9.&][^&]*$"
+)
 _PORTAL_HOSTS = ("dichvucong.gov.vn",)
 _NUMBER_SPACES = re.compile(r"\s+")
 
@@ -116,7 +121,8 @@ def load_replaced_texts(path: Path = REPLACED_TEXTS_FILE) -> list[ReplacedText]:
 
 
 def link_kind(record: ProcedureRecord) -> str:
-    """``detail_page``, ``code_lookup`` (the portal's look-up by this entry's own code), ``other_official``
+    """``detail_page``, ``code_lookup`` (the portal's look-up by this entry's own code), ``name_lookup``
+    (the look-up by its name, while the code is unknown), ``other_official``
     (a non-portal page, for an entry that is not a portal procedure), or ``missing`` / ``generic``."""
     url = record.url or ""
     if not url.startswith("https://"):
@@ -126,6 +132,8 @@ def link_kind(record: ProcedureRecord) -> str:
     lookup = _CODE_LOOKUP.match(url)
     if lookup:
         return "code_lookup" if record.national_code and lookup["code"] == record.national_code else "generic"
+    if _NAME_LOOKUP.match(url):
+        return "name_lookup"
     if any(host in url for host in _PORTAL_HOSTS):
         return "generic"
     return "other_official"
@@ -154,12 +162,17 @@ def _check_one(
     for where, text in _cited_numbers(record):
         folded = _normalise(text)
         for old in replaced:
-            if old.until < today and re.search(rf"(?<![0-9]){re.escape(_normalise(old.number))}", folded):
-                fail(
-                    "replaced_basis",
-                    f"{where} cites {old.number} ({old.title}), replaced by {old.replaced_by} "
-                    f"after {old.until:%d/%m/%Y}",
-                )
+            if old.until >= today or not re.search(rf"(?<![0-9]){re.escape(_normalise(old.number))}", folded):
+                continue
+            # A fact's basis may name the old text beside its replacement ("Nghị định 335/2026/NĐ-CP, thay
+            # Nghị định 20/2021/NĐ-CP"); a legal-basis row is one text and names the old one alone.
+            if where != "legal basis" and _normalise(old.replaced_by) in folded:
+                continue
+            fail(
+                "replaced_basis",
+                f"{where} cites {old.number} ({old.title}), replaced by {old.replaced_by} "
+                f"after {old.until:%d/%m/%Y}",
+            )
     if not record.national_code:
         if "national_code" in record.unconfirmed:
             report.declared_gaps.append(
@@ -171,7 +184,16 @@ def _check_one(
             )
     kind = link_kind(record)
     report.links[kind] += 1
-    if kind in ("missing", "generic"):
+    if kind == "name_lookup":
+        if "url" in record.unconfirmed:
+            report.declared_gaps.append(
+                f"{file} {record.code}: link is a look-up by name — {record.unconfirmed['url']}"
+            )
+        else:
+            fail(
+                "no_own_link", f"url {record.url} looks the procedure up by name; say why in unconfirmed.url"
+            )
+    elif kind in ("missing", "generic"):
         fail(
             "no_own_link",
             f"url {record.url or '(none)'} is not the procedure's own page on the national portal",
