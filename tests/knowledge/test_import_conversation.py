@@ -68,7 +68,7 @@ def test_unparsed_fee_is_said_to_be_unconfirmed(imported_client: TestClient) -> 
         say(imported_client, sender(), "lệ phí trở lại quốc tịch Việt Nam ở nước ngoài là bao nhiêu")
     )
     assert "Trở lại quốc tịch Việt Nam ở nước ngoài" in text
-    assert "chưa được xác nhận đầy đủ (không tách được từ bản ghi)" in text
+    assert "theo thông tin chưa được xác nhận chính thức: không tách được từ bản ghi" in text
 
 
 def test_curated_answers_are_unchanged(imported_client: TestClient) -> None:
