@@ -18,6 +18,7 @@ __all__ = [
     "DECLINE_MARKERS",
     "fact_intent",
     "format_date",
+    "hedge_line",
     "render_aspect",
     "render_fact",
     "source_footer",
@@ -51,23 +52,67 @@ def format_date(value: dt.date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else "không rõ ngày"
 
 
-def _unconfirmed(record: ProcedureRecord, field: str) -> str:
-    reason = record.unconfirmed.get(field)
-    if reason is None:
-        return ""
-    where = record.url or "Cổng Dịch vụ công quốc gia"
-    return f"\n⚠️ Thông tin này chưa được xác nhận đầy đủ ({reason.rstrip('. ')}). Anh/chị vui lòng đối chiếu tại {where}."
+PORTAL_HOME = "https://dichvucong.gov.vn"
+UNCONFIRMED_PHRASE = "theo thông tin chưa được xác nhận chính thức"
+
+
+def _check_at(record: ProcedureRecord) -> str:
+    return f"👉 Anh/chị vui lòng kiểm tra lại tại {record.url or PORTAL_HOME} trước khi làm theo."
+
+
+def _reasons(record: ProcedureRecord, fields: tuple[str, ...]) -> list[str]:
+    seen: list[str] = []
+    for field in fields:
+        reason = record.unconfirmed.get(field)
+        if reason and reason.rstrip(". ") not in seen:
+            seen.append(reason.rstrip(". "))
+    return seen
+
+
+def hedge_line(line: str, reasons: list[str]) -> str:
+    """ "Mức hưởng: 1.080.000 đồng" → "Mức hưởng: (⚠️ theo thông tin chưa được xác nhận chính thức: <lý do>)
+    1.080.000 đồng": the caveat comes before the figure, never after it."""
+    caveat = f"(⚠️ {UNCONFIRMED_PHRASE}: {'; '.join(reasons)})"
+    head, sep, rest = line.partition(": ")
+    if sep:
+        return f"{head}: {caveat} {rest}"
+    if line.endswith(":"):
+        return f"{line} {caveat}"
+    return f"{line} {caveat}"
+
+
+def _hedged(record: ProcedureRecord, fields: tuple[str, ...], text: str) -> str:
+    """``text`` (an aspect's section) said as unconfirmed when any of ``fields`` is marked so: the caveat
+    right after the heading, the official page to check at the end."""
+    reasons = _reasons(record, fields)
+    if not reasons:
+        return text
+    first, newline, rest = text.partition("\n")
+    return f"{hedge_line(first, reasons)}{newline}{rest}\n{_check_at(record)}"
+
+
+def _basis_text(basis) -> str:  # type: ignore[no-untyped-def]
+    details = [basis.title]
+    if basis.articles:
+        details.append(basis.articles)
+    if basis.date:
+        details.append(f"ngày {format_date(basis.date)}")
+    return f"{basis.number} ({', '.join(details)})"
 
 
 def source_footer(record: ProcedureRecord) -> str:
-    bases = "; ".join(
-        f"{basis.number} ({basis.title}" + (f", ngày {format_date(basis.date)})" if basis.date else ")")
-        for basis in record.legal_basis
-    ) or "chưa xác nhận"
-    url = record.url or "https://dichvucong.gov.vn"
-    if record.imported_on:  # an import date is no check against the law
-        return f"📚 Căn cứ pháp lý: {bases}\n🔗 Nguồn: {url} (nhập từ Cổng DVC ngày {format_date(record.imported_on)})"
-    return f"📚 Căn cứ pháp lý: {bases}\n🔗 Nguồn: {url} (thông tin kiểm tra ngày {format_date(record.checked_on)})"
+    """Legal basis with articles; the procedure's own page and national code; when it was checked, or,
+    for a record imported from the portal, that it was imported and not checked."""
+    bases = "; ".join(_basis_text(basis) for basis in record.legal_basis) or "chưa xác nhận"
+    url = record.url or PORTAL_HOME
+    code = f" — mã thủ tục {record.national_code}" if record.national_code else ""
+    if record.source == "national_portal" or record.imported_on:
+        imported = record.imported_on or record.checked_on
+        when = f"dữ liệu nhập từ Cổng Dịch vụ công quốc gia ngày {format_date(imported)}"
+        when += ", chưa được kiểm tra lại"
+    else:
+        when = f"thông tin kiểm tra ngày {format_date(record.checked_on)}"
+    return f"📚 Căn cứ pháp lý: {bases}\n🔗 Nguồn: {url}{code} ({when})"
 
 
 def _copies(document: Document) -> str:
@@ -87,7 +132,7 @@ def _document_line(number: int, document: Document) -> str:
 
 def documents(record: ProcedureRecord) -> str:
     if not record.documents:
-        return "Danh mục của em chưa có thành phần hồ sơ của thủ tục này." + _unconfirmed(record, "documents")
+        return _hedged(record, ("documents",), "Danh mục của em chưa có thành phần hồ sơ của thủ tục này.")
     always = [d for d in record.documents if not d.case]
     cases: dict[str, list[Document]] = {}
     for document in record.documents:
@@ -104,26 +149,27 @@ def documents(record: ProcedureRecord) -> str:
         for document in items:
             number += 1
             lines.append(_document_line(number, document))
-    return "\n".join(lines) + _unconfirmed(record, "documents")
+    return _hedged(record, ("documents",), "\n".join(lines))
 
 
 def fee(record: ProcedureRecord) -> str:
     if not record.channels:
-        return "Danh mục của em chưa có thông tin phí, lệ phí của thủ tục này." + _unconfirmed(record, "fee")
+        return _hedged(record, ("fee",), "Danh mục của em chưa có thông tin phí, lệ phí của thủ tục này.")
     lines = ["Phí, lệ phí:"]
     for channel in record.channels:
         lines.append(f"- {METHOD_NAMES[channel.method]}: {channel.fee}")
-    return "\n".join(lines) + _unconfirmed(record, "fee") + _unconfirmed(record, "channels")
+    return _hedged(record, ("fee", "channels"), "\n".join(lines))
 
 
 def processing_time(record: ProcedureRecord) -> str:
     if not record.channels:
-        return "Danh mục của em chưa có thời hạn giải quyết của thủ tục này." + _unconfirmed(record, "processing_time")
+        empty = "Danh mục của em chưa có thời hạn giải quyết của thủ tục này."
+        return _hedged(record, ("processing_time",), empty)
     lines = ["Thời hạn giải quyết:"]
     for channel in record.channels:
         note = f" ({channel.note})" if channel.note else ""
         lines.append(f"- {METHOD_NAMES[channel.method]}: {channel.processing_time}{note}")
-    return "\n".join(lines) + _unconfirmed(record, "processing_time") + _unconfirmed(record, "channels")
+    return _hedged(record, ("processing_time", "channels"), "\n".join(lines))
 
 
 def where_to_submit(record: ProcedureRecord) -> str:
@@ -141,7 +187,7 @@ def where_to_submit(record: ProcedureRecord) -> str:
         lines.append(f"Dịch vụ công trực tuyến: {record.online_level}")
     if not lines:
         lines.append("Danh mục của em chưa có thông tin nơi nộp của thủ tục này.")
-    return "\n".join(lines) + _unconfirmed(record, "submit_to") + _unconfirmed(record, "agency")
+    return _hedged(record, ("submit_to", "agency"), "\n".join(lines))
 
 
 def eligibility(record: ProcedureRecord) -> str:
@@ -153,45 +199,44 @@ def eligibility(record: ProcedureRecord) -> str:
         lines.extend(f"- {condition}" for condition in record.conditions)
     if not lines:
         lines.append("Danh mục của em chưa có điều kiện của thủ tục này.")
-    return "\n".join(lines) + _unconfirmed(record, "conditions") + _unconfirmed(record, "applicants")
+    return _hedged(record, ("conditions", "applicants"), "\n".join(lines))
 
 
 def steps(record: ProcedureRecord) -> str:
     if not record.steps:
-        return "Danh mục của em chưa có trình tự thực hiện của thủ tục này." + _unconfirmed(record, "steps")
+        return _hedged(record, ("steps",), "Danh mục của em chưa có trình tự thực hiện của thủ tục này.")
     lines = ["Trình tự thực hiện:"]
     lines.extend(f"Bước {i}. {step}" for i, step in enumerate(record.steps, start=1))
-    return "\n".join(lines) + _unconfirmed(record, "steps")
+    return _hedged(record, ("steps",), "\n".join(lines))
 
 
 def forms(record: ProcedureRecord) -> str:
     with_form = [d for d in record.documents if d.form]
     if not with_form:
-        return (
-            "Thủ tục này không có mẫu đơn, tờ khai riêng trong danh mục của em."
-            + _unconfirmed(record, "forms")
-            + _unconfirmed(record, "documents")
-        )
+        empty = "Thủ tục này không có mẫu đơn, tờ khai riêng trong danh mục của em."
+        return _hedged(record, ("forms", "documents"), empty)
     lines = ["Mẫu đơn, tờ khai:"]
     lines.extend(f"- {d.form}: {d.name}" for d in with_form)
-    return "\n".join(lines) + _unconfirmed(record, "forms")
+    return _hedged(record, ("forms",), "\n".join(lines))
 
 
 def legal_basis(record: ProcedureRecord) -> str:
     if not record.legal_basis:
-        return "Danh mục của em chưa xác nhận căn cứ pháp lý của thủ tục này." + _unconfirmed(record, "legal_basis")
+        empty = "Danh mục của em chưa xác nhận căn cứ pháp lý của thủ tục này."
+        return _hedged(record, ("legal_basis",), empty)
     lines = ["Căn cứ pháp lý:"]
     for basis in record.legal_basis:
         date = f", ngày {format_date(basis.date)}" if basis.date else ""
-        lines.append(f"- {basis.number}: {basis.title}{date}")
-    return "\n".join(lines) + _unconfirmed(record, "legal_basis")
+        articles = f" ({basis.articles})" if basis.articles else ""
+        lines.append(f"- {basis.number}: {basis.title}{articles}{date}")
+    return _hedged(record, ("legal_basis",), "\n".join(lines))
 
 
 def benefit(record: ProcedureRecord) -> str:
     if record.benefit:
-        return f"Mức hưởng: {record.benefit}" + _unconfirmed(record, "benefit")
+        return _hedged(record, ("benefit",), f"Mức hưởng: {record.benefit}")
     if "benefit" in record.unconfirmed:
-        return "Mức hưởng của thủ tục này em chưa xác nhận được." + _unconfirmed(record, "benefit")
+        return _hedged(record, ("benefit",), "Mức hưởng của thủ tục này em chưa xác nhận được.")
     result = f" Kết quả của thủ tục là: {record.result.rstrip('.')}." if record.result else ""
     return "Danh mục của em không ghi khoản tiền chi trả nào cho thủ tục này." + result
 
@@ -218,7 +263,10 @@ def render_fact(record: ProcedureRecord, fact: Fact, *, limit: int = DEFAULT_LIM
     """A question-level answer under its aspect's heading, with the article it comes from:
     "Điều kiện: Không. Hồ sơ phải nộp trong 03 tháng ... (Căn cứ: Điều 39 Luật Việc làm 74/2025/QH15)"."""
     heading = FACT_HEADINGS.get(fact_intent(fact)) or ASPECT_HEADINGS[fact_intent(fact)][0]
-    body = f"{heading} {fact.answer.strip()}" + (f"\n(Căn cứ: {fact.basis})" if fact.basis else "")
+    body = f"{heading} {fact.answer.strip()}"
+    if fact.unconfirmed:
+        body = hedge_line(body, [fact.unconfirmed.rstrip(". ")]) + f"\n{_check_at(record)}"
+    body += f"\n(Căn cứ: {fact.basis})" if fact.basis else ""
     return _with_header_and_footer(record, body, limit)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import json
 import logging
 import sys
@@ -67,6 +68,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     imports.add_argument("path", type=Path)
     imports.add_argument("--report", type=Path, default=None, help="also write the per-record report as JSON")
+    check = catalogue_commands.add_parser(
+        "check", help="lint the curated catalogue: replaced laws, national code, own link, age of checked_on"
+    )
+    check.add_argument("--data", type=Path, default=None, help="catalogue directory (default: settings)")
+    check.add_argument("--max-age-days", type=int, default=None, help="oldest allowed checked_on, in days")
+    check.add_argument("--today", type=dt.date.fromisoformat, default=None, help="check as of this date")
+    check.add_argument("--replaced", type=Path, default=None, help="table of replaced texts (YAML)")
     return parser
 
 
@@ -99,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
         return _test_nlu(settings, args.nlu, args.model, args.report, args.predictions)
     if args.command == "catalogue" and args.action == "import":
         return _import(settings, args.path, args.report)
+    if args.command == "catalogue" and args.action == "check":
+        return _check(settings, args)
     if args.command == "catalogue":
         return _export(settings, args.path)
     return 2
@@ -314,6 +324,20 @@ def _import(settings, path: Path, report_path: Path | None) -> int:  # type: ign
         report_path.write_text(json.dumps(report.as_json(), ensure_ascii=False, indent=2), encoding="utf-8")
     # The model fingerprint covers the catalogue: the next `dvcbot run` retrains with these procedures.
     return 0
+
+
+def _check(settings, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+    from knowledge.check import DEFAULT_MAX_AGE_DAYS, REPLACED_TEXTS_FILE, check_catalogue
+
+    directory = args.data or settings.path(settings.catalogue_data)
+    report = check_catalogue(
+        directory,
+        today=args.today,
+        max_age_days=args.max_age_days if args.max_age_days is not None else DEFAULT_MAX_AGE_DAYS,
+        replaced_file=args.replaced or REPLACED_TEXTS_FILE,
+    )
+    print("\n".join(report.lines()))
+    return 0 if report.ok else 1
 
 
 if __name__ == "__main__":

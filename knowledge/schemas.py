@@ -68,6 +68,7 @@ class LegalBasis(_Strict):
     number: str
     title: str
     date: dt.date | None = None
+    articles: str | None = None  # "Điều 38, 39": the articles the entry rests on, where known
 
 
 class Fact(_Strict):
@@ -81,6 +82,9 @@ class Fact(_Strict):
     asks: list[str] = Field(min_length=1)
     answer: str
     basis: str | None = None
+    # Why the answer could not be confirmed from the text in force; the bot then says so and points to
+    # the official page instead of stating the answer as a plain fact.
+    unconfirmed: str | None = None
 
 
 class ProcedureRecord(_Strict):

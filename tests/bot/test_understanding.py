@@ -42,7 +42,6 @@ def test_colloquial_names_reach_the_procedure(client: TestClient, text: str) -> 
         ("dang ky khai sinh cho con o dau vay", None),
         ("xin phiếu lý lịch tư pháp mất bao lâu", "lý lịch tư pháp"),
         ("đổi bằng lái xe máy hết hạn ở đâu", None),
-        ("ba em ve huu roi thi lanh luong huu o dau", None),
     ],
 )
 def test_other_ministries_and_procedures_not_held_are_declined_cleanly(
@@ -53,6 +52,12 @@ def test_other_ministries_and_procedures_not_held_are_declined_cleanly(
     assert 'về thủ tục "' not in reply  # no catalogue procedure answered
     if named:
         assert f"“{named}”" in reply or named in reply.lower()
+
+
+def test_pension_is_held_now(client: TestClient) -> None:
+    # Issue 11 added "Giải quyết hưởng lương hưu" to the catalogue: no longer declined.
+    (reply,) = conversation(client, "ba em ve huu roi thi lanh luong huu o dau")
+    assert 'về thủ tục "Giải quyết hưởng lương hưu"' in reply and DECLINE not in reply
 
 
 def test_a_benefit_question_with_a_fee_word_asks_the_benefit(client: TestClient) -> None:

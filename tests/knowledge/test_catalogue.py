@@ -59,7 +59,9 @@ def test_error_names_file_and_field(tmp_path: Path) -> None:
 
 def test_missing_legal_basis_is_refused(tmp_path: Path) -> None:
     bad = tmp_path / "nobasis.yml"
-    bad.write_text(MINIMAL.replace('    legal_basis: [{number: "1/2025/NĐ-CP", title: "Nghị định mẫu"}]\n', ""))
+    bad.write_text(
+        MINIMAL.replace('    legal_basis: [{number: "1/2025/NĐ-CP", title: "Nghị định mẫu"}]\n', "")
+    )
     with pytest.raises(CatalogueDataError, match="legal_basis"):
         load_catalogue_file(bad)
 
@@ -81,3 +83,38 @@ def test_upsert_is_idempotent(tmp_path: Path) -> None:
     assert catalogue.upsert(load_catalogue_dir(tmp_path)) == (0, 1)
     record = catalogue.get("demo")
     assert record is not None and record.name == "Thủ tục mẫu mới"
+
+
+def test_the_catalogue_covers_every_field_with_eighty_entries() -> None:
+    records = load_catalogue_dir(ROOT / "knowledge/data")
+    assert len(records) >= 80
+    assert {r.field for r in records} == {
+        "viec_lam",
+        "lao_dong_ngoai_nuoc",
+        "quan_he_lao_dong",
+        "an_toan_lao_dong",
+        "giao_duc_nghe_nghiep",
+        "nguoi_co_cong",
+        "bao_tro_xa_hoi",
+        "tre_em",
+        "giam_ngheo",
+        "phong_chong_te_nan",
+        "bao_hiem_xa_hoi",
+    }
+
+
+def test_every_entry_has_the_phrases_people_use() -> None:
+    for record in load_catalogue_dir(ROOT / "knowledge/data"):
+        assert len(record.aliases) >= 3 and record.situations, record.code
+        # A bare number ("22%", "111") would read a dossier code or a phone number as the procedure.
+        assert not any(
+            re.fullmatch(r"[\d%.,\s]+", k)
+            for k in (*record.aliases, *record.keywords)
+            if k != record.national_code and not re.fullmatch(r"\d\.\d{6}", k)
+        ), record.code
+
+
+def test_a_fact_left_unconfirmed_says_why() -> None:
+    for record in load_catalogue_dir(ROOT / "knowledge/data"):
+        for fact in record.facts:
+            assert fact.unconfirmed is None or len(fact.unconfirmed) > 15, record.code

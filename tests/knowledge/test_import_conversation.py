@@ -69,7 +69,7 @@ def test_unparsed_fee_is_said_to_be_unconfirmed(imported_client: TestClient) -> 
         say(imported_client, sender(), "lệ phí trở lại quốc tịch Việt Nam ở nước ngoài là bao nhiêu")
     )
     assert "Trở lại quốc tịch Việt Nam ở nước ngoài" in text
-    assert "chưa được xác nhận đầy đủ (không tách được từ bản ghi)" in text
+    assert "theo thông tin chưa được xác nhận chính thức: không tách được từ bản ghi" in text
 
 
 def test_curated_answers_are_unchanged(imported_client: TestClient) -> None:
@@ -101,7 +101,7 @@ def test_imported_procedure_found_by_what_people_call_it(
     """Asked in natural words, with or without diacritics, not by the official name."""
     text = joined(say(imported_client, sender(), question))
     assert text.startswith(f'Dạ, về thủ tục "{PASSPORT}"') and expected in text
-    assert "nhập từ Cổng DVC ngày" in text and "kiểm tra ngày" not in text
+    assert "dữ liệu nhập từ Cổng Dịch vụ công quốc gia ngày" in text and "kiểm tra ngày" not in text
 
 
 def test_each_dossier_group_is_answered_with_its_condition(imported_client: TestClient) -> None:

@@ -357,7 +357,7 @@ def test_imported_record_says_imported_not_checked() -> None:
     record = parsed("bo-tu-phap/1.013818.json")
     assert record.imported_on == TODAY
     footer = source_footer(record)
-    assert "nhập từ Cổng DVC ngày 23/11/2026" in footer and "kiểm tra ngày" not in footer
+    assert "nhập từ Cổng Dịch vụ công quốc gia ngày 23/11/2026" in footer and "kiểm tra ngày" not in footer
 
 
 def test_glued_legislature_and_number() -> None:
