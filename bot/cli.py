@@ -63,6 +63,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     imports.add_argument("path", type=Path)
     imports.add_argument("--report", type=Path, default=None, help="also write the per-record report as JSON")
+
+    from console.cli import add_staff_parser
+
+    add_staff_parser(commands)  # dvcbot staff add NAME --role R
     return parser
 
 
@@ -93,6 +97,10 @@ def main(argv: list[str] | None = None) -> int:
         return _import(settings, args.path, args.report)
     if args.command == "catalogue":
         return _export(settings, args.path)
+    if args.command == "staff":
+        from console.cli import run_staff
+
+        return run_staff(settings, args)
     return 2
 
 

@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from console.settings import ConsoleSettings
 from knowledge.dossier.settings import DossierSettings
 
 __all__ = ["PROJECT_ROOT", "Settings", "load_settings", "looks_like_placeholder"]
@@ -166,6 +167,7 @@ class Settings(BaseSettings):
     support: SupportSettings = SupportSettings()
     channels: ChannelsSettings = ChannelsSettings()
     dossier: DossierSettings = DossierSettings()
+    console: ConsoleSettings = ConsoleSettings()  # call-centre staff, agent assist, handoff inbox
 
     @property
     def introspection(self) -> bool:
