@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from actions.facts import FactIndex
+from actions.procedure import _asked_fact as asked_fact  # the chat's own choice of a question-level fact
 from actions.render import fact_intent, render_aspect, render_fact
+from actions.sdk import Tracker
 from bot.slots import ASPECT_INTENTS, NOT_IN_CATALOGUE, resolve_procedure
 from bot.tracker import DialogueStateTracker
 from knowledge.catalogue import ProcedureCatalogue
@@ -194,7 +196,7 @@ class Suggester:
         for p, candidate in kept:
             record = self._catalogue.get(candidate.procedure)
             if record is not None:
-                result.suggestions.append(self._render(record, candidate, p, text))
+                result.suggestions.append(self._render(record, candidate, p, parse))
         result.unsure = not result.suggestions
         if result.unsure:
             result.reason = "low_confidence" if candidates else "no_question"
@@ -205,10 +207,10 @@ class Suggester:
         return self.calibrator.probability(raw) if self.calibrator else raw
 
     def _render(
-        self, record: ProcedureRecord, candidate: Candidate, confidence: float, text: str
+        self, record: ProcedureRecord, candidate: Candidate, confidence: float, parse: dict[str, Any]
     ) -> Suggestion:
-        key = candidate.aspect.removeprefix("ask_").replace("procedure_steps", "steps")
-        fact = self._facts.best(record.code, text, key)
+        # The fact the chat would answer with for this aspect (any aspect's, for a yes/no main question).
+        fact = asked_fact(self._facts, record.code, Tracker({"latest_message": parse}), candidate.aspect)
         if fact is not None:
             parts = render_fact(record, fact, limit=ANSWER_LIMIT)
         else:

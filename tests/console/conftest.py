@@ -10,11 +10,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.api.app import create_app
-from bot.service import Service, build_service
+from bot.service import Service, build_service, make_engine
 from bot.settings import Settings
 from console.settings import ConsoleSettings, HandoffSettings, WorkingHours
 from console.staff import Role, StaffStore
-from bot.service import make_engine
 
 PASSWORD = "mat-khau-du-dai-2026"
 ALWAYS_OPEN = WorkingHours(weekdays=[1, 2, 3, 4, 5, 6, 7], opens="00:00", closes="24:00")
