@@ -52,7 +52,8 @@ def log_in(client: TestClient, name: str, password: str = PASSWORD) -> str:
     token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
     assert token, form.text
     response = client.post(
-        "/console/login", data={"csrf_token": token.group(1), "name": name, "password": password},
+        "/console/login",
+        data={"csrf_token": token.group(1), "name": name, "password": password},
         follow_redirects=False,
     )
     assert response.status_code == 303, response.text

@@ -20,11 +20,16 @@ from nlu.training_data import load_nlu_files
 @pytest.fixture(scope="module")
 def suggester(open_settings: Settings, open_service: Service) -> Suggester:
     built = Suggester(
-        interpreter=open_service.interpreter, catalogue=open_service.catalogue, trackers=open_service.agent.store,
-        slot_names=open_service.domain.slot_names, min_confidence=open_settings.console.assist.min_confidence,
+        interpreter=open_service.interpreter,
+        catalogue=open_service.catalogue,
+        trackers=open_service.agent.store,
+        slot_names=open_service.domain.slot_names,
+        min_confidence=open_settings.console.assist.min_confidence,
     )
     model_dir = open_settings.path(open_settings.model.dir) / open_service.interpreter.fingerprint
-    built.calibrator = load_or_fit(built, model_dir=model_dir, data_file=open_settings.path("nlu/data/test.yml"))
+    built.calibrator = load_or_fit(
+        built, model_dir=model_dir, data_file=open_settings.path("nlu/data/test.yml")
+    )
     return built
 
 
@@ -38,7 +43,11 @@ def test_a_clear_question_gets_the_bots_answer_first_with_its_sources(suggester:
     assert confidences == sorted(confidences, reverse=True) and 0.5 <= confidences[0] <= 1.0
     assert len(result.suggestions) <= 3
     catalogue, *laws = best.sources
-    assert catalogue["kind"] == "catalogue" and catalogue["url"].startswith("https://") and catalogue["checked_on"]
+    assert (
+        catalogue["kind"] == "catalogue"
+        and catalogue["url"].startswith("https://")
+        and catalogue["checked_on"]
+    )
     assert laws and all(law["kind"] == "legal_basis" and law["number"] for law in laws)
 
 
@@ -63,17 +72,26 @@ def test_a_vague_question_is_unsure_with_the_closest_procedures(suggester: Sugge
     assert suggester.suggest("xin chào").unsure
 
 
-def test_with_a_conversation_the_follow_up_is_about_its_procedure(suggester: Suggester, open_service: Service) -> None:
+def test_with_a_conversation_the_follow_up_is_about_its_procedure(
+    suggester: Suggester, open_service: Service
+) -> None:
     caller = f"rest-assist-{uuid.uuid4().hex[:8]}"
-    asyncio.run(open_service.agent.handle(UserMessage("hồ sơ gia hạn giấy phép lao động gồm những gì", caller)))
+    asyncio.run(
+        open_service.agent.handle(UserMessage("hồ sơ gia hạn giấy phép lao động gồm những gì", caller))
+    )
     alone = suggester.suggest("thế lệ phí bao nhiêu?")
     assert alone.unsure
     in_context = suggester.suggest("thế lệ phí bao nhiêu?", caller)
     assert not in_context.unsure and in_context.context_procedure == "work_permit_extension"
-    assert (in_context.suggestions[0].procedure, in_context.suggestions[0].aspect) == ("work_permit_extension", "ask_fee")
+    assert (in_context.suggestions[0].procedure, in_context.suggestions[0].aspect) == (
+        "work_permit_extension",
+        "ask_fee",
+    )
 
 
-def test_the_calibration_is_monotone_and_better_than_the_raw_score(suggester: Suggester, open_settings: Settings) -> None:
+def test_the_calibration_is_monotone_and_better_than_the_raw_score(
+    suggester: Suggester, open_settings: Settings
+) -> None:
     examples = load_nlu_files([open_settings.path("nlu/data/test.yml")]).examples
     mapping, report = fit(suggester, examples[:200])
     assert list(mapping.ys) == sorted(mapping.ys) and all(0.0 <= y <= 1.0 for y in mapping.ys)
@@ -82,7 +100,9 @@ def test_the_calibration_is_monotone_and_better_than_the_raw_score(suggester: Su
     assert report["ece_calibrated_on_second_half"] < report["ece_raw_on_second_half"]
 
 
-def test_the_calibration_is_cached_beside_the_model(suggester: Suggester, tmp_path: Path, open_settings: Settings) -> None:
+def test_the_calibration_is_cached_beside_the_model(
+    suggester: Suggester, tmp_path: Path, open_settings: Settings
+) -> None:
     data = tmp_path / "small.yml"
     data.write_text(
         'version: "3.1"\nnlu:\n- intent: ask_fee\n  examples: |\n'

@@ -11,8 +11,13 @@ from console.staff import Role, StaffStore
 from tests.console.conftest import PASSWORD, log_in, new_staff
 
 GETS = [
-    "/console/api/queue", "/console/api/handoffs/1", "/console/api/stats", "/console/api/curator",
-    "/console/api/lookups", "/console/static/console.js", "/console/static/charts.js",
+    "/console/api/queue",
+    "/console/api/handoffs/1",
+    "/console/api/stats",
+    "/console/api/curator",
+    "/console/api/lookups",
+    "/console/static/console.js",
+    "/console/static/charts.js",
     "/console/static/console.css",
 ]
 POSTS = [
@@ -45,7 +50,9 @@ def test_without_a_session_every_api_is_403_and_the_page_redirects(open_app_clie
     assert client.get("/console/api/queue").status_code == 403
 
 
-def test_a_logged_in_post_without_the_csrf_token_is_refused(open_app_client: TestClient, staff_store: StaffStore) -> None:
+def test_a_logged_in_post_without_the_csrf_token_is_refused(
+    open_app_client: TestClient, staff_store: StaffStore
+) -> None:
     client = fresh(open_app_client)
     csrf = log_in(client, new_staff(staff_store))
     question = {"text": "lệ phí cấp giấy phép lao động bao nhiêu"}
@@ -69,14 +76,19 @@ def test_agents_cannot_open_the_supervisor_view(open_app_client: TestClient, sta
     assert stats.status_code == 200 and len(stats.json()["days"]) == 14
 
 
-def test_the_login_form_refuses_a_post_without_its_csrf_token(open_app_client: TestClient, staff_store: StaffStore) -> None:
+def test_the_login_form_refuses_a_post_without_its_csrf_token(
+    open_app_client: TestClient, staff_store: StaffStore
+) -> None:
     client = fresh(open_app_client)
     name = new_staff(staff_store)
     forged = client.post("/console/login", data={"name": name, "password": PASSWORD}, follow_redirects=False)
     assert forged.status_code == 403
     client.get("/console/login")
-    other = client.post("/console/login", data={"csrf_token": "guessed", "name": name, "password": PASSWORD},
-                        follow_redirects=False)
+    other = client.post(
+        "/console/login",
+        data={"csrf_token": "guessed", "name": name, "password": PASSWORD},
+        follow_redirects=False,
+    )
     assert other.status_code == 403
     assert "dvcbot_staff" not in client.cookies
 
@@ -91,8 +103,11 @@ def test_repeated_failed_logins_lock_the_account(
     def attempt(password: str) -> int:
         form = client.get("/console/login")
         token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)  # type: ignore[union-attr]
-        return client.post("/console/login", data={"csrf_token": token, "name": name, "password": password},
-                           follow_redirects=False).status_code
+        return client.post(
+            "/console/login",
+            data={"csrf_token": token, "name": name, "password": password},
+            follow_redirects=False,
+        ).status_code
 
     codes = [attempt(f"sai-mat-khau-{i}") for i in range(attempts)]
     assert codes == [401] * (attempts - 1) + [423]

@@ -15,7 +15,9 @@ from console.settings import HandoffSettings, WorkingHours
 
 
 def talk(service: Service, sender: str, text: str, channel: str = "rest") -> str:
-    replies = asyncio.run(service.agent.handle(UserMessage(text=text, sender_id=sender, input_channel=channel)))
+    replies = asyncio.run(
+        service.agent.handle(UserMessage(text=text, sender_id=sender, input_channel=channel))
+    )
     return "\n".join(r.text or "" for r in replies)
 
 
@@ -59,8 +61,10 @@ def test_while_an_agent_holds_it_the_bot_is_silent_but_every_turn_is_stored(open
     store.take(handoff.id, staff_id=1)
     assert talk(open_service, user, "hồ sơ hưởng trợ cấp thất nghiệp gồm những gì") == ""
     events = open_service.agent.store.retrieve(user).events
-    assert any(e.get("event") == "user" and e.get("text") == "hồ sơ hưởng trợ cấp thất nghiệp gồm những gì"
-               for e in events)
+    assert any(
+        e.get("event") == "user" and e.get("text") == "hồ sơ hưởng trợ cấp thất nghiệp gồm những gì"
+        for e in events
+    )
     store.close(handoff.id, staff_id=1)
     assert "Hồ sơ gồm" in talk(open_service, user, "hồ sơ hưởng trợ cấp thất nghiệp gồm những gì")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import subprocess
 import sys
 from pathlib import Path
@@ -35,7 +34,9 @@ def clock() -> Clock:
 
 @pytest.fixture()
 def store(tmp_path: Path, clock: Clock) -> StaffStore:
-    config = StaffSettings(session_idle_minutes=30, session_max_hours=12, max_failed_logins=5, lockout_minutes=15)
+    config = StaffSettings(
+        session_idle_minutes=30, session_max_hours=12, max_failed_logins=5, lockout_minutes=15
+    )
     return StaffStore(make_engine(f"sqlite:///{tmp_path / 'staff.db'}"), config, clock=clock)
 
 
@@ -61,7 +62,9 @@ def test_login_gives_a_session_with_its_own_csrf_token(store: StaffStore) -> Non
     assert store.login("nobody", PASSWORD)[0] == LoginResult.WRONG  # same answer as a wrong password
 
 
-def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(store: StaffStore, clock: Clock) -> None:
+def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(
+    store: StaffStore, clock: Clock
+) -> None:
     store.add("lan", Role.AGENT, PASSWORD)
     results = [store.login("lan", f"sai-{i}-mat-khau")[0] for i in range(5)]
     assert results == [LoginResult.WRONG] * 4 + [LoginResult.LOCKED]
@@ -93,22 +96,45 @@ def test_sessions_expire_when_idle_and_after_their_maximum_age(store: StaffStore
     assert store.session(other.token) is None
 
 
-def test_staff_add_reads_the_password_from_the_environment_or_stdin(tmp_path: Path, settings: Settings) -> None:
+def test_staff_add_reads_the_password_from_the_environment_or_stdin(
+    tmp_path: Path, settings: Settings
+) -> None:
     database = f"sqlite:///{tmp_path / 'cli.db'}"
-    env = {"DVCBOT_STORES__TRACKER_URL": database, "DVCBOT_STORES__CATALOGUE_URL": database,
-           "DVCBOT_STAFF_PASSWORD": PASSWORD, "PATH": "/usr/bin:/bin"}
+    env = {
+        "DVCBOT_STORES__TRACKER_URL": database,
+        "DVCBOT_STORES__CATALOGUE_URL": database,
+        "DVCBOT_STAFF_PASSWORD": PASSWORD,
+        "PATH": "/usr/bin:/bin",
+    }
     command = [sys.executable, "-m", "bot.cli", "staff", "add", "lan", "--role", "supervisor"]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, cwd=settings.root)
+    done = subprocess.run(
+        command, check=False, env=env, capture_output=True, text=True, timeout=120, cwd=settings.root
+    )
     assert done.returncode == 0, done.stderr
     assert "role supervisor" in done.stdout and PASSWORD not in done.stdout + done.stderr
     env.pop("DVCBOT_STAFF_PASSWORD")
-    piped = subprocess.run([*command[:-3], "minh", "--role", "agent", "--password-stdin"], env=env,
-                           input=PASSWORD + "\n", capture_output=True, text=True, timeout=120, cwd=settings.root)
+    piped = subprocess.run(
+        [*command[:-3], "minh", "--role", "agent", "--password-stdin"],
+        check=False,
+        env=env,
+        input=PASSWORD + "\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=settings.root,
+    )
     assert piped.returncode == 0, piped.stderr
     store = StaffStore(make_engine(database), StaffSettings())
     assert store.login("minh", PASSWORD)[0] == LoginResult.OK
     assert store.login("lan", PASSWORD)[0] == LoginResult.OK
-    wrong_role = subprocess.run([*command[:-1], "boss"], env=env, input=PASSWORD, capture_output=True, text=True,
-                                timeout=120, cwd=settings.root)
+    wrong_role = subprocess.run(
+        [*command[:-1], "boss"],
+        check=False,
+        env=env,
+        input=PASSWORD,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=settings.root,
+    )
     assert wrong_role.returncode == 2 and "invalid choice" in wrong_role.stderr
-
