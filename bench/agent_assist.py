@@ -40,13 +40,18 @@ def suggestion_latency(service, settings) -> dict[str, object]:  # type: ignore[
     from nlu.training_data import load_nlu_files
 
     suggester = Suggester(
-        interpreter=service.interpreter, catalogue=service.catalogue, trackers=service.agent.store,
-        slot_names=service.domain.slot_names, min_confidence=settings.console.assist.min_confidence,
+        interpreter=service.interpreter,
+        catalogue=service.catalogue,
+        trackers=service.agent.store,
+        slot_names=service.domain.slot_names,
+        min_confidence=settings.console.assist.min_confidence,
     )
     data = settings.path(settings.console.assist.calibration_data)
     started = time.perf_counter()
     suggester.calibrator = load_or_fit(
-        suggester, model_dir=settings.path(settings.model.dir) / service.interpreter.fingerprint, data_file=data
+        suggester,
+        model_dir=settings.path(settings.model.dir) / service.interpreter.fingerprint,
+        data_file=data,
     )
     calibration_seconds = time.perf_counter() - started
     texts = [example.text for example in load_nlu_files([data]).examples]
@@ -70,10 +75,15 @@ def suggestion_latency(service, settings) -> dict[str, object]:  # type: ignore[
     return {
         "utterances": len(texts),
         "unsure_share": round(unsure / len(texts), 3),
-        "latency_ms_no_context": {"p50": round(statistics.median(alone), 2), "p95": round(percentile(alone, 0.95), 2),
-                                  "max": round(max(alone), 2)},
-        "latency_ms_in_a_conversation": {"p50": round(statistics.median(in_context), 2),
-                                         "p95": round(percentile(in_context, 0.95), 2)},
+        "latency_ms_no_context": {
+            "p50": round(statistics.median(alone), 2),
+            "p95": round(percentile(alone, 0.95), 2),
+            "max": round(max(alone), 2),
+        },
+        "latency_ms_in_a_conversation": {
+            "p50": round(statistics.median(in_context), 2),
+            "p95": round(percentile(in_context, 0.95), 2),
+        },
         "calibration_seconds_first_use_or_cache_read": round(calibration_seconds, 2),
         "calibration_check": report,
     }
@@ -89,10 +99,15 @@ def page_load(service, settings, screenshot: Path | None) -> dict[str, object]: 
     from bot.service import make_engine
     from console.staff import Role, StaffStore
 
-    StaffStore(make_engine(settings.stores.tracker_url), settings.console.staff).add("bench", Role.SUPERVISOR, PASSWORD)
+    StaffStore(make_engine(settings.stores.tracker_url), settings.console.staff).add(
+        "bench", Role.SUPERVISOR, PASSWORD
+    )
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, service), host="127.0.0.1", port=port,
-                                           log_level="warning", access_log=False))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(settings, service), host="127.0.0.1", port=port, log_level="warning", access_log=False
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:
@@ -102,7 +117,9 @@ def page_load(service, settings, screenshot: Path | None) -> dict[str, object]: 
     first_suggestion: list[float] = []
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=["--headless", "--no-sandbox"]
+            )
             page = browser.new_page()
             page.goto(url + "/console/login")
             page.fill("#name", "bench")
@@ -127,7 +144,10 @@ def page_load(service, settings, screenshot: Path | None) -> dict[str, object]: 
         server.should_exit = True
         thread.join(timeout=10)
     return {
-        "console_load_ms": {"first": round(loads[0], 1), "median_of_rest": round(statistics.median(loads[1:]), 1)},
+        "console_load_ms": {
+            "first": round(loads[0], 1),
+            "median_of_rest": round(statistics.median(loads[1:]), 1),
+        },
         "typed_to_first_suggestion_ms_median": round(statistics.median(first_suggestion), 1),
         "debounce_ms_included": 250,
     }
@@ -137,7 +157,9 @@ def main() -> None:
     import argparse
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--screenshot", type=Path, default=None, help="also save the console with suggestions (PNG)")
+    parser.add_argument(
+        "--screenshot", type=Path, default=None, help="also save the console with suggestions (PNG)"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     from bot.service import build_service
@@ -147,7 +169,10 @@ def main() -> None:
         database = f"sqlite:///{Path(scratch) / 'bench.db'}"
         settings = load_settings(stores={"tracker_url": database, "catalogue_url": database})
         service = build_service(settings)
-        figures = {"suggestions": suggestion_latency(service, settings), "console": page_load(service, settings, args.screenshot)}
+        figures = {
+            "suggestions": suggestion_latency(service, settings),
+            "console": page_load(service, settings, args.screenshot),
+        }
     print(json.dumps(figures, ensure_ascii=False, indent=2))
 
 
