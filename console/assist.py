@@ -34,6 +34,7 @@ ANSWER_LIMIT = 100_000  # one text per suggestion: the console shows it whole
 PROCEDURES_CONSIDERED = 3
 ASPECTS_CONSIDERED = 2
 CONTEXT_KEPT = ("context", "switched", "resolved")
+MIN_CLOSEST_SCORE = 0.2  # as the chat's own "có thể liên quan các thủ tục sau" list (actions.procedure)
 
 
 class Calibrator(Protocol):
@@ -51,7 +52,7 @@ class Candidate:
     procedure: str
     aspect: str
     raw: float
-    fact: Fact | None = None
+    p_procedure: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +145,7 @@ class Suggester:
         found: list[Candidate] = []
         for code, p_procedure in procedures[:PROCEDURES_CONSIDERED]:
             for aspect, p_aspect in aspects:
-                found.append(Candidate(code, aspect, p_procedure * p_aspect))
+                found.append(Candidate(code, aspect, p_procedure * p_aspect, p_procedure))
         found.sort(key=lambda c: -c.raw)
         return found, parse
 
@@ -225,12 +226,13 @@ class Suggester:
         )
 
     def _closest(self, candidates: list[Candidate], parse: dict[str, Any]) -> list[dict[str, Any]]:
+        """Procedures worth a look when unsure: the ones the question may well be about, not any."""
         codes: list[str] = []
         for candidate in candidates:
-            if candidate.procedure not in codes:
+            if candidate.procedure not in codes and candidate.p_procedure >= MIN_CLOSEST_SCORE:
                 codes.append(candidate.procedure)
         for ranked in parse.get("procedure_ranking") or []:
-            if ranked["code"] not in codes:
+            if ranked["code"] not in codes and float(ranked.get("score") or 0.0) >= MIN_CLOSEST_SCORE:
                 codes.append(str(ranked["code"]))
         closest = []
         for code in codes[:PROCEDURES_CONSIDERED]:
