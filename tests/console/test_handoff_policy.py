@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import uuid
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.messages import UserMessage
-from bot.service import Service
+from bot.service import Service, make_engine
 from console.handoff_policy import HandoffTexts
-from console.handoff_store import HandoffState
+from console.handoff_store import HandoffState, HandoffStore
 from console.settings import HandoffSettings, WorkingHours
 
 
@@ -29,9 +30,10 @@ def test_asking_for_a_person_queues_the_conversation_with_wait_and_hours(open_se
     user = sender()
     talk(open_service, user, "lệ phí cấp giấy phép lao động bao nhiêu")
     reply = talk(open_service, user, "cho tôi gặp tổng đài viên")
-    assert "hàng chờ" not in reply or "vị trí" in reply
+    assert "vị trí thứ" in reply
     assert "chuyển cuộc trò chuyện tới cán bộ" in reply
-    assert "khoảng 5 phút" in reply and "00:00–24:00" in reply and "18001096" in reply
+    minutes = open_service.handoff.texts.usual_wait_minutes()  # type: ignore[union-attr]
+    assert f"khoảng {minutes} phút" in reply and "00:00–24:00" in reply and "18001096" in reply
     store = open_service.handoff.store  # type: ignore[union-attr]
     handoff = store.open_for(user)
     assert handoff is not None and handoff.state == HandoffState.QUEUED and handoff.reason == "asked"
@@ -67,6 +69,18 @@ def test_while_an_agent_holds_it_the_bot_is_silent_but_every_turn_is_stored(open
     )
     store.close(handoff.id, staff_id=1)
     assert "Hồ sơ gồm" in talk(open_service, user, "hồ sơ hưởng trợ cấp thất nghiệp gồm những gì")
+
+
+def test_the_usual_wait_is_configured_until_three_taken_handoffs_measure_it(tmp_path: Path) -> None:
+    now = [1_800_000_000.0]
+    store = HandoffStore(make_engine(f"sqlite:///{tmp_path / 'waits.db'}"), clock=lambda: now[0])
+    texts = HandoffTexts(store, HandoffSettings(usual_wait_minutes=5), "18001096")
+    assert texts.usual_wait_minutes() == 5
+    for waited in (60.0, 600.0, 180.0):
+        handoff = store.queue(sender_id=f"rest-{waited}", channel="rest", reason="asked", question=None)
+        now[0] += waited
+        store.take(handoff.id, staff_id=1)
+    assert texts.usual_wait_minutes() == 3  # the median of 1, 10 and 3 minutes
 
 
 def test_out_of_hours_the_bot_says_when_staff_are_back(open_service: Service) -> None:
