@@ -31,7 +31,9 @@ def upgrade() -> None:
     op.create_table(
         "staff_sessions",
         sa.Column("token_hash", sa.String(length=64), primary_key=True),
-        sa.Column("staff_id", sa.Integer(), sa.ForeignKey("staff_accounts.id", ondelete="CASCADE"), nullable=False),
+        sa.Column(
+            "staff_id", sa.Integer(), sa.ForeignKey("staff_accounts.id", ondelete="CASCADE"), nullable=False
+        ),
         sa.Column("csrf_token", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.Float(), nullable=False),
         sa.Column("last_seen_at", sa.Float(), nullable=False),
@@ -70,7 +72,10 @@ def upgrade() -> None:
         "assist_feedback",
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
         sa.Column(
-            "suggestion_id", sa.Integer(), sa.ForeignKey("assist_suggestions.id", ondelete="CASCADE"), nullable=False
+            "suggestion_id",
+            sa.Integer(),
+            sa.ForeignKey("assist_suggestions.id", ondelete="CASCADE"),
+            nullable=False,
         ),
         sa.Column("staff_id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
@@ -92,6 +97,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("staff_dossier_lookups", "assist_feedback", "assist_suggestions", "handoffs", "staff_sessions",
-                  "staff_accounts"):
+    for table in (
+        "staff_dossier_lookups",
+        "assist_feedback",
+        "assist_suggestions",
+        "handoffs",
+        "staff_sessions",
+        "staff_accounts",
+    ):
         op.drop_table(table)
