@@ -37,7 +37,7 @@ from bot.storable import UnstorableMessage, message_problem
 from bot.tracker import DialogueStateTracker
 from nlu.interpreter import Interpreter
 
-__all__ = ["Agent", "AgentConfig", "PrePolicy", "TrackerStore"]
+__all__ = ["Agent", "AgentConfig", "HandoffReview", "PrePolicy", "TrackerStore"]
 
 log = logging.getLogger("dvcbot.agent")
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
@@ -54,6 +54,13 @@ class PrePolicy(Protocol):
     """A policy consulted before the form and intent rules (``bot.dossier_followups``); blocking."""
 
     def plan(self, tracker: DialogueStateTracker, parse: dict[str, Any]) -> list[str] | None: ...
+
+
+class HandoffReview(Protocol):
+    """Who answers this turn, the bot or staff (``console.handoff_policy``): the planned actions in,
+    the ones to run out — none while an agent holds the conversation; blocking."""
+
+    def review(self, tracker: DialogueStateTracker, parse: dict[str, Any], planned: list[str]) -> list[str]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +92,7 @@ class Agent:
         config: AgentConfig,
         clock: Callable[[], float] = time.time,
         first: PrePolicy | None = None,
+        handoff: HandoffReview | None = None,
     ) -> None:
         self.interpreter = interpreter
         self.domain = domain
@@ -94,6 +102,7 @@ class Agent:
         self.config = config
         self._clock = clock
         self.first = first
+        self.handoff = handoff
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def handle(self, message: UserMessage) -> list[BotMessage]:
@@ -159,7 +168,8 @@ class Agent:
             parse = {"text": text, "intent": {"name": None, "confidence": 0.0}, "entities": [], "intent_ranking": []}
             turn.apply(user_uttered(text, parse, input_channel=message.input_channel,
                                     message_id=message.message_id, metadata=message.metadata))
-            await self._run_action(problem, turn)
+            for action in await self._reviewed(turn, parse, [problem]):
+                await self._run_action(action, turn)
             return
         nlu_text = text
         if len(text) > self.config.max_message_chars:
@@ -178,11 +188,17 @@ class Agent:
         if len(text) > self.config.max_message_chars:
             await self._run_action("utter_long_message", turn)
         planned = await asyncio.to_thread(self.first.plan, turn.tracker, parse) if self.first else None
-        for action in planned or self._plan(turn.tracker, parse, slot_events):
+        for action in await self._reviewed(turn, parse, planned or self._plan(turn.tracker, parse, slot_events)):
             if turn.actions_run >= self.config.max_actions_per_turn:
                 log.warning("sender=%s: action limit reached", mask_numbers(message.sender_id))
                 break
             await self._run_action(action, turn)
+
+    async def _reviewed(self, turn: _Turn, parse: dict[str, Any], planned: list[str]) -> list[str]:
+        """The plan as the handoff policy lets it run: nothing while staff hold the conversation."""
+        if self.handoff is None:
+            return planned
+        return await asyncio.to_thread(self.handoff.review, turn.tracker, parse, planned)
 
     def _plan(self, tracker: DialogueStateTracker, parse: dict[str, Any], slot_events: list[Event]) -> list[str]:
         intent = (parse.get("intent") or {}).get("name") or "out_of_scope"

@@ -75,6 +75,10 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--max-age-days", type=int, default=None, help="oldest allowed checked_on, in days")
     check.add_argument("--today", type=dt.date.fromisoformat, default=None, help="check as of this date")
     check.add_argument("--replaced", type=Path, default=None, help="table of replaced texts (YAML)")
+
+    from console.cli import add_staff_parser
+
+    add_staff_parser(commands)  # dvcbot staff add NAME --role R
     return parser
 
 
@@ -111,6 +115,10 @@ def main(argv: list[str] | None = None) -> int:
         return _check(settings, args)
     if args.command == "catalogue":
         return _export(settings, args.path)
+    if args.command == "staff":
+        from console.cli import run_staff
+
+        return run_staff(settings, args)
     return 2
 
 

@@ -27,6 +27,7 @@ from bot.rules import RulePolicy
 from bot.sender_secret_store import SqlSenderSecretStore
 from bot.settings import Settings
 from bot.tracker_store import SqlTrackerStore
+from console.wiring import HandoffParts, build_handoff
 from knowledge.catalogue import SqlCatalogue, as_catalogue_entry
 from knowledge.loader import load_catalogue_dir
 from nlu.interpreter import Interpreter, fingerprint
@@ -53,6 +54,7 @@ class Service:
     sender_secrets: SqlSenderSecretStore  # REST conversations' secrets (channels.rest)
     outputs: OutputRegistry | None = None  # pushes by channel name; channels register theirs here
     dossier: DossierRuntime | None = None
+    handoff: HandoffParts | None = None  # conversations handed to call-centre staff (console)
 
 
 def _strict_json(value: object) -> str:
@@ -151,6 +153,15 @@ def build_service(settings: Settings) -> Service:
         links=links,
     )
     verifications = dossier.deps.verifications
+    handoff = build_handoff(settings.console, tracker_engine, hotline=settings.support.hotline)
+    actions = build_actions(
+        catalogue=catalogue,
+        field_names=field_names(settings),
+        links=links,
+        fallback_buttons=settings.policies.fallback_buttons,
+        dossier=dossier.deps,
+    )
+    actions[handoff.action.name()] = handoff.action
     agent = Agent(
         first=DossierFollowupPolicy(
             lambda sender, channel: verifications.current(sender_id=sender, channel=channel) is not None
@@ -159,13 +170,8 @@ def build_service(settings: Settings) -> Service:
         domain=domain,
         policy=RulePolicy.load(settings.path(settings.rules)),
         store=SqlTrackerStore(tracker_engine, domain.slot_names),
-        actions=build_actions(
-            catalogue=catalogue,
-            field_names=field_names(settings),
-            links=links,
-            fallback_buttons=settings.policies.fallback_buttons,
-            dossier=dossier.deps,
-        ),
+        actions=actions,
+        handoff=handoff.policy,
         config=AgentConfig(
             fallback_threshold=settings.policies.fallback_threshold,
             ambiguity_threshold=settings.policies.ambiguity_threshold,
@@ -190,5 +196,5 @@ def build_service(settings: Settings) -> Service:
     dossier.connect_outputs(outputs)
     return Service(
         settings, agent, interpreter, catalogue, domain, time.perf_counter() - started,
-        sender_secrets=SqlSenderSecretStore(tracker_engine), outputs=outputs, dossier=dossier,
+        sender_secrets=SqlSenderSecretStore(tracker_engine), outputs=outputs, dossier=dossier, handoff=handoff,
     )

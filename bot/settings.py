@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from console.settings import ConsoleSettings
 from knowledge.dossier.settings import DossierSettings
 from telephony.settings import TelephonySettings
 
@@ -170,6 +171,7 @@ class Settings(BaseSettings):
     channels: ChannelsSettings = ChannelsSettings()
     dossier: DossierSettings = DossierSettings()
     telephony: TelephonySettings = TelephonySettings()
+    console: ConsoleSettings = ConsoleSettings()  # call-centre staff, agent assist, handoff inbox
 
     @property
     def introspection(self) -> bool:

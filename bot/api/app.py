@@ -29,6 +29,7 @@ from bot.service import Service, build_service
 from bot.settings import Settings
 from bot.warmup import warm_up
 from channels.rest import rest_router
+from console.routes import mount_console
 
 __all__ = ["create_app"]
 
@@ -69,6 +70,7 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     app.include_router(rest_router(on_message, channels.limiter, secrets=built.sender_secrets))
     app.include_router(pending.router)
     mount_voice(app, settings, built)  # POST /api/voice/webhook: cloud voice vendors' call control
+    mount_console(app, settings, built)  # call-centre staff: /console, agent assist, handoff inbox
     if settings.action_server.enabled:  # off unless a shared token is configured
         app.include_router(
             action_server_router(built.agent.actions, token=settings.action_server.token, list_actions=shown)

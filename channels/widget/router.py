@@ -7,6 +7,9 @@
   with a polite Vietnamese ``{"error"}`` the widget shows as a note.
 - ``GET /widget/history?sender=`` → ``{"sender", "messages": [{"from", "text", "buttons"}]}``, rebuilt
   from the conversation tracker for a browser that lost its local copy.
+- ``GET /widget/pending?sender=`` → ``{"sender", "messages": [...]}`` in the REST reply shape: what was
+  sent to the conversation outside a turn (a call-centre agent's replies, dossier alerts), each once;
+  the open widget polls it.
 
 Widget sender ids are ``web-`` + 32 hex digits, drawn at random by the browser: the id is the only
 key to a conversation's history, so it must be unguessable, and its shape keeps the history
@@ -16,7 +19,7 @@ endpoint from reading conversations of other channels.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,7 +27,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field
 
-from bot.messages import UserMessage
+from bot.messages import BotMessage, UserMessage
 from channels.base import OnMessage
 from channels.fields import Metadata
 from channels.rate_limit import RateLimiter
@@ -38,6 +41,7 @@ SENDER_PATTERN = r"^web-[0-9a-f]{32}$"
 CHANNEL = "widget"
 
 EventLoader = Callable[[str], list[dict[str, Any]]]
+PendingTaker = Callable[[str], Awaitable[list[BotMessage]]]
 
 
 class WidgetMessage(BaseModel):
@@ -52,6 +56,7 @@ def widget_router(
     load_events: EventLoader,
     limiter: RateLimiter | None = None,
     demo_page: bool = True,
+    take_pending: PendingTaker | None = None,
 ) -> APIRouter:
     router = APIRouter()
 
@@ -85,5 +90,11 @@ def widget_router(
     async def history(sender: Annotated[str, Query(pattern=SENDER_PATTERN)]) -> dict[str, Any]:
         events = await asyncio.to_thread(load_events, sender)
         return {"sender": sender, "messages": history_from_events(events)}
+
+    if take_pending is not None:
+
+        @router.get("/widget/pending")
+        async def pending(sender: Annotated[str, Query(pattern=SENDER_PATTERN)]) -> dict[str, Any]:
+            return {"sender": sender, "messages": [m.as_rest() for m in await take_pending(sender)]}
 
     return router

@@ -3,7 +3,8 @@
  * adds a chat bubble to any page. No build step, no dependency, nothing fetched from a CDN.
  *
  * - Talks to the widget API of the same dvcbot server: POST /widget/messages, GET /widget/history,
- *   POST /feedback.
+ *   POST /feedback; while open it polls GET /widget/pending for what was sent outside a turn (a
+ *   call-centre agent's replies after a handoff, dossier alerts).
  * - Lives in a shadow root, so the host page's CSS and the widget's cannot disturb each other.
  * - Text is only ever put into the page as text nodes (links are built as <a> elements with an
  *   http(s) href), so an answer can never inject markup.
@@ -30,6 +31,7 @@
   var STORAGE_KEY = "dvcbot:" + server;
   var MAX_STORED = 100;
   var REQUEST_TIMEOUT_MS = 30000;
+  var POLL_MS = 3000;
   var URL_PATTERN = /https?:\/\/[^\s<>"']+/g;
 
   var TEXT = {
@@ -469,6 +471,19 @@
     }, function () { /* offline: the stored history stays as it is */ });
   }
 
+  var polling = false;
+  /** Messages sent to this conversation outside a turn, each delivered once by the server. */
+  function pollPending() {
+    if (!state.open || !state.greeted || pending || polling) return;
+    polling = true;
+    request("GET", "/widget/pending?sender=" + encodeURIComponent(state.sender)).then(function (result) {
+      var messages = result.status === 200 && result.data && Array.isArray(result.data.messages) ? result.data.messages : [];
+      if (messages.length) appendMessages(botMessages(messages));
+    }, function () { /* offline: try again at the next tick */ }).then(function () {
+      polling = false;
+    });
+  }
+
   // ---------------------------------------------------------------- open / close
   function open() {
     panel.hidden = false;
@@ -510,6 +525,7 @@
 
   function start() {
     document.body.appendChild(host);
+    window.setInterval(pollPending, POLL_MS);
     renderAll();
     if (!state.messages.length && stored.sender === state.sender) {
       restoreFromServer();
