@@ -122,10 +122,11 @@ class RasaProject:
 def make_project(root: Path, action_url: str) -> RasaProject:
     root.mkdir(parents=True, exist_ok=True)
     (root / "config.yml").write_text(CONFIG, encoding="utf-8")
-    # The token form of Rasa's endpoints.yml that the README shows; Rasa reads ${...} from its environment.
+    # The token form of Rasa's endpoints.yml that the README shows. Rasa reads ${...} from its
+    # environment only in a plain (unquoted) YAML value: quoted, it would send the text as written.
     (root / "endpoints.yml").write_text(
-        f'action_endpoint:\n  url: "{action_url}"\n  headers:\n'
-        '    Authorization: "Bearer ${DVCBOT_ACTION_SERVER__TOKEN}"\n',
+        f"action_endpoint:\n  url: {action_url}\n  headers:\n"
+        "    Authorization: Bearer ${DVCBOT_ACTION_SERVER__TOKEN}\n",
         encoding="utf-8",
     )
     (root / "credentials.yml").write_text("rest:\n", encoding="utf-8")

@@ -164,7 +164,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
             lambda: (
                 all(p.poll() is None for p in servers.processes)
                 and _up(f"{action_url}/health")
-                and _up(f"{servers.rasa_url}/status")
+                and _up(f"{servers.rasa_url}/")
             ),
             timeout=START_SECONDS,
             interval=2,
