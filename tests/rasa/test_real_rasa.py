@@ -206,24 +206,28 @@ _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 def test_conversations_over_rasa_get_a_reply_every_turn(servers: Servers) -> None:
     played = Played()
     started = time.monotonic()
+    transcript: list[str] = []  # beside the logs, for reading what Rasa and dvcbot answered
     for index, conversation in enumerate(CONVERSATIONS):
         sender = f"rasa-{index:02d}-{secrets.token_hex(3)}"
         played.conversations += 1
+        transcript.append(f"# {sender}")
         for text in conversation:
             replies = _post_json(
                 f"{servers.rasa_url}/webhooks/rest/webhook", {"sender": sender, "message": text}
             )
             played.turns += 1
             texts = [r.get("text") or "" for r in replies if isinstance(r, dict)]
+            transcript += [f"> {text}", *(f"  < {t}" for t in texts)]
             if not any(t.strip() for t in texts):
                 played.empty.append((sender, text))
             played.placeholders += [(text, t) for t in texts if _PLACEHOLDER.search(t)]
+    (servers.project.root / "transcript.txt").write_text("\n".join(transcript) + "\n", encoding="utf-8")
     rasa_log = servers.rasa_log.read_text(encoding="utf-8", errors="replace")
     dvcbot_log = servers.dvcbot_log.read_text(encoding="utf-8", errors="replace")
     print(
         f"\nreal Rasa: {played.conversations} conversations, {played.turns} turns, {len(played.empty)} empty "
         f"replies, {rasa_log.count('Failed to execute custom action')} failed custom actions, "
-        f"{time.monotonic() - started:.0f} s"
+        f"{time.monotonic() - started:.0f} s; transcript: {servers.project.root / 'transcript.txt'}"
     )
     assert played.conversations >= 30
     assert played.empty == []
