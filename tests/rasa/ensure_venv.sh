@@ -8,22 +8,25 @@ set -euo pipefail
 
 RASA_VERSION="3.6.21"
 VENV="${DVCBOT_RASA_VENV:-$HOME/.cache/dvcbot/rasa-$RASA_VERSION}"
-PYTHON="${DVCBOT_RASA_PYTHON:-}"
-if [ -z "$PYTHON" ]; then
-  for candidate in python3.10 "$HOME/.pyenv/versions/3.10.13/bin/python" /root/.pyenv/versions/3.10.13/bin/python; do
-    if command -v "$candidate" >/dev/null 2>&1; then PYTHON="$(command -v "$candidate")"; break; fi
-  done
-  if [ -z "$PYTHON" ] && command -v pyenv >/dev/null 2>&1; then
-    version="$(pyenv versions --bare 2>/dev/null | grep -E '^3\.10\.' | tail -n1 || true)"
-    if [ -n "$version" ]; then PYTHON="$(pyenv root)/versions/$version/bin/python"; fi
-  fi
-fi
-
 if [ -f "$VENV/.complete" ] && [ "$(cat "$VENV/.complete")" = "rasa==$RASA_VERSION" ]; then
   echo "rasa venv: reusing $VENV"
   exit 0
 fi
-if [ -z "$PYTHON" ] || ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null; then
+
+is_python310() { "$1" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' >/dev/null 2>&1; }
+PYTHON=""
+# Each candidate is run, not only found: a pyenv shim named python3.10 exists whatever version is active.
+candidates=("${DVCBOT_RASA_PYTHON:-}" python3.10 "$HOME/.pyenv/versions/3.10.13/bin/python" /root/.pyenv/versions/3.10.13/bin/python)
+if command -v pyenv >/dev/null 2>&1; then
+  for version in $(pyenv versions --bare 2>/dev/null | grep -E '^3\.10\.' || true); do
+    candidates+=("$(pyenv root)/versions/$version/bin/python")
+  done
+fi
+for candidate in "${candidates[@]}"; do
+  if [ -n "$candidate" ] && is_python310 "$candidate"; then PYTHON="$candidate"; break; fi
+done
+
+if [ -z "$PYTHON" ]; then
   echo "rasa venv: no Python 3.10 on this machine; the real-Rasa test will be skipped"
   exit 0
 fi

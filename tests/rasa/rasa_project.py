@@ -59,16 +59,27 @@ def venv_ready() -> bool:
 
 
 def python310() -> str | None:
-    """The Python 3.10 that Rasa 3.6 needs (``ensure_venv.sh`` looks in the same places)."""
-    configured = os.environ.get("DVCBOT_RASA_PYTHON")
-    candidates = [configured] if configured else []
-    candidates += [
+    """The Python 3.10 that Rasa 3.6 needs, looked for as ``ensure_venv.sh`` does: each candidate is
+    run, since a pyenv shim named ``python3.10`` exists whichever version is active."""
+    candidates = [
+        os.environ.get("DVCBOT_RASA_PYTHON"),
         shutil.which("python3.10"),
         str(Path.home() / ".pyenv/versions/3.10.13/bin/python"),
         "/root/.pyenv/versions/3.10.13/bin/python",
     ]
     for candidate in candidates:
-        if candidate and Path(candidate).exists():
+        if not candidate:
+            continue
+        try:
+            probe = subprocess.run(
+                [candidate, "-c", "import sys; sys.exit(sys.version_info[:2] != (3, 10))"],
+                capture_output=True,
+                timeout=30,
+                check=False,
+            )
+        except OSError:
+            continue
+        if probe.returncode == 0:
             return candidate
     return None
 
