@@ -48,7 +48,7 @@ class RasaTrackerReader:
         text = str(latest.get("text") or "")
         if "procedure_resolution" in latest or not text:
             return state, []
-        events = list(state.get("events") or [])
+        events = [e for e in state.get("events") or [] if _well_formed(e)]
         before = self._before_latest_message(
             events, dict(state.get("slots") or {}), str(state.get("sender_id") or "")
         )
@@ -128,3 +128,9 @@ def _set_by_actions_since_message(events: list[EventType]) -> set[str]:
         elif kind == "slot" and acted:
             decided.add(str(event.get("name")))
     return decided
+
+
+def _well_formed(event: EventType) -> bool:
+    """An event the replay can apply: a slot event names its slot (anything else Rasa sends is kept)."""
+    kind = event.get("event")
+    return isinstance(kind, str) and (kind != "slot" or isinstance(event.get("name"), str))

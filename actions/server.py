@@ -27,21 +27,44 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from actions.rasa_tracker import RasaTrackerReader
 from actions.sdk import Action, CollectingDispatcher, Tracker
 from actions.session import SessionStartAction
 
-__all__ = ["ActionCall", "TokenMaskingFilter", "action_server_router"]
+__all__ = ["ActionCall", "LatestMessage", "TokenMaskingFilter", "TrackerState", "action_server_router"]
 
 _TOKEN_IN_QUERY = re.compile(r"([?&]token=)[^&\s\"]*")
+
+
+class LatestMessage(BaseModel):
+    """The parts of ``latest_message`` the actions read, typed; Rasa's other keys pass through."""
+
+    model_config = ConfigDict(extra="allow")
+    text: str | None = None
+    intent: dict[str, Any] | None = None
+    entities: list[dict[str, Any]] = Field(default_factory=list)
+    intent_ranking: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class TrackerState(BaseModel):
+    """The tracker JSON Rasa sends (``tracker.current_state()``); a malformed one is a 422."""
+
+    model_config = ConfigDict(extra="allow")
+    sender_id: str | None = None
+    slots: dict[str, Any] = Field(default_factory=dict)
+    latest_message: LatestMessage = Field(default_factory=LatestMessage)
+    events: list[dict[str, Any]] = Field(default_factory=list)
+    active_loop: dict[str, Any] | None = None
+    latest_action_name: str | None = None
+    latest_input_channel: str | None = None
 
 
 class ActionCall(BaseModel):
     next_action: str = Field(min_length=1)
     sender_id: str | None = None
-    tracker: dict[str, Any] = Field(default_factory=dict)
+    tracker: TrackerState = Field(default_factory=TrackerState)
     domain: dict[str, Any] = Field(default_factory=dict)
     version: str | None = None
 
@@ -115,7 +138,8 @@ def action_server_router(
                 status_code=404,
                 content={"error": f"No registered action found for name '{call.next_action}'.", "action_name": call.next_action},
             )
-        state = {**call.tracker, "sender_id": call.tracker.get("sender_id") or call.sender_id or ""}
+        tracker_state = call.tracker.model_dump()
+        state = {**tracker_state, "sender_id": tracker_state.get("sender_id") or call.sender_id or ""}
         corrections: list[dict[str, Any]] = []
         if reader is not None:
             state, corrections = await asyncio.to_thread(reader.read, state)

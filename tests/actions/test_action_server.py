@@ -287,3 +287,22 @@ def test_the_token_in_a_url_is_masked_in_the_access_log() -> None:
     )
     TokenMaskingFilter().filter(record)
     assert TOKEN not in record.getMessage() and "/webhook?token=***&x=1" in record.getMessage()
+
+
+@pytest.mark.parametrize(
+    "tracker_state",
+    [{"latest_message": "lệ phí"}, {"events": [1, 2]}, {"slots": ["procedure"]},
+     {"latest_message": {"text": "lệ phí", "entities": ["procedure"]}}],
+    ids=["message", "events", "slots", "entities"],
+)
+def test_a_malformed_tracker_is_422(action_client: TestClient, tracker_state: dict[str, Any]) -> None:
+    response = action_client.post(
+        "/webhook", json={"next_action": "action_procedure_fee", "tracker": tracker_state}, headers=AUTH
+    )
+    assert response.status_code == 422 and "error" in response.json()
+
+
+def test_a_slot_event_without_a_name_is_not_replayed(action_client: TestClient) -> None:
+    body = rasa_call("rasa_3_6_procedure_span.json", "action_procedure_fee")
+    body["tracker"]["events"].insert(0, {"event": "slot", "value": "work_permit_issue"})
+    assert post(action_client, body)["responses"]
