@@ -29,10 +29,12 @@ __all__ = [
     "ProcedureAspectAction",
     "SupportLinks",
     "answer_aspect",
+    "ask_which",
     "decline",
 ]
 
 NOT_IN_CATALOGUE = "not_in_catalogue"  # the procedure_resolution status of a real procedure not held
+PROCEDURE_FORM = "procedure_form"
 
 ASPECT_ACTIONS = {
     "ask_documents": "action_procedure_documents",
@@ -95,16 +97,22 @@ def answer_aspect(
     links: SupportLinks,
     facts: FactIndex | None = None,
 ) -> list[EventType]:
+    """The answer about the procedure in the ``procedure`` slot; without one, ``procedure_form`` asks
+    which — except straight after that form, which would only send the question back here (the
+    form ↔ ``action_answer_pending`` loop): then the question is asked without the form."""
     resolution = tracker.latest_message.get("procedure_resolution") or {}
     status = resolution.get("status")
     if status == "ambiguous":
-        return _ask_which(aspect, resolution.get("candidates") or [], dispatcher)
+        return ask_which(aspect, resolution.get("candidates") or [], dispatcher)
     if status == NOT_IN_CATALOGUE:
         return decline(aspect, resolution, dispatcher, catalogue, links)
     code = tracker.get_slot("procedure")
     record = catalogue.get(code) if code else None
     if record is None:
-        return [SlotSet("pending_aspect", aspect), FollowupAction("procedure_form")]
+        if tracker.latest_action_name == PROCEDURE_FORM or tracker.active_loop_name == PROCEDURE_FORM:
+            dispatcher.utter_message(response="utter_ask_procedure")
+            return [SlotSet("procedure", None), SlotSet("pending_aspect", aspect)]
+        return [SlotSet("procedure", None), SlotSet("pending_aspect", aspect), FollowupAction(PROCEDURE_FORM)]
     fact = _asked_fact(facts, record.code, tracker, aspect)
     parts = (
         render_fact(record, fact, limit=links.message_limit)
@@ -143,7 +151,7 @@ def decline(
     ]
 
 
-def _ask_which(aspect: str, candidates: list[dict[str, Any]], dispatcher: CollectingDispatcher) -> list[EventType]:
+def ask_which(aspect: str, candidates: list[dict[str, Any]], dispatcher: CollectingDispatcher) -> list[EventType]:
     """ "Ý anh/chị là thủ tục A hay B?" with a button each; a typed answer ("cái thứ hai", "gia hạn")
     is read against the offered ones (``bot.slots.choose_offered``)."""
     offered = candidates[:3]

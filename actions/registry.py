@@ -20,6 +20,7 @@ from actions.procedure import (
     ProcedureAspectAction,
     SupportLinks,
 )
+from actions.procedure_form import ValidateProcedureForm
 from actions.sdk import Action
 from knowledge.catalogue import ProcedureCatalogue
 
@@ -38,6 +39,7 @@ def build_actions(
     actions: list[Action] = [ProcedureAspectAction(aspect, catalogue, links, facts) for aspect in ASPECT_ACTIONS]
     actions += [
         AnswerPendingAction(catalogue, links, facts),
+        ValidateProcedureForm(catalogue, links),
         DeclineProcedureAction(catalogue, links),
         ListProceduresAction(catalogue, field_names, links),
         ClarifyAction(fallback_buttons),

@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from actions.rasa_tracker import RasaTrackerReader
 from actions.server import action_server_router
 from bot.api import model, pending, procedures
 from bot.api.address_limit import AddressLimit
@@ -73,7 +74,11 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     mount_console(app, settings, built)  # call-centre staff: /console, agent assist, handoff inbox
     if settings.action_server.enabled:  # off unless a shared token is configured
         app.include_router(
-            action_server_router(built.agent.actions, token=settings.action_server.token, list_actions=shown)
+            action_server_router(
+                built.agent.actions, token=settings.action_server.token, list_actions=shown,
+                reader=RasaTrackerReader(built.interpreter, built.catalogue, built.domain),
+                response_variables=dict(built.agent.config.response_variables),
+            )
         )
     install_error_handlers(app)
     app.add_middleware(ClientContext)  # the request's address, for limits that sender ids cannot dodge

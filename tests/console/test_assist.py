@@ -68,7 +68,8 @@ def test_a_procedure_not_in_the_catalogue_is_unsure_never_answered(suggester: Su
 def test_a_vague_question_is_unsure_with_the_closest_procedures(suggester: Suggester) -> None:
     result = suggester.suggest("liệt sĩ thì cần giấy tờ gì")
     assert result.unsure and result.suggestions == [] and result.reason == "low_confidence"
-    assert {c["code"] for c in result.closest} >= {"martyr_worship_allowance"}
+    # Only the martyrs' procedures are worth looking at: which one is the question.
+    assert len(result.closest) >= 2 and all(c["code"].startswith("martyr_") for c in result.closest)
     greeting = suggester.suggest("xin chào")
     assert greeting.unsure and greeting.closest == []  # nothing to look at: no procedure was asked about
 
