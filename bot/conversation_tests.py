@@ -84,6 +84,8 @@ SMALLTALK_RESPONSES = {
     "out_of_scope": "utter_out_of_scope",
 }
 KINDS = ("procedure", "decline", "smalltalk", "dossier")
+# Asking for a person is answered by the handoff to the console's queue where the console is on.
+HANDOFF_MARKERS = ("hàng chờ",)
 _HEADER = re.compile(r"về thủ tục \"([^\"]+)\"")
 _DIACRITIC_LETTERS = re.compile(r"[đĐ]")
 
@@ -217,7 +219,9 @@ def grade(expect: Expectation, replies: list[BotMessage], grader: Grader) -> tup
         return True, "", answered
     if expect.kind == "smalltalk":
         opening = grader.responses[SMALLTALK_RESPONSES[expect.value]]
-        return (opening in text, "" if opening in text else "not the expected response", answered)
+        handed_off = expect.value == "request_human" and any(m in text for m in HANDOFF_MARKERS)
+        right = opening in text or handed_off
+        return (right, "" if right else "not the expected response", answered)
     opening = grader.responses["utter_ask_dossier_code"]
     return (opening in text, "" if opening in text else "did not ask for the dossier code", answered)
 
