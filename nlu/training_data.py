@@ -60,8 +60,14 @@ class TrainingData:
         return TrainingData(
             examples=[*self.examples, *other.examples],
             synonyms={**self.synonyms, **other.synonyms},
-            regexes={k: [*self.regexes.get(k, []), *other.regexes.get(k, [])] for k in {*self.regexes, *other.regexes}},
-            lookups={k: [*self.lookups.get(k, []), *other.lookups.get(k, [])] for k in {*self.lookups, *other.lookups}},
+            regexes={
+                k: [*self.regexes.get(k, []), *other.regexes.get(k, [])]
+                for k in {*self.regexes, *other.regexes}
+            },
+            lookups={
+                k: [*self.lookups.get(k, []), *other.lookups.get(k, [])]
+                for k in {*self.lookups, *other.lookups}
+            },
         )
 
 
@@ -79,8 +85,15 @@ def parse_annotated(raw: str, intent: str | None = None) -> Example:
         surface = match.group("text")
         entity, value, role, group = _entity_and_value(match, surface)
         spans.append(
-            EntitySpan(entity=entity, value=value, start=length, end=length + len(surface), text=surface,
-                       role=role, group=group)
+            EntitySpan(
+                entity=entity,
+                value=value,
+                start=length,
+                end=length + len(surface),
+                text=surface,
+                role=role,
+                group=group,
+            )
         )
         parts.append(surface)
         length += len(surface)
@@ -99,8 +112,12 @@ def _entity_and_value(match: re.Match[str], surface: str) -> tuple[str, str, str
         if not isinstance(meta, dict) or "entity" not in meta:
             raise TrainingDataError(f"entity JSON {match.group('json')!r} has no 'entity'")
         role, group = meta.get("role"), meta.get("group")
-        return (str(meta["entity"]), str(meta.get("value", surface)),
-                None if role is None else str(role), None if group is None else str(group))
+        return (
+            str(meta["entity"]),
+            str(meta.get("value", surface)),
+            None if role is None else str(role),
+            None if group is None else str(group),
+        )
     paren = match.group("paren")
     entity, _, value = paren.partition(":")
     return entity.strip(), (value.strip() or surface), None, None

@@ -13,22 +13,27 @@ In training, the dictionary's evidence is hidden for a share of the phrases (``l
 chosen by a hash, so training is repeatable): otherwise every training entity would be in the
 dictionary, the model would learn to trust it alone, and it would miss every value it never saw.
 
-Entities owned by another extractor (regexes, the procedure resolver) are left out; a span the
-dictionary (``LookupEntityExtractor``) claimed is replaced where the CRF reads it otherwise.
+Entities owned by another extractor (regexes, the procedure resolver) are left out. Where the
+dictionary (``LookupEntityExtractor``) claimed a span, the CRF replaces it when it reads another
+entity type there, and adds the role it reads when it agrees on the type. An entity whose
+annotations name codes (``[trẻ em]{"entity": "field", "value": "tre_em"}``) is *closed*: the CRF
+gives it only for a phrase whose code it knows, never a bare surface the bot cannot use.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import tempfile
 import zlib
+from collections import Counter
 from typing import Any, ClassVar
 
 import pycrfsuite
 
 from nlu.components.base import TrainingContext
-from nlu.components.phrase_lexicon import PhraseLexicon, PhraseMatch
+from nlu.components.phrase_lexicon import PhraseLexicon, PhraseMatch, phrase_key
 from nlu.components.sequence_features import Token, featurize, tokens
 from nlu.message import Entity, Message
 from nlu.normalize import fold
@@ -70,6 +75,8 @@ class CRFEntityExtractor:
         self._lexicon = PhraseLexicon()
         self._regexes: list[tuple[str, re.Pattern[str]]] = []
         self._synonyms: dict[str, str] = {}
+        self._values: dict[str, set[str]] = {}  # entity -> the values annotated on it
+        self._closed: set[str] = set()  # entities whose annotations (nearly) all name a code
         self._tagger: pycrfsuite.Tagger | None = None
 
     def __getstate__(self) -> dict[str, Any]:
@@ -99,6 +106,7 @@ class CRFEntityExtractor:
                 except re.error:
                     continue  # a pattern in another dialect is skipped, not fatal
         self._lexicon = PhraseLexicon.learn(data, self._skip)
+        self._learn_values(data)
         examples = [e for e in data.examples if e.text.strip()]
         if not any(s.entity not in self._skip for e in examples for s in e.entities):
             return
@@ -108,13 +116,57 @@ class CRFEntityExtractor:
             if toks:
                 phrases = self._training_phrases(index, example.text)
                 trainer.append(self._features(toks, example.text, phrases), self._tags(example, toks))
-        trainer.set_params({"c1": self.c1, "c2": self.c2, "max_iterations": self.max_iterations,
-                            "feature.possible_transitions": True})
+        trainer.set_params(
+            {
+                "c1": self.c1,
+                "c2": self.c2,
+                "max_iterations": self.max_iterations,
+                "feature.possible_transitions": True,
+            }
+        )
         with tempfile.TemporaryDirectory() as directory:
             path = os.path.join(directory, "crf.model")
             trainer.train(path)
             with open(path, "rb") as handle:
                 self._model = handle.read()
+
+    def _learn_values(self, data: TrainingData) -> None:
+        coded: Counter[str] = Counter()
+        annotated: Counter[str] = Counter()
+        self._values = {}
+        for example in data.examples:
+            for span in example.entities:
+                if span.entity in self._skip:
+                    continue
+                self._values.setdefault(span.entity, set()).add(span.value)
+                annotated[span.entity] += 1
+                coded[span.entity] += span.value != span.text
+        self._closed = {entity for entity, n in annotated.items() if coded[entity] >= 0.9 * n}
+
+    def _value(self, surface: str, entity: str) -> str | None:
+        """The value of a tagged phrase: the one annotated on it for this entity, a synonym, the
+        phrase itself; for a closed entity only a known code, else ``None``."""
+        known = self._lexicon.value(phrase_key(surface), entity)
+        if known is not None:
+            return known
+        synonym = self._synonyms.get(fold(surface))
+        if entity in self._closed:
+            return synonym if synonym in self._values.get(entity, ()) else None
+        return synonym if synonym is not None else surface
+
+    def _known_inside(self, text: str, start: int, end: int, entity: str) -> tuple[int, int, str] | None:
+        """The longest phrase inside a tagged span that the dictionary knows as this entity, with
+        its value: the CRF read a field in "liên quan đến trẻ em", the dictionary knows "trẻ em"."""
+        inside = [
+            m
+            for m in self._lexicon.matches(fold(text[start:end]))
+            if any(lab == entity for lab, _ in m.shares)
+        ]
+        if not inside:
+            return None
+        best = max(inside, key=lambda m: m.end - m.start)
+        value = self._lexicon.value(best.key, entity)
+        return (start + best.start, start + best.end, value) if value is not None else None
 
     def _tags(self, example: Example, toks: list[Token]) -> list[str]:
         tags = ["O"] * len(toks)
@@ -161,14 +213,25 @@ class CRFEntityExtractor:
             i = j
 
     def _claim(self, message: Message, label: str, start: int, end: int, confidence: float) -> None:
-        """Adds the span unless another extractor owns it; a dictionary guess there gives way."""
+        """Adds the span unless another extractor owns it; a dictionary guess of another type there
+        gives way, one of the same type keeps its span and value and takes the role read here."""
         overlapping = [e for e in message.entities if start < e.end and e.start < end]
         if any(e.extractor != _YIELDS_TO_CRF for e in overlapping):
             return
         entity, role, group = _untag_label(label)
-        if any(e.entity == entity and (e.start, e.end) == (start, end) for e in overlapping) and role is None:
-            return  # the dictionary already said the same
+        agreeing = [e for e in overlapping if e.entity == entity]
+        if agreeing:
+            message.entities = [
+                dataclasses.replace(e, role=role, group=group) if e in agreeing else e
+                for e in message.entities
+            ]
+            return
+        text = message.original or message.text
+        value = self._value(text[start:end], entity)
+        if value is None:
+            known = self._known_inside(text, start, end, entity)
+            if known is None:
+                return
+            start, end, value = known
         message.entities = [e for e in message.entities if e not in overlapping]
-        surface = (message.original or message.text)[start:end]
-        value = self._synonyms.get(fold(surface), surface)
         message.entities.append(Entity(entity, value, start, end, confidence, self.name, role, group))
