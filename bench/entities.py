@@ -264,12 +264,12 @@ def measure(train_file: Path, test_file: Path, work: Path) -> None:
         stores={"tracker_url": database, "catalogue_url": database}, model={"dir": str(scratch / "models")}
     )
     before_training = _peak_rss_mb()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     # As `dvcbot train --nlu FILE`: that data alone, no catalogue, no project abbreviations.
     interpreter, _, _ = train_model(
         settings, None, nlu_files=[train_file], out_dir=scratch / "models", force=True
     )
-    train_seconds = time.perf_counter() - started
+    train_seconds, train_cpu = time.perf_counter() - started, time.process_time() - cpu_started
     after_training = _peak_rss_mb()
     test = load_nlu_files([test_file]).examples
     report, predictions = evaluate(interpreter, test)
@@ -294,7 +294,10 @@ def measure(train_file: Path, test_file: Path, work: Path) -> None:
     print(f"sentence_accuracy          {pct(report['sentence_accuracy'])}")
     print(f"parse_p50_ms               {report['latency_ms']['p50']:8.2f}")
     print(f"parse_p95_ms               {report['latency_ms']['p95']:8.2f}   (goal ≤ 10 ms)")
-    print(f"train_seconds              {train_seconds:8.1f}   (goal ≤ 120 s on 2 cores)")
+    print(
+        f"train_seconds              {train_seconds:8.1f}   (goal ≤ 120 s on 2 cores; CPU {train_cpu:.1f} s, "
+        "which is the wall time on an idle core: training uses one)"
+    )
     print(
         f"peak_rss_mb                {after_training:8.1f}   (after training; {before_training:.0f} MB before; goal ≤ 600 MB)"
     )

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from nlu.components.phrase_lexicon import PhraseMatch
 from nlu.normalize import fold
@@ -26,6 +27,7 @@ __all__ = ["TOKEN", "Token", "featurize", "tokens"]
 
 TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
 _WINDOW = 3
+_fold_word = lru_cache(maxsize=65536)(fold)  # a vocabulary repeats: fold each word once
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +65,7 @@ def featurize(
 ) -> list[list[str]]:
     """One feature list per token of ``text``, with the dictionary's ``phrases`` found in it."""
     lower = [t.text.lower() for t in toks]
-    folded = [fold(t.text) for t in toks]
+    folded = [_fold_word(t.text) for t in toks]
     evidence: list[list[str]] = [[] for _ in toks]
     starts = {t.start: i for i, t in enumerate(toks)}
     ends = {t.end: i for i, t in enumerate(toks)}
