@@ -293,7 +293,10 @@ def measure(train_file: Path, test_file: Path, work: Path) -> None:
     )
     print(f"sentence_accuracy          {pct(report['sentence_accuracy'])}")
     print(f"parse_p50_ms               {report['latency_ms']['p50']:8.2f}")
-    print(f"parse_p95_ms               {report['latency_ms']['p95']:8.2f}   (goal ≤ 10 ms)")
+    print(
+        f"parse_p95_ms               {report['latency_ms']['p95']:8.2f}   (goal ≤ 10 ms; in CPU time "
+        f"p50 {report['latency_cpu_ms']['p50']:.2f}, p95 {report['latency_cpu_ms']['p95']:.2f} ms)"
+    )
     print(
         f"train_seconds              {train_seconds:8.1f}   (goal ≤ 120 s on 2 cores; CPU {train_cpu:.1f} s, "
         "which is the wall time on an idle core: training uses one)"
