@@ -113,6 +113,7 @@ class CRFEntityExtractor:
         return kept
 
     def train(self, data: TrainingData, context: TrainingContext) -> None:
+        self._model, self._tagger = None, None
         self._synonyms = {fold(k): v for k, v in data.synonyms.items()}
         self._regexes = []
         for entity, patterns in data.regexes.items():
@@ -126,16 +127,19 @@ class CRFEntityExtractor:
         examples = [e for e in data.examples if e.text.strip()]
         if not any(s.entity not in self._skip for e in examples for s in e.entities):
             return
-        sequences = []
+        trainer = pycrfsuite.Trainer(verbose=False)
+        token_count, tag_set = 0, set()
         for index, example in enumerate(examples):
             toks = tokens(example.text)
             if toks:
-                phrases = self._training_phrases(index, example.text)
-                sequences.append((self._features(toks, example.text, phrases), self._tags(example, toks)))
-        algorithm = self._algorithm_for(sequences)
-        trainer = pycrfsuite.Trainer(algorithm=algorithm, verbose=False)
-        for features, tags in sequences:
-            trainer.append(features, tags)
+                tags = self._tags(example, toks)
+                trainer.append(
+                    self._features(toks, example.text, self._training_phrases(index, example.text)), tags
+                )
+                token_count += len(tags)
+                tag_set.update(tags)
+        algorithm = self._algorithm_for(token_count, len(tag_set))
+        trainer.select(algorithm)
         params: dict[str, Any] = {
             "max_iterations": self.max_iterations or _DEFAULT_ITERATIONS[algorithm],
             "feature.possible_transitions": True,
@@ -151,12 +155,10 @@ class CRFEntityExtractor:
             with open(path, "rb") as handle:
                 self._model = handle.read()
 
-    def _algorithm_for(self, sequences: list[tuple[list[list[str]], list[str]]]) -> str:
+    def _algorithm_for(self, token_count: int, tag_count: int) -> str:
         if self.algorithm != "auto":
             return self.algorithm
-        tokens_total = sum(len(tags) for _, tags in sequences)
-        tag_count = len({tag for _, tags in sequences for tag in tags})
-        return "lbfgs" if tokens_total * tag_count**2 <= _LBFGS_BUDGET else "ap"
+        return "lbfgs" if token_count * tag_count**2 <= _LBFGS_BUDGET else "ap"
 
     def _learn_values(self, data: TrainingData) -> None:
         coded: Counter[str] = Counter()
