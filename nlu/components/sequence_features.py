@@ -45,7 +45,7 @@ def _shape(token: str) -> str:
     """``"Hà"`` → ``"Xx"``, ``"0912"`` → ``"d"``, ``"GPLĐ"`` → ``"X"``, ``","`` → ``","``."""
     if not token[0].isalnum() and token[0] != "_":
         return token if len(token) == 1 else "."
-    out = []
+    out: list[str] = []
     for char in token:
         kind = "d" if char.isdigit() else "X" if char.isupper() else "x" if char.isalpha() else char
         if not out or out[-1] != kind:
@@ -79,9 +79,9 @@ def featurize(
                 evidence[i].append(f"lex={prefix}-{label}")
                 evidence[i].append(f"lex_share={prefix}-{label}:{_share_bucket(share)}")
     for name, pattern in regexes:
-        for match in pattern.finditer(text):
+        for hit in pattern.finditer(text):
             for i, t in enumerate(toks):
-                if t.start < match.end() and match.start() < t.end:
+                if t.start < hit.end() and hit.start() < t.end:
                     evidence[i].append(f"re={name}")
     out = []
     n = len(toks)
