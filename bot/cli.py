@@ -266,7 +266,7 @@ def _cross_validate(settings, nlu_file: Path, folds: int, report_path: Path | No
     def train(part: list) -> Interpreter:  # type: ignore[type-arg]
         fold_data = TrainingData(part, data.synonyms, data.regexes, data.lookups)
         return Interpreter.train(settings.pipeline, fold_data, abbreviations=abbreviations,
-                                 catalogue=entries, model_fingerprint="cross-validation")
+                                 catalogue=entries, model_fingerprint="cross-validation", project_data=own)
 
     report, predictions = cross_validate(data.examples, train, folds)
     _print_and_write(report, predictions, report_path, predictions_path)
@@ -274,17 +274,9 @@ def _cross_validate(settings, nlu_file: Path, folds: int, report_path: Path | No
 
 
 def _print_and_write(report: dict, predictions: list, report_path: Path | None, predictions_path: Path | None) -> None:  # type: ignore[type-arg]
-    summary = {
-        "n": report["n"],
-        "intent_accuracy": round(report["intent"]["accuracy"], 4),
-        "intent_accuracy_with_diacritics": round(report["intent"]["accuracy_with_diacritics"], 4),
-        "intent_accuracy_without_diacritics": round(report["intent"]["accuracy_without_diacritics"], 4),
-        "intent_macro_f1": round(report["intent"]["macro_f1"], 4),
-        "entity_micro_f1": round(report["entities"]["micro_f1"], 4),
-        "procedure_top1": round(report["procedure_top1"], 4),
-        "sentence_accuracy": round(report["sentence_accuracy"], 4),
-        "worst_confusions": report["intent"]["confusions"][:5],
-    }
+    from nlu.evaluate import summarize
+
+    summary = summarize(report)
     print(json.dumps(summary, ensure_ascii=False, indent=2))
     if report_path:
         report_path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -114,9 +114,17 @@ def train_model(
         model_fingerprint=key,
         others=load_other_procedures(other_files),
         questions=load_procedure_questions(question_files),
+        project_data=is_project_data(settings, files),
     )
     interpreter.save(directory)
     return interpreter, directory, True
+
+
+def is_project_data(settings: Settings, files: list[Path]) -> bool:
+    """Whether NLU files are the project's own (``nlu_data`` in config.yml), to which its
+    abbreviation table belongs; another data set given with ``--nlu`` is not."""
+    own = {settings.path(p).resolve() for p in settings.nlu_data}
+    return all(Path(f).resolve() in own for f in files)
 
 
 def question_paths(settings: Settings) -> list[Path]:

@@ -64,11 +64,13 @@ class Interpreter:
         model_fingerprint: str,
         others: list[CatalogueEntry] | None = None,
         questions: list[tuple[str, str]] | None = None,
+        project_data: bool = True,
     ) -> Interpreter:
         started = time.perf_counter()
         components = [build_component(spec) for spec in pipeline]
         context = TrainingContext(
-            abbreviations=abbreviations, catalogue=catalogue, others=others or [], questions=questions or []
+            abbreviations=abbreviations, catalogue=catalogue, others=others or [], questions=questions or [],
+            project_data=project_data,
         )
         for component in components:
             component.train(data, context)

@@ -16,9 +16,12 @@ class Entity:
     end: int
     confidence: float
     extractor: str
+    role: str | None = None  # Rasa entity roles and groups: "từ Hà Nội về Nghệ An" → province from / to
+    group: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        """Rasa's entity shape; ``role`` and ``group`` appear only when the entity has them."""
+        out: dict[str, Any] = {
             "entity": self.entity,
             "value": self.value,
             "start": self.start,
@@ -26,6 +29,11 @@ class Entity:
             "confidence": round(self.confidence, 4),
             "extractor": self.extractor,
         }
+        if self.role is not None:
+            out["role"] = self.role
+        if self.group is not None:
+            out["group"] = self.group
+        return out
 
 
 @dataclass(frozen=True, slots=True)

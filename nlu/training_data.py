@@ -1,8 +1,10 @@
 """Reader for Rasa 3 NLU YAML: intents with annotated examples, synonyms, regexes and lookup tables.
 
 Annotations follow Rasa: ``[Hà Nội](province)``, ``[gplđ](procedure:work_permit_issue)`` and
-``[gplđ]{"entity": "procedure", "value": "work_permit_issue"}``. The reader strips them and keeps
-character offsets into the plain text, so any public Rasa data set loads as it is.
+``[gplđ]{"entity": "procedure", "value": "work_permit_issue"}``, with Rasa's entity roles and groups
+(``từ [Hà Nội]{"entity": "province", "role": "from"} về [Nghệ An]{"entity": "province", "role": "to"}``).
+The reader strips them and keeps character offsets into the plain text, so any public Rasa data set
+loads as it is.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ class EntitySpan:
     start: int
     end: int
     text: str
+    role: str | None = None
+    group: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +60,14 @@ class TrainingData:
         return TrainingData(
             examples=[*self.examples, *other.examples],
             synonyms={**self.synonyms, **other.synonyms},
-            regexes={k: [*self.regexes.get(k, []), *other.regexes.get(k, [])] for k in {*self.regexes, *other.regexes}},
-            lookups={k: [*self.lookups.get(k, []), *other.lookups.get(k, [])] for k in {*self.lookups, *other.lookups}},
+            regexes={
+                k: [*self.regexes.get(k, []), *other.regexes.get(k, [])]
+                for k in {*self.regexes, *other.regexes}
+            },
+            lookups={
+                k: [*self.lookups.get(k, []), *other.lookups.get(k, [])]
+                for k in {*self.lookups, *other.lookups}
+            },
         )
 
 
@@ -73,8 +83,18 @@ def parse_annotated(raw: str, intent: str | None = None) -> Example:
         parts.append(before)
         length += len(before)
         surface = match.group("text")
-        entity, value = _entity_and_value(match, surface)
-        spans.append(EntitySpan(entity=entity, value=value, start=length, end=length + len(surface), text=surface))
+        entity, value, role, group = _entity_and_value(match, surface)
+        spans.append(
+            EntitySpan(
+                entity=entity,
+                value=value,
+                start=length,
+                end=length + len(surface),
+                text=surface,
+                role=role,
+                group=group,
+            )
+        )
         parts.append(surface)
         length += len(surface)
         cursor = match.end()
@@ -82,16 +102,25 @@ def parse_annotated(raw: str, intent: str | None = None) -> Example:
     return Example(text="".join(parts), intent=intent, entities=tuple(spans))
 
 
-def _entity_and_value(match: re.Match[str], surface: str) -> tuple[str, str]:
+def _entity_and_value(match: re.Match[str], surface: str) -> tuple[str, str, str | None, str | None]:
+    """Entity, value, role and group of one annotation (role and group only in the JSON form)."""
     if match.group("json"):
         try:
             meta = json.loads(match.group("json"))
         except json.JSONDecodeError as error:
             raise TrainingDataError(f"bad entity JSON {match.group('json')!r}: {error}") from error
-        return str(meta["entity"]), str(meta.get("value", surface))
+        if not isinstance(meta, dict) or "entity" not in meta:
+            raise TrainingDataError(f"entity JSON {match.group('json')!r} has no 'entity'")
+        role, group = meta.get("role"), meta.get("group")
+        return (
+            str(meta["entity"]),
+            str(meta.get("value", surface)),
+            None if role is None else str(role),
+            None if group is None else str(group),
+        )
     paren = match.group("paren")
     entity, _, value = paren.partition(":")
-    return entity.strip(), (value.strip() or surface)
+    return entity.strip(), (value.strip() or surface), None, None
 
 
 def _example_lines(block: Any) -> list[str]:

@@ -38,6 +38,9 @@ class TrainingContext:
     others: list[CatalogueEntry] = field(default_factory=list)
     # Citizens' messages about one procedure each: (text, catalogue code) (nlu/procedure_questions.py).
     questions: list[tuple[str, str]] = field(default_factory=list)
+    # True when the training data is the project's own (config.yml ``nlu_data``): its abbreviation
+    # table ("tctn" → "trợ cấp thất nghiệp") belongs to that data, not to another ministry's set.
+    project_data: bool = True
 
 
 class Component(Protocol):

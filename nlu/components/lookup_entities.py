@@ -1,21 +1,26 @@
-"""Entities found by dictionary: lookup tables and every annotated entity text in the training data.
+"""Entities found by dictionary, where a phrase has one label: lookup tables and annotated texts.
 
 ``[người có công]{"entity": "field", "value": "nguoi_co_cong"}`` teaches that the phrase, with or
-without diacritics, is the ``field`` entity with that value. Matching is on whole words of the
-folded text, longest phrase first. Entities handled by another extractor are left to it.
+without diacritics, is the ``field`` entity with that value. The dictionary keeps, per phrase, how
+often each label was annotated on it (``PhraseLexicon``) and claims a phrase only when
 
-A phrase learned from annotations is kept only when the annotators marked it most times it appears
-(``min_precision``): in a data set where "sáng" is a time slot once and plain text ten times, the
-dictionary stays quiet and the CRF decides from context. Lookup tables are taken as given.
+- one label clearly dominates its annotations (``min_agreement``): a city marked 283× as the
+  destination and 270× as the origin has no one label, so it is left to the CRF, which reads the
+  context ("từ Hà Nội" / "đến Hà Nội");
+- the annotators marked it most times it appears (``min_precision``): where "sáng" is a time slot
+  once and plain text ten times, the dictionary stays quiet.
+
+Its confidence is the dominant label's share, and the CRF, which sees the same dictionary as a
+feature, replaces it wherever the two disagree: the dictionary is evidence, not an override.
+Lookup tables are taken as given. Entities handled by another extractor are left to it.
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from typing import Any, ClassVar
 
 from nlu.components.base import TrainingContext
+from nlu.components.phrase_lexicon import PhraseLexicon
 from nlu.message import Entity, Message
 from nlu.normalize import fold
 from nlu.training_data import TrainingData
@@ -28,61 +33,30 @@ _SKIP = {"procedure", "dossier_code", "id_number", "phone_number"}
 class LookupEntityExtractor:
     name: ClassVar[str] = "LookupEntityExtractor"
 
-    def __init__(self, skip_entities: list[str] | None = None, min_precision: float = 0.5, **options: Any) -> None:
+    def __init__(
+        self,
+        skip_entities: list[str] | None = None,
+        min_precision: float = 0.5,
+        min_agreement: float = 0.9,
+        **options: Any,
+    ) -> None:
         self._skip = set(skip_entities) if skip_entities is not None else set(_SKIP)
         self.min_precision = float(min_precision)
-        self._phrases: dict[str, tuple[str, str]] = {}
-        self._pattern: re.Pattern[str] | None = None
+        self.min_agreement = float(min_agreement)
+        self._lexicon = PhraseLexicon()
 
     def train(self, data: TrainingData, context: TrainingContext) -> None:
-        synonyms = {fold(k): v for k, v in data.synonyms.items()}
-        for entity, items in data.lookups.items():
-            if entity in self._skip:
-                continue
-            for item in items:
-                key = fold(item).strip()
-                if len(key) >= 2:
-                    self._phrases[key] = (entity, synonyms.get(key, item))
-        learned: dict[str, tuple[str, str]] = {}
-        marked: Counter[str] = Counter()
-        for example in data.examples:
-            for span in example.entities:
-                key = fold(span.text).strip()
-                if span.entity not in self._skip and len(key) >= 2:
-                    learned.setdefault(key, (span.entity, span.value))
-                    marked[key] += 1
-        seen = _occurrences([fold(example.text) for example in data.examples], learned)
-        for key, meaning in learned.items():
-            if key not in self._phrases and marked[key] >= self.min_precision * max(seen[key], 1):
-                self._phrases[key] = meaning
-        self._pattern = _alternation(self._phrases)
+        self._lexicon = PhraseLexicon.learn(data, self._skip)
 
     def process(self, message: Message) -> None:
-        if self._pattern is None:
-            return
-        folded = fold(message.original)
         taken = [(e.start, e.end) for e in message.entities]
-        for match in self._pattern.finditer(folded):
-            start, end = match.span()
-            if any(start < t_end and t_start < end for t_start, t_end in taken):
+        for match in self._lexicon.matches(fold(message.original)):
+            label = self._lexicon.dominant(match.key, self.min_agreement, self.min_precision)
+            if label is None:
                 continue
-            entity, value = self._phrases[match.group(1)]
-            message.entities.append(Entity(entity, value, start, end, 1.0, self.name))
-            taken.append((start, end))
-
-
-def _alternation(phrases: dict[str, tuple[str, str]]) -> re.Pattern[str] | None:
-    if not phrases:
-        return None
-    alternatives = sorted(phrases, key=len, reverse=True)
-    return re.compile(r"(?<!\w)(" + "|".join(map(re.escape, alternatives)) + r")(?!\w)")
-
-
-def _occurrences(texts: list[str], phrases: dict[str, tuple[str, str]]) -> Counter[str]:
-    """How often each phrase stands as whole words in the texts, annotated or not."""
-    pattern = _alternation(phrases)
-    counts: Counter[str] = Counter()
-    if pattern is not None:
-        for text in texts:
-            counts.update(match.group(1) for match in pattern.finditer(text))
-    return counts
+            if any(match.start < t_end and t_start < match.end for t_start, t_end in taken):
+                continue
+            value = self._lexicon.value(match.key, label) or message.original[match.start : match.end]
+            share = dict(match.shares)[label]
+            message.entities.append(Entity(label, value, match.start, match.end, share, self.name))
+            taken.append((match.start, match.end))

@@ -14,15 +14,24 @@ __all__ = ["VietnameseNormalizer", "VietnameseTokenizer"]
 
 
 class VietnameseNormalizer:
-    """Fills ``original``, ``normalized`` and ``folded`` (see ``nlu.normalize``)."""
+    """Fills ``original``, ``normalized`` and ``folded`` (see ``nlu.normalize``).
+
+    The project's abbreviation table expands "tctn" in the project's own data (``abbreviations:
+    project``, the default); a model trained on another data set uses it only with
+    ``abbreviations: always`` in its pipeline config, never with ``never``.
+    """
 
     name: ClassVar[str] = "VietnameseNormalizer"
 
-    def __init__(self, **options: Any) -> None:
+    def __init__(self, abbreviations: str = "project", **options: Any) -> None:
+        if abbreviations not in ("project", "always", "never"):
+            raise ValueError(f"VietnameseNormalizer abbreviations must be project, always or never, not {abbreviations!r}")
+        self.abbreviations_mode = abbreviations
         self._normalizer = Normalizer(Abbreviations({}))
 
     def train(self, data: TrainingData, context: TrainingContext) -> None:
-        self._normalizer = Normalizer(context.abbreviations)
+        use = self.abbreviations_mode == "always" or (self.abbreviations_mode == "project" and context.project_data)
+        self._normalizer = Normalizer(context.abbreviations if use else Abbreviations({}))
 
     @property
     def abbreviations(self) -> Abbreviations:
