@@ -2,7 +2,7 @@
 
 Environment variables use the ``DVCBOT_`` prefix and ``__`` between section and key
 (``DVCBOT_STORES__TRACKER_URL=postgresql+psycopg://...``); ``DATABASE_URL`` alone points both stores
-at one database, as most hosting platforms set it.
+at one database, as most hosting platforms set it; ``REDIS_URL`` alone sets ``redis.url``.
 """
 
 from __future__ import annotations
@@ -52,6 +52,8 @@ class ServerSettings(BaseModel):
     # Per client address (bot.api.address_limit), in memory: burst at once, refilled at this rate.
     requests_per_minute_per_address: float = 120
     request_burst_per_address: int = 60
+    # SIGTERM: stop accepting, finish the turns in flight for up to this long, then stop.
+    shutdown_grace_seconds: float = 20
     # /docs, /openapi.json, /dossier-service/{docs,openapi.json,health} and the action server's
     # GET /actions describe the service to whoever asks: None = on in development, off in production.
     introspection: bool | None = None
@@ -135,6 +137,27 @@ class ZaloSettings(BaseModel):
         return bool(self.app_id and self.oa_secret_key)
 
 
+class RedisSettings(BaseModel):
+    """Shared state for several workers (``bot.coordination``): ``DVCBOT_REDIS__URL`` or ``REDIS_URL``.
+
+    Empty: one process, everything in memory (``dvcbot run --workers N`` with N > 1 refuses to start).
+    """
+
+    url: str = ""
+    key_prefix: str = "dvcbot:"
+    lock_lease_seconds: float = 10.0  # a dead worker's conversations are free again after this
+    lock_wait_seconds: float = 10.0  # a turn waiting longer for its conversation gets a 503
+    socket_timeout_seconds: float = 1.0
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.url)
+
+
+class LoggingSettings(BaseModel):
+    format: Literal["text", "json"] = "text"  # json: one object a line, for a log collector
+
+
 class ChannelsSettings(BaseModel):
     rate_limit: RateLimitSettings = RateLimitSettings()
     widget: WidgetSettings = WidgetSettings()
@@ -166,6 +189,8 @@ class Settings(BaseSettings):
     support: SupportSettings = SupportSettings()
     channels: ChannelsSettings = ChannelsSettings()
     dossier: DossierSettings = DossierSettings()
+    redis: RedisSettings = RedisSettings()
+    logging: LoggingSettings = LoggingSettings()
 
     @property
     def introspection(self) -> bool:
@@ -262,4 +287,7 @@ def load_settings(config_path: str | Path | None = None, **overrides: Any) -> Se
             "catalogue_url": _resolve_sqlite(stores.catalogue_url, settings.root),
         }
     )
+    redis_url = os.environ.get("REDIS_URL")
+    if redis_url and not os.environ.get("DVCBOT_REDIS__URL"):
+        settings = settings.model_copy(update={"redis": settings.redis.model_copy(update={"url": redis_url})})
     return settings.model_copy(update={"stores": stores})

@@ -23,6 +23,7 @@ from bot.api.channels import mount_channels
 from bot.api.client_context import ClientContext
 from bot.api.dossier import mount_dossier
 from bot.api.errors import install_error_handlers
+from bot.api.operations import operations_router
 from bot.messages import BotMessage, UserMessage
 from bot.service import Service, build_service
 from bot.settings import Settings
@@ -47,6 +48,8 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
                 yield
         finally:
             app.state.ready = False
+            if built.coordination is not None and service is None:  # a service handed in is the caller's
+                await built.coordination.close()
 
     # The API description is for developers; in production it is served only when asked for.
     shown = settings.introspection
@@ -67,6 +70,7 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     app.include_router(procedures.router)
     app.include_router(rest_router(on_message, channels.limiter, secrets=built.sender_secrets))
     app.include_router(pending.router)
+    app.include_router(operations_router())  # /metrics, /ready
     if settings.action_server.enabled:  # off unless a shared token is configured
         app.include_router(
             action_server_router(built.agent.actions, token=settings.action_server.token, list_actions=shown)
