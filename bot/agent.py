@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from actions.sdk import Action, CollectingDispatcher, Tracker
+from bot.coordination.arrival import arrived_at
 from bot.coordination.errors import CoordinationUnavailable
 from bot.coordination.locks import ConversationLocks, LocalLocks
 from bot.domain import Domain
@@ -110,8 +111,8 @@ class Agent:
             raise UnstorableMessage(problem)
         started = time.perf_counter()
         try:
-            for attempt in range(2):
-                async with self.locks.hold(message.sender_id) as held:
+            for attempt in range(3):
+                async with self.locks.hold(message.sender_id, arrived_at=arrived_at()) as held:
                     try:
                         replies = await self._locked_turn(message, held.fence, started)
                     except StaleTracker:
@@ -197,12 +198,9 @@ class Agent:
         if len(text) > self.config.max_message_chars:
             half = self.config.max_message_chars // 2
             nlu_text = text[:half] + " … " + text[-half:]
-        parsed = await asyncio.to_thread(self.interpreter.parse, nlu_text)
-        parse = parsed.as_parse_result()
-        parse["text"] = text
-        resolution = resolve_procedure(parse, turn.tracker, self.interpreter)
-        parse["procedure_resolution"] = resolution
-        slot_events = extract_slots(parse, resolution, turn.tracker, self.domain)
+        # The NLU and the procedure resolution are CPU work: off the event loop, so other
+        # conversations' requests are read (and stamped, bot.coordination.arrival) meanwhile.
+        parse, slot_events = await asyncio.to_thread(self._understand, text, nlu_text, turn.tracker)
         turn.apply(user_uttered(text, parse, input_channel=message.input_channel,
                                 message_id=message.message_id, metadata=message.metadata))
         for event in slot_events:
@@ -215,6 +213,15 @@ class Agent:
                 log.warning("sender=%s: action limit reached", mask_numbers(message.sender_id))
                 break
             await self._run_action(action, turn)
+
+    def _understand(
+        self, text: str, nlu_text: str, tracker: DialogueStateTracker
+    ) -> tuple[dict[str, Any], list[Event]]:
+        parse = self.interpreter.parse(nlu_text).as_parse_result()
+        parse["text"] = text
+        resolution = resolve_procedure(parse, tracker, self.interpreter)
+        parse["procedure_resolution"] = resolution
+        return parse, extract_slots(parse, resolution, tracker, self.domain)
 
     def _plan(self, tracker: DialogueStateTracker, parse: dict[str, Any], slot_events: list[Event]) -> list[str]:
         intent = (parse.get("intent") or {}).get("name") or "out_of_scope"

@@ -54,6 +54,9 @@ class ServerSettings(BaseModel):
     request_burst_per_address: int = 60
     # SIGTERM: stop accepting, finish the turns in flight for up to this long, then stop.
     shutdown_grace_seconds: float = 20
+    # Idle keep-alive connections are closed after this; longer than a load balancer's idle timeout
+    # (60 s on most), so the balancer never sends a request on a connection the worker is closing.
+    keep_alive_seconds: float = 75
     # /docs, /openapi.json, /dossier-service/{docs,openapi.json,health} and the action server's
     # GET /actions describe the service to whoever asks: None = on in development, off in production.
     introspection: bool | None = None
@@ -147,7 +150,11 @@ class RedisSettings(BaseModel):
     key_prefix: str = "dvcbot:"
     lock_lease_seconds: float = 10.0  # a dead worker's conversations are free again after this
     lock_wait_seconds: float = 10.0  # a turn waiting longer for its conversation gets a 503
-    socket_timeout_seconds: float = 1.0
+    # A turn waits until it is this old before it starts, so that an earlier message of the same
+    # user still on its way through another worker goes first (turns run in arrival order).
+    order_window_seconds: float = 0.02
+    socket_timeout_seconds: float = 2.0
+    max_connections: int = 32  # per worker and client (one for the locks and bus, one for the rest)
 
     @property
     def enabled(self) -> bool:

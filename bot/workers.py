@@ -53,6 +53,7 @@ def run(settings: Settings, *, host: str | None, port: int | None, workers: int,
         "log_level": "info",
         "log_config": None,  # uvicorn's loggers propagate to the root handlers, which mask (bot.privacy)
         "timeout_graceful_shutdown": settings.server.shutdown_grace_seconds,
+        "timeout_keep_alive": settings.server.keep_alive_seconds,
     }
     if workers == 1:
         from bot.api.app import create_app

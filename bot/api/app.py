@@ -24,6 +24,7 @@ from bot.api.client_context import ClientContext
 from bot.api.dossier import mount_dossier
 from bot.api.errors import install_error_handlers
 from bot.api.operations import operations_router
+from bot.coordination.arrival import ArrivalStamp
 from bot.messages import BotMessage, UserMessage
 from bot.service import Service, build_service
 from bot.settings import Settings
@@ -82,5 +83,7 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
         per_minute=settings.server.requests_per_minute_per_address,
         burst=settings.server.request_burst_per_address,
     )
+    # A turn's place in its conversation, taken first thing (bot.coordination.arrival)
+    app.add_middleware(ArrivalStamp, announcer=built.coordination.announcer if built.coordination else None)
     app.add_middleware(BodyLimit, max_bytes=settings.server.max_body_bytes)  # outermost: before any read
     return app

@@ -33,6 +33,11 @@ class Coordination:
     def shared(self) -> bool:
         return self.redis is not None
 
+    @property
+    def announcer(self) -> RedisLocks | None:
+        """What takes a request's place in its conversation's queue at the HTTP edge (Redis only)."""
+        return self.locks if isinstance(self.locks, RedisLocks) else None
+
     def rate_limiter(self, per_minute: float, burst: int) -> Limiter:
         if self.redis is None:
             return RateLimiter(per_minute, burst=burst)
