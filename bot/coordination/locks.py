@@ -200,7 +200,10 @@ class RedisLocks:
     async def announce(self, sender_id: str, arrived_at: float) -> Ticket:
         """Take a place in the conversation's queue now, before the request's other work (the edge)."""
         ticket = Ticket(sender_id, uuid.uuid4().hex, arrived_at)
-        await self._enqueue(self._keys(sender_id)[2:], ticket)
+        try:
+            await self._enqueue(self._keys(sender_id)[2:], ticket)
+        except (RedisError, OSError) as error:
+            raise CoordinationUnavailable(f"Redis unreachable for the conversation queue: {error}") from error
         return ticket
 
     async def withdraw(self, ticket: Ticket) -> None:
