@@ -21,9 +21,9 @@ from actions.registry import build_actions
 from bot.agent import Agent, AgentConfig
 from bot.coordination.runtime import Coordination, build_coordination
 from bot.domain import Domain
-from bot.metrics import Metrics
 from bot.dossier_followups import DossierFollowupPolicy
 from bot.dossier_setup import DossierRuntime, build_dossier_runtime, reference_database_url
+from bot.metrics import Metrics
 from bot.outputs import OutputRegistry
 from bot.rules import RulePolicy
 from bot.sender_secret_store import SqlSenderSecretStore
