@@ -6,6 +6,7 @@ import asyncio
 import io
 import json
 import logging
+import signal
 import uuid
 from pathlib import Path
 
@@ -144,8 +145,11 @@ def test_sigterm_finishes_the_turns_in_flight(settings: Settings, service: Servi
             return [(await turn).status_code for turn in turns]
 
     codes = asyncio.run(load())
-    assert worker.process is not None and worker.process.wait(timeout=60) == 0
+    assert worker.process is not None
+    # uvicorn re-raises the SIGTERM it handled once it has shut down: -15 is the clean exit here
+    assert worker.process.wait(timeout=60) in (0, -signal.SIGTERM)
     assert codes == [200] * 20
+    assert "Application shutdown complete" in worker.log()
     logged = [json.loads(line) for line in worker.log().splitlines() if line.startswith("{")]
     assert any(entry["logger"] == "dvcbot.agent" for entry in logged)  # JSON logs from dvcbot run
 

@@ -163,12 +163,16 @@ def test_a_worker_killed_mid_load_loses_nothing_acknowledged(workers: list[Servi
     async def conversation(client: httpx.AsyncClient, sender: str) -> None:
         for i, text in enumerate(TURNS):
             url = victim.url if i % 2 else survivor.url
-            try:
-                response = await send(client, url, sender, text)
-            except httpx.HTTPError:
-                response = await send(client, survivor.url, sender, text)  # the balancer's retry
-            if response.status_code == 200 and response.json():
-                acknowledged[sender].append(text)
+            for _ in range(4):  # a refused turn is sent again after a moment, as Retry-After says
+                try:
+                    response = await send(client, url, sender, text)
+                except httpx.HTTPError:
+                    url = survivor.url  # the balancer takes the dead worker out
+                    continue
+                if response.status_code == 200 and response.json():
+                    acknowledged[sender].append(text)
+                    break
+                await asyncio.sleep(1.0)
 
     async def run() -> None:
         async with httpx.AsyncClient(limits=httpx.Limits(max_connections=1000)) as client:
@@ -182,7 +186,8 @@ def test_a_worker_killed_mid_load_loses_nothing_acknowledged(workers: list[Servi
     for sender, texts in acknowledged.items():
         stored_texts = [e["text"] for e in stored(sender) if e["event"] == "user"]
         missing += sum(1 for t in texts if t not in stored_texts)
-        assert list(dict.fromkeys(stored_texts)) == TURNS  # in order
+        first_seen = list(dict.fromkeys(stored_texts))
+        assert first_seen == [t for t in TURNS if t in first_seen]  # in the order sent
         # at most the turn in flight at the kill twice: stored by the victim, unanswered, resent
         assert len(stored_texts) - len(set(stored_texts)) <= 1, stored_texts
     assert missing == 0
