@@ -2,7 +2,9 @@
 
 The turn: restore the tracker → start a session if it expired → parse → resolve the procedure and
 fill slots → pick actions (form, rules, fallback) → run them → store the turn's events. Turns of
-one sender are serialised by a lock, so two quick messages never interleave.
+one sender are serialised by a lock (``bot.coordination``: in-process, or in Redis across workers),
+and the store refuses a turn written over a newer one (``StaleTracker``): the turn is then run again
+on the fresh state, once, so two quick messages never interleave.
 """
 
 from __future__ import annotations
@@ -11,12 +13,14 @@ import asyncio
 import logging
 import re
 import time
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from actions.sdk import Action, CollectingDispatcher, Tracker
+from bot.coordination.arrival import arrived_at
+from bot.coordination.errors import CoordinationUnavailable
+from bot.coordination.locks import ConversationLocks, LocalLocks
 from bot.domain import Domain
 from bot.events import (
     Event,
@@ -29,12 +33,14 @@ from bot.events import (
 )
 from bot.forms import run_form
 from bot.messages import BotMessage, UserMessage
+from bot.metrics import Metrics
 from bot.pending import delivered_marker, pending_event, undelivered
 from bot.privacy import mask_numbers
 from bot.rules import RulePolicy
 from bot.slots import ASPECT_INTENTS, NOT_IN_CATALOGUE, extract_slots, resolve_procedure
 from bot.storable import UnstorableMessage, message_problem
 from bot.tracker import DialogueStateTracker
+from bot.tracker_store import StaleTracker
 from nlu.interpreter import Interpreter
 
 __all__ = ["Agent", "AgentConfig", "HandoffReview", "PrePolicy", "TrackerStore"]
@@ -47,7 +53,11 @@ _LATIN = re.compile(r"[A-Za-zÀ-ỹĐđ]")
 class TrackerStore(Protocol):
     def retrieve(self, sender_id: str) -> DialogueStateTracker: ...
 
-    def append(self, sender_id: str, events: list[Event]) -> None: ...
+    def append(self, sender_id: str, events: list[Event], *, fence: int | None = None) -> None: ...
+
+    def save(self, tracker: DialogueStateTracker, new_events: list[Event], *, fence: int | None = None) -> None:
+        """Store a turn read as ``tracker``; ``StaleTracker`` if the conversation moved on meanwhile."""
+        ...
 
 
 class PrePolicy(Protocol):
@@ -93,6 +103,8 @@ class Agent:
         clock: Callable[[], float] = time.time,
         first: PrePolicy | None = None,
         handoff: HandoffReview | None = None,
+        locks: ConversationLocks | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.interpreter = interpreter
         self.domain = domain
@@ -102,48 +114,73 @@ class Agent:
         self.config = config
         self._clock = clock
         self.first = first
+        self.metrics = metrics
+        self.locks: ConversationLocks = locks or LocalLocks(metrics.lock_wait if metrics else None)
         self.handoff = handoff
-        self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def handle(self, message: UserMessage) -> list[BotMessage]:
         problem = message_problem(message)
         if problem:  # channels refuse these at the edge; nothing runs that could not be stored
             raise UnstorableMessage(problem)
-        async with self._locks[message.sender_id]:
-            tracker = await asyncio.to_thread(self.store.retrieve, message.sender_id)
-            turn = _Turn(tracker)
-            self._maybe_start_session(turn)
-            pushed = undelivered(tracker) if message.deliver_pending else []
-            if pushed:
-                turn.apply(delivered_marker())
-            await self._run_turn(turn, message)
-            turn.apply(action_executed("action_listen"))
-            await asyncio.to_thread(self.store.append, message.sender_id, turn.new_events)
-            log.info(
-                "turn sender=%s intent=%s text=%r replies=%d",
-                mask_numbers(message.sender_id),  # a hotline caller id is a phone number
-                (tracker.latest_message.get("intent") or {}).get("name"),
-                mask_numbers(message.text[:200]),
-                len(turn.replies),
-            )
-            return pushed + [
-                BotMessage(message.sender_id, r.get("text"), r.get("buttons") or [], r.get("custom") or {})
-                for r in turn.replies
-            ]
+        started = time.perf_counter()
+        try:
+            for attempt in range(3):
+                async with self.locks.hold(message.sender_id, arrived_at=arrived_at()) as held:
+                    try:
+                        replies = await self._locked_turn(message, held.fence, started)
+                    except StaleTracker:
+                        # Only when a lock's lease ran out mid-turn: run it again on what is stored now.
+                        log.warning("sender=%s: conversation moved on during the turn (attempt %d)",
+                                    mask_numbers(message.sender_id), attempt + 1)
+                        continue
+                    return replies
+            raise CoordinationUnavailable("the conversation kept moving on during the turn")
+        except Exception as error:
+            if self.metrics:
+                self.metrics.error(type(error).__name__)
+            raise
+
+    async def _locked_turn(self, message: UserMessage, fence: int | None, started: float) -> list[BotMessage]:
+        tracker = await asyncio.to_thread(self.store.retrieve, message.sender_id)
+        turn = _Turn(tracker)
+        self._maybe_start_session(turn)
+        pushed = undelivered(tracker) if message.deliver_pending else []
+        if pushed:
+            turn.apply(delivered_marker())
+        await self._run_turn(turn, message)
+        turn.apply(action_executed("action_listen"))
+        await asyncio.to_thread(self.store.save, tracker, turn.new_events, fence=fence)
+        log.info(
+            "turn sender=%s intent=%s text=%r replies=%d",
+            mask_numbers(message.sender_id),  # a hotline caller id is a phone number
+            (tracker.latest_message.get("intent") or {}).get("name"),
+            mask_numbers(message.text[:200]),
+            len(turn.replies),
+        )
+        if self.metrics:
+            self.metrics.turn(channel=message.input_channel, seconds=time.perf_counter() - started,
+                              events=turn.new_events)
+        return pushed + [
+            BotMessage(message.sender_id, r.get("text"), r.get("buttons") or [], r.get("custom") or {})
+            for r in turn.replies
+        ]
 
     # Pushes for channels that cannot push (see bot.pending) ----------------------------------
     async def push_pending(self, sender_id: str, messages: list[BotMessage]) -> None:
         """Keep ``messages`` in the conversation until its next reply or a pending fetch delivers them."""
-        async with self._locks[sender_id]:
-            await asyncio.to_thread(self.store.append, sender_id, [pending_event(m) for m in messages])
+        async with self.locks.hold(sender_id) as held:
+            events = [pending_event(m) for m in messages]
+            await asyncio.to_thread(self.store.append, sender_id, events, fence=held.fence)
 
     async def take_pending(self, sender_id: str) -> list[BotMessage]:
         """The pushes not delivered yet, marked delivered as they are returned."""
-        async with self._locks[sender_id]:
+        async with self.locks.hold(sender_id) as held:
             tracker = await asyncio.to_thread(self.store.retrieve, sender_id)
             pushed = undelivered(tracker)
             if pushed:
-                await asyncio.to_thread(self.store.append, sender_id, [delivered_marker()])
+                marker = delivered_marker()
+                tracker.update(marker)
+                await asyncio.to_thread(self.store.save, tracker, [marker], fence=held.fence)
             return pushed
 
     # Session --------------------------------------------------------------------------------
@@ -175,12 +212,9 @@ class Agent:
         if len(text) > self.config.max_message_chars:
             half = self.config.max_message_chars // 2
             nlu_text = text[:half] + " … " + text[-half:]
-        parsed = await asyncio.to_thread(self.interpreter.parse, nlu_text)
-        parse = parsed.as_parse_result()
-        parse["text"] = text
-        resolution = resolve_procedure(parse, turn.tracker, self.interpreter)
-        parse["procedure_resolution"] = resolution
-        slot_events = extract_slots(parse, resolution, turn.tracker, self.domain)
+        # The NLU and the procedure resolution are CPU work: off the event loop, so other
+        # conversations' requests are read (and stamped, bot.coordination.arrival) meanwhile.
+        parse, slot_events = await asyncio.to_thread(self._understand, text, nlu_text, turn.tracker)
         turn.apply(user_uttered(text, parse, input_channel=message.input_channel,
                                 message_id=message.message_id, metadata=message.metadata))
         for event in slot_events:
@@ -199,6 +233,14 @@ class Agent:
         if self.handoff is None:
             return planned
         return await asyncio.to_thread(self.handoff.review, turn.tracker, parse, planned)
+    def _understand(
+        self, text: str, nlu_text: str, tracker: DialogueStateTracker
+    ) -> tuple[dict[str, Any], list[Event]]:
+        parse = self.interpreter.parse(nlu_text).as_parse_result()
+        parse["text"] = text
+        resolution = resolve_procedure(parse, tracker, self.interpreter)
+        parse["procedure_resolution"] = resolution
+        return parse, extract_slots(parse, resolution, tracker, self.domain)
 
     def _plan(self, tracker: DialogueStateTracker, parse: dict[str, Any], slot_events: list[Event]) -> list[str]:
         intent = (parse.get("intent") or {}).get("name") or "out_of_scope"

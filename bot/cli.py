@@ -1,4 +1,4 @@
-"""The ``dvcbot`` command: run, shell, telegram --polling, train, test nlu, catalogue import/export."""
+"""The ``dvcbot`` command: run [--workers N], db upgrade, shell, telegram --polling, train, test nlu, catalogue import/export."""
 
 from __future__ import annotations
 
@@ -25,6 +25,12 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="serve the whole assistant over HTTP")
     run.add_argument("--host", default=None)
     run.add_argument("--port", type=int, default=None)
+    run.add_argument("--workers", type=int, default=1,
+                     help="worker processes on one port (above 1 needs Redis: DVCBOT_REDIS__URL)")
+
+    db = commands.add_parser("db", help="the database schema")
+    db_commands = db.add_subparsers(dest="db_action", required=True)
+    db_commands.add_parser("upgrade", help="apply the Alembic migrations to the configured databases")
 
     commands.add_parser("shell", help="chat in the terminal")
 
@@ -85,10 +91,18 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    install_log_masking()  # every line, uvicorn's access log included (see _run), is masked
+    install_log_masking()  # every line, uvicorn's access log included (bot.workers), is masked
     settings = load_settings(args.config)
+    if settings.logging.format != "text":
+        from bot.logs import configure_logging
+
+        configure_logging(settings.logging.format)
     if args.command == "run":
-        return _run(settings, args.host, args.port)
+        from bot.workers import run
+
+        return run(settings, host=args.host, port=args.port, workers=args.workers, config=args.config)
+    if args.command == "db":
+        return _db_upgrade(settings)
     if args.command == "shell":
         return _shell(settings)
     if args.command == "dossier-service":
@@ -122,15 +136,13 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
-def _run(settings, host: str | None, port: int | None) -> int:  # type: ignore[no-untyped-def]
-    import uvicorn
+def _db_upgrade(settings) -> int:  # type: ignore[no-untyped-def]
+    from bot.service import make_engine
+    from knowledge.migrations import head_revisions, upgrade_schema
 
-    from bot.api.app import create_app
-
-    app = create_app(settings)
-    # log_config=None: uvicorn's loggers propagate to the root handlers, which mask (bot.privacy).
-    uvicorn.run(app, host=host or settings.server.host, port=port or settings.server.port, log_level="info",
-                log_config=None)
+    for url in dict.fromkeys([settings.stores.catalogue_url, settings.stores.tracker_url]):
+        upgrade_schema(make_engine(url))
+        print(f"{url.split('@')[-1]}: at revision {', '.join(sorted(head_revisions()))}")
     return 0
 
 

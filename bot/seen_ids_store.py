@@ -5,21 +5,25 @@ be replayed after the next deploy and answered again (and every process of ``--w
 own). Here an id is claimed by inserting its row (the id is the primary key): the first claim wins
 atomically across every process sharing the database; a later one finds the row and is a duplicate
 until the row expires. Expired rows are reclaimed in place and swept now and then. Schema: revision
-0006.
+0006. With Redis configured the claims live there instead (``RedisSeenIds``): no database write per
+webhook call.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
+from redis.exceptions import RedisError
 from sqlalchemy import Engine, Float, String, delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+from bot.coordination.errors import CoordinationUnavailable
 from knowledge.migrations import upgrade_schema
 
-__all__ = ["SeenIdRow", "SqlSeenIds"]
+__all__ = ["RedisSeenIds", "SeenIdRow", "SqlSeenIds"]
 
 MAX_KEY_CHARS = 255
 _SWEEP_EVERY = 500  # claims between two deletions of expired rows
@@ -73,3 +77,32 @@ class SqlSeenIds:
             return
         with Session(self._engine) as session, session.begin():
             session.execute(delete(SeenIdRow).where(SeenIdRow.expires_at <= now))
+
+
+class RedisSeenIds:
+    """The same claims in Redis (``SET key 1 NX PX ttl``): atomic across workers, expiring by themselves.
+
+    Used when Redis is configured, so a resent Zalo event or Telegram update reaching another worker
+    is still recognised. While Redis is unreachable, ``first_time`` raises ``CoordinationUnavailable``
+    and the webhook answers 503: the platform retries later, rather than the bot answering twice.
+    """
+
+    def __init__(self, client: Any, *, ttl_seconds: float, prefix: str = "dvcbot:") -> None:
+        self._redis = client
+        self._ttl_ms = max(1, int(ttl_seconds * 1000))
+        self._prefix = prefix
+
+    def _key(self, message_id: str) -> str:
+        return f"{self._prefix}seen:{message_id[:MAX_KEY_CHARS]}"
+
+    def first_time(self, message_id: str) -> bool:
+        try:
+            return bool(self._redis.set(self._key(message_id), b"1", nx=True, px=self._ttl_ms))
+        except (RedisError, OSError) as error:
+            raise CoordinationUnavailable(f"Redis unreachable for message de-duplication: {error}") from error
+
+    def forget(self, message_id: str) -> None:
+        try:
+            self._redis.delete(self._key(message_id))
+        except (RedisError, OSError) as error:
+            raise CoordinationUnavailable(f"Redis unreachable for message de-duplication: {error}") from error

@@ -19,9 +19,11 @@ from sqlalchemy import Engine, create_engine, event
 from actions.procedure import SupportLinks
 from actions.registry import build_actions
 from bot.agent import Agent, AgentConfig
+from bot.coordination.runtime import Coordination, build_coordination
 from bot.domain import Domain
 from bot.dossier_followups import DossierFollowupPolicy
 from bot.dossier_setup import DossierRuntime, build_dossier_runtime, reference_database_url
+from bot.metrics import Metrics
 from bot.outputs import OutputRegistry
 from bot.rules import RulePolicy
 from bot.sender_secret_store import SqlSenderSecretStore
@@ -55,6 +57,11 @@ class Service:
     outputs: OutputRegistry | None = None  # pushes by channel name; channels register theirs here
     dossier: DossierRuntime | None = None
     handoff: HandoffParts | None = None  # conversations handed to call-centre staff (console)
+    # What several workers share (locks, bus, limits; Redis when configured) and what /metrics shows.
+    coordination: Coordination | None = None
+    metrics: Metrics | None = None
+    tracker_engine: Engine | None = None
+    catalogue_engine: Engine | None = None
 
 
 def _strict_json(value: object) -> str:
@@ -132,8 +139,8 @@ def question_paths(settings: Settings) -> list[Path]:
     return sorted(path for pattern in settings.procedure_questions for path in settings.root.glob(pattern))
 
 
-def load_catalogue(settings: Settings) -> SqlCatalogue:
-    catalogue = SqlCatalogue(make_engine(settings.stores.catalogue_url))
+def load_catalogue(settings: Settings, engine: Engine | None = None) -> SqlCatalogue:
+    catalogue = SqlCatalogue(engine or make_engine(settings.stores.catalogue_url))
     records = load_catalogue_dir(settings.path(settings.catalogue_data))
     inserted, updated = catalogue.upsert(records)
     if inserted or updated:
@@ -144,7 +151,8 @@ def load_catalogue(settings: Settings) -> SqlCatalogue:
 def build_service(settings: Settings) -> Service:
     started = time.perf_counter()
     domain = Domain.load(settings.path(settings.domain))
-    catalogue = load_catalogue(settings)
+    catalogue_engine = make_engine(settings.stores.catalogue_url)
+    catalogue = load_catalogue(settings, catalogue_engine)
     interpreter, _, trained = train_model(settings, catalogue)
     if trained:
         log.info("trained NLU model in %.1f s", interpreter.trained_seconds)
@@ -161,6 +169,8 @@ def build_service(settings: Settings) -> Service:
         links=links,
     )
     verifications = dossier.deps.verifications
+    metrics = Metrics()
+    coordination = build_coordination(settings.redis, observe_wait=metrics.lock_wait)
     handoff = build_handoff(settings.console, tracker_engine, hotline=settings.support.hotline)
     actions = build_actions(
         catalogue=catalogue,
@@ -177,7 +187,9 @@ def build_service(settings: Settings) -> Service:
         interpreter=interpreter,
         domain=domain,
         policy=RulePolicy.load(settings.path(settings.rules)),
-        store=SqlTrackerStore(tracker_engine, domain.slot_names),
+        store=SqlTrackerStore(tracker_engine, domain.slot_names, timer=metrics.store),
+        locks=coordination.locks,
+        metrics=metrics,
         actions=actions,
         handoff=handoff.policy,
         config=AgentConfig(
@@ -205,4 +217,6 @@ def build_service(settings: Settings) -> Service:
     return Service(
         settings, agent, interpreter, catalogue, domain, time.perf_counter() - started,
         sender_secrets=SqlSenderSecretStore(tracker_engine), outputs=outputs, dossier=dossier, handoff=handoff,
+        coordination=coordination, metrics=metrics, tracker_engine=tracker_engine,
+        catalogue_engine=catalogue_engine,
     )

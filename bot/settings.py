@@ -2,7 +2,7 @@
 
 Environment variables use the ``DVCBOT_`` prefix and ``__`` between section and key
 (``DVCBOT_STORES__TRACKER_URL=postgresql+psycopg://...``); ``DATABASE_URL`` alone points both stores
-at one database, as most hosting platforms set it.
+at one database, as most hosting platforms set it; ``REDIS_URL`` alone sets ``redis.url``.
 """
 
 from __future__ import annotations
@@ -56,6 +56,11 @@ class ServerSettings(BaseModel):
     # Per client address (bot.api.address_limit), in memory: burst at once, refilled at this rate.
     requests_per_minute_per_address: float = 120
     request_burst_per_address: int = 60
+    # SIGTERM: stop accepting, finish the turns in flight for up to this long, then stop.
+    shutdown_grace_seconds: float = 20
+    # Idle keep-alive connections are closed after this; longer than a load balancer's idle timeout
+    # (60 s on most), so the balancer never sends a request on a connection the worker is closing.
+    keep_alive_seconds: float = 75
     # /docs, /openapi.json, /dossier-service/{docs,openapi.json,health} and the action server's
     # GET /actions describe the service to whoever asks: None = on in development, off in production.
     introspection: bool | None = None
@@ -139,6 +144,31 @@ class ZaloSettings(BaseModel):
         return bool(self.app_id and self.oa_secret_key)
 
 
+class RedisSettings(BaseModel):
+    """Shared state for several workers (``bot.coordination``): ``DVCBOT_REDIS__URL`` or ``REDIS_URL``.
+
+    Empty: one process, everything in memory (``dvcbot run --workers N`` with N > 1 refuses to start).
+    """
+
+    url: str = ""
+    key_prefix: str = "dvcbot:"
+    lock_lease_seconds: float = 10.0  # a dead worker's conversations are free again after this
+    lock_wait_seconds: float = 10.0  # a turn waiting longer for its conversation gets a 503
+    # A turn waits until it is this old before it starts, so that an earlier message of the same
+    # user still on its way through another worker goes first (turns run in arrival order).
+    order_window_seconds: float = 0.02
+    socket_timeout_seconds: float = 2.0
+    max_connections: int = 256  # per worker and client (one for the locks and bus, one for the rest)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.url)
+
+
+class LoggingSettings(BaseModel):
+    format: Literal["text", "json"] = "text"  # json: one object a line, for a log collector
+
+
 class ChannelsSettings(BaseModel):
     rate_limit: RateLimitSettings = RateLimitSettings()
     widget: WidgetSettings = WidgetSettings()
@@ -172,6 +202,8 @@ class Settings(BaseSettings):
     dossier: DossierSettings = DossierSettings()
     telephony: TelephonySettings = TelephonySettings()
     console: ConsoleSettings = ConsoleSettings()  # call-centre staff, agent assist, handoff inbox
+    redis: RedisSettings = RedisSettings()
+    logging: LoggingSettings = LoggingSettings()
 
     @property
     def introspection(self) -> bool:
@@ -268,4 +300,7 @@ def load_settings(config_path: str | Path | None = None, **overrides: Any) -> Se
             "catalogue_url": _resolve_sqlite(stores.catalogue_url, settings.root),
         }
     )
+    redis_url = os.environ.get("REDIS_URL")
+    if redis_url and not os.environ.get("DVCBOT_REDIS__URL"):
+        settings = settings.model_copy(update={"redis": settings.redis.model_copy(update={"url": redis_url})})
     return settings.model_copy(update={"stores": stores})

@@ -1,4 +1,11 @@
-"""The state of one conversation, rebuilt by replaying its events."""
+"""The state of one conversation: rebuilt by replaying its events, or restored from a snapshot.
+
+A store keeps, per conversation, a bounded snapshot (``snapshot()``: slots, active form, latest
+message and action, and the most recent events) with a version, so a turn reads one row instead of
+replaying the whole history; ``DialogueStateTracker.restore`` rebuilds the tracker from it. ``version``
+is the snapshot's version when the tracker was read (0: never stored): the store refuses to write a
+turn over a newer one (``bot.tracker_store.StaleTracker``).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +14,11 @@ from typing import Any
 
 from bot.events import Event
 
-__all__ = ["DialogueStateTracker"]
+__all__ = ["RECENT_EVENTS", "DialogueStateTracker"]
+
+# Events a snapshot keeps (a turn makes about eight): enough for every look back the dialogue makes
+# (the latest user message, the pushes since the last delivery, the slots set this turn).
+RECENT_EVENTS = 200
 
 
 @dataclass(slots=True)
@@ -21,6 +32,7 @@ class DialogueStateTracker:
     latest_action_name: str | None = None
     followup_action: str | None = None
     latest_input_channel: str | None = None
+    version: int = 0
 
     def __post_init__(self) -> None:
         replay, self.events = self.events, []
@@ -55,6 +67,35 @@ class DialogueStateTracker:
             self._reset_state()
         elif kind == "reset_slots":
             self.slots = {name: None for name in self.slot_names}
+
+    def snapshot(self) -> dict[str, Any]:
+        """What ``restore`` needs, as JSON: the state and the most recent events."""
+        return {
+            "slots": dict(self.slots),
+            "active_loop": self.active_loop,
+            "latest_message": self.latest_message,
+            "latest_action_name": self.latest_action_name,
+            "followup_action": self.followup_action,
+            "latest_input_channel": self.latest_input_channel,
+        }
+
+    @classmethod
+    def restore(
+        cls, sender_id: str, slot_names: list[str], state: dict[str, Any], recent: list[Event], version: int
+    ) -> DialogueStateTracker:
+        """The tracker a snapshot describes, without replaying anything."""
+        tracker = cls(sender_id, slot_names, version=version)
+        stored = state.get("slots") or {}
+        tracker.slots = {name: stored.get(name) for name in slot_names} | {
+            name: value for name, value in stored.items() if name not in slot_names
+        }
+        tracker.active_loop = state.get("active_loop")
+        tracker.latest_message = state.get("latest_message") or {}
+        tracker.latest_action_name = state.get("latest_action_name")
+        tracker.followup_action = state.get("followup_action")
+        tracker.latest_input_channel = state.get("latest_input_channel")
+        tracker.events = list(recent)
+        return tracker
 
     def get_slot(self, name: str) -> Any:
         return self.slots.get(name)

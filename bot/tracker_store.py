@@ -1,22 +1,54 @@
-"""Conversation events in any SQLAlchemy database (SQLite by default, PostgreSQL in production).
+"""Conversations in any SQLAlchemy database (SQLite by default, PostgreSQL in production).
 
-Append-only: a turn's events are written in one transaction after the turn, so a restart resumes
-every conversation exactly where it stopped.
+Two tables, written together in one transaction per turn, so a turn is stored whole or not at all:
+
+- ``conversation_states``: one row per conversation — a bounded snapshot (``DialogueStateTracker
+  .snapshot()`` and the latest ``RECENT_EVENTS`` events), its ``version`` and the ``fence`` token of
+  the last writer. A turn reads this one row (``retrieve``) instead of replaying the whole history.
+- ``conversation_events``: every event, append-only, for history and analytics (``history``).
+
+``save(tracker, new_events, fence=...)`` writes a turn only if the conversation is still at the
+version the tracker was read at, and (when a fence token is given, by a lock with a lease:
+``bot.coordination``) only if no writer with a newer token has written since. Otherwise it raises
+``StaleTracker`` and writes nothing: a worker whose lock expired while it was busy cannot overwrite
+the turn of the worker that took the conversation over. ``append(sender_id, events)`` is the
+read-modify-write for events that come from outside a turn (a pushed alert), under a row lock.
+
+A conversation stored before the snapshots existed (revision 0010) has no state row: it is replayed
+from its events once, and its next turn writes the row.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import JSON, Engine, Float, Integer, String, select
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Connection,
+    Engine,
+    Float,
+    Integer,
+    String,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from bot.events import Event
-from bot.privacy import redact_event
-from bot.tracker import DialogueStateTracker
+from bot.privacy import mask_deep, redact_event
+from bot.tracker import RECENT_EVENTS, DialogueStateTracker
 from knowledge.migrations import upgrade_schema
 
-__all__ = ["EventRow", "SqlTrackerStore"]
+__all__ = ["ConversationStateRow", "EventRow", "SqlTrackerStore", "StaleTracker"]
+
+
+class StaleTracker(RuntimeError):
+    """The conversation moved on since the tracker was read (or a newer lock holder wrote): nothing written."""
 
 
 class _Base(DeclarativeBase):
@@ -33,33 +65,161 @@ class EventRow(_Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
+class ConversationStateRow(_Base):
+    __tablename__ = "conversation_states"
+
+    sender_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    fence: Mapped[int] = mapped_column(BigInteger)
+    state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    recent: Mapped[list[Any]] = mapped_column(JSON)
+    updated_at: Mapped[float] = mapped_column(Float)
+
+
+_EVENTS = EventRow.__table__
+_STATES = ConversationStateRow.__table__
+
+# How long each store call took, by operation; the service passes its metrics here (bot.metrics).
+StoreTimer = Callable[[str, float], None]
+
+
 class SqlTrackerStore:
-    def __init__(self, engine: Engine, slot_names: list[str]) -> None:
+    def __init__(self, engine: Engine, slot_names: list[str], *, timer: StoreTimer | None = None) -> None:
         self._engine = engine
         self._slot_names = slot_names
+        self._timer = timer
         upgrade_schema(engine)  # the schema is owned by knowledge/migrations/, not create_all
 
+    # Reading -------------------------------------------------------------------------------------
     def retrieve(self, sender_id: str) -> DialogueStateTracker:
-        with Session(self._engine) as session:
-            rows = session.scalars(
-                select(EventRow.data).where(EventRow.sender_id == sender_id).order_by(EventRow.id)
-            ).all()
-        return DialogueStateTracker(sender_id, self._slot_names, events=list(rows))
+        started = time.perf_counter()
+        with self._engine.connect() as connection:
+            tracker = self._read(connection, sender_id)
+        self._timed("retrieve", started)
+        return tracker
 
-    def append(self, sender_id: str, events: list[Event]) -> None:
-        if not events:
-            return
-        with Session(self._engine) as session, session.begin():
-            session.add_all(
-                EventRow(
-                    sender_id=sender_id,
-                    type_name=str(event.get("event")),
-                    timestamp=float(event.get("timestamp") or 0.0),
-                    data=redact_event(event),
-                )
-                for event in events
+    def _read(
+        self, connection: Connection, sender_id: str, *, for_update: bool = False
+    ) -> DialogueStateTracker:
+        query = select(_STATES.c.version, _STATES.c.state, _STATES.c.recent).where(
+            _STATES.c.sender_id == sender_id
+        )
+        if for_update:
+            query = query.with_for_update()  # PostgreSQL: a row lock; SQLite ignores it (one writer anyway)
+        row = connection.execute(query).first()
+        if row is not None:
+            return DialogueStateTracker.restore(
+                sender_id, self._slot_names, row.state, row.recent, row.version
             )
+        legacy = (
+            connection.execute(
+                select(_EVENTS.c.data).where(_EVENTS.c.sender_id == sender_id).order_by(_EVENTS.c.id)
+            )
+            .scalars()
+            .all()
+        )
+        return DialogueStateTracker(sender_id, self._slot_names, events=list(legacy))
+
+    def history(self, sender_id: str) -> list[Event]:
+        """Every stored event of the conversation, oldest first (the snapshot keeps only the recent ones)."""
+        with self._engine.connect() as connection:
+            rows = (
+                connection.execute(
+                    select(_EVENTS.c.data).where(_EVENTS.c.sender_id == sender_id).order_by(_EVENTS.c.id)
+                )
+                .scalars()
+                .all()
+            )
+        return list(rows)
 
     def senders(self) -> list[str]:
-        with Session(self._engine) as session:
-            return list(session.scalars(select(EventRow.sender_id).distinct()))
+        with self._engine.connect() as connection:
+            return list(connection.execute(select(_EVENTS.c.sender_id).distinct()).scalars())
+
+    # Writing -------------------------------------------------------------------------------------
+    def save(
+        self, tracker: DialogueStateTracker, new_events: list[Event], *, fence: int | None = None
+    ) -> None:
+        """Store a turn: ``tracker`` holds ``new_events`` at its end, applied since it was read.
+
+        Raises ``StaleTracker`` (nothing written) if the conversation was written since, or if
+        ``fence`` is older than the token of the last writer.
+        """
+        if not new_events:
+            return
+        started = time.perf_counter()
+        with self._engine.begin() as connection:
+            self._write(connection, tracker, new_events, fence)
+        tracker.version += 1
+        self._timed("save", started)
+
+    def append(self, sender_id: str, events: list[Event], *, fence: int | None = None) -> None:
+        """Apply ``events`` to the stored conversation and store them (read, apply, write: one transaction)."""
+        if not events:
+            return
+        started = time.perf_counter()
+        with self._engine.begin() as connection:
+            tracker = self._read(connection, sender_id, for_update=True)
+            for event in events:
+                tracker.update(event)
+            self._write(connection, tracker, events, fence)
+        self._timed("append", started)
+
+    def _write(
+        self,
+        connection: Connection,
+        tracker: DialogueStateTracker,
+        new_events: list[Event],
+        fence: int | None,
+    ) -> None:
+        redacted = [redact_event(event) for event in new_events]
+        earlier = tracker.events[: len(tracker.events) - len(new_events)]  # as read: already redacted
+        recent = (earlier + redacted)[-RECENT_EVENTS:]
+        state = mask_deep(tracker.snapshot())  # what replaying the redacted events would give
+        now = time.time()
+        if tracker.version == 0:
+            try:  # two first turns at once: the second is refused (its transaction rolls back whole)
+                connection.execute(
+                    insert(_STATES).values(
+                        sender_id=tracker.sender_id,
+                        version=1,
+                        fence=fence or 0,
+                        state=state,
+                        recent=recent,
+                        updated_at=now,
+                    )
+                )
+            except IntegrityError as error:
+                raise StaleTracker(
+                    f"conversation {tracker.sender_id!r} was started by another writer"
+                ) from error
+        else:
+            condition = [_STATES.c.sender_id == tracker.sender_id, _STATES.c.version == tracker.version]
+            values: dict[str, Any] = {
+                "version": tracker.version + 1,
+                "state": state,
+                "recent": recent,
+                "updated_at": now,
+            }
+            if fence is not None:
+                condition.append(_STATES.c.fence <= fence)
+                values["fence"] = fence
+            written = connection.execute(update(_STATES).where(*condition).values(**values))
+            if written.rowcount != 1:
+                raise StaleTracker(f"conversation {tracker.sender_id!r} moved past version {tracker.version}")
+        connection.execute(
+            insert(_EVENTS),
+            [
+                {
+                    "sender_id": tracker.sender_id,
+                    "type_name": str(event.get("event")),
+                    "timestamp": float(event.get("timestamp") or 0.0),
+                    "data": event,
+                }
+                for event in redacted
+            ],
+        )
+
+    def _timed(self, operation: str, started: float) -> None:
+        if self._timer is not None:
+            self._timer(operation, time.perf_counter() - started)

@@ -25,6 +25,8 @@ from bot.api.client_context import ClientContext
 from bot.api.dossier import mount_dossier
 from bot.api.errors import install_error_handlers
 from bot.api.voice import mount_voice
+from bot.api.operations import operations_router
+from bot.coordination.arrival import ArrivalStamp
 from bot.messages import BotMessage, UserMessage
 from bot.service import Service, build_service
 from bot.settings import Settings
@@ -50,6 +52,8 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
                 yield
         finally:
             app.state.ready = False
+            if built.coordination is not None and service is None:  # a service handed in is the caller's
+                await built.coordination.close()
 
     # The API description is for developers; in production it is served only when asked for.
     shown = settings.introspection
@@ -72,6 +76,7 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     app.include_router(pending.router)
     mount_voice(app, settings, built)  # POST /api/voice/webhook: cloud voice vendors' call control
     mount_console(app, settings, built)  # call-centre staff: /console, agent assist, handoff inbox
+    app.include_router(operations_router())  # /metrics, /ready
     if settings.action_server.enabled:  # off unless a shared token is configured
         app.include_router(
             action_server_router(
@@ -87,5 +92,7 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
         per_minute=settings.server.requests_per_minute_per_address,
         burst=settings.server.request_burst_per_address,
     )
+    # A turn's place in its conversation, taken first thing (bot.coordination.arrival)
+    app.add_middleware(ArrivalStamp, announcer=built.coordination.announcer if built.coordination else None)
     app.add_middleware(BodyLimit, max_bytes=settings.server.max_body_bytes)  # outermost: before any read
     return app

@@ -26,7 +26,7 @@ from bot.settings import Settings, TelegramSettings, ZaloSettings, looks_like_pl
 from channels.base import OnMessage, OutputSender
 from channels.dedupe import SeenIds
 from channels.feedback import feedback_router
-from channels.rate_limit import RateLimiter
+from channels.rate_limit import Limiter, RateLimiter
 from channels.telegram import TelegramChannel, TelegramWebhook, build_application
 from channels.widget import WidgetCors, widget_router
 from channels.zalo import (
@@ -52,7 +52,7 @@ TELEGRAM_SEEN_SECONDS = 24 * 3600.0  # Telegram keeps an unacknowledged update f
 class ChannelRuntime:
     """What the app keeps of its channels: the shared limiter, push senders and lifecycle hooks."""
 
-    limiter: RateLimiter
+    limiter: Limiter
     senders: dict[str, OutputSender] = field(default_factory=dict)
     starts: list[Hook] = field(default_factory=list)
     stops: list[Hook] = field(default_factory=list)
@@ -73,12 +73,17 @@ class ChannelRuntime:
 
 def mount_channels(app: FastAPI, settings: Settings, service: Service, on_message: OnMessage) -> ChannelRuntime:
     config = settings.channels
+    shared = service.coordination  # Redis when configured: limits and de-dup ids seen by every worker
+    limits = config.rate_limit
     runtime = ChannelRuntime(
-        RateLimiter(config.rate_limit.messages_per_minute, burst=config.rate_limit.burst)
+        shared.rate_limiter(limits.messages_per_minute, limits.burst) if shared
+        else RateLimiter(limits.messages_per_minute, burst=limits.burst)
     )
 
     def load_events(sender_id: str) -> list[dict[str, Any]]:
-        return list(service.agent.store.retrieve(sender_id).events)
+        store = service.agent.store
+        history = getattr(store, "history", None)  # the whole log; retrieve() keeps only recent events
+        return list(history(sender_id) if history else store.retrieve(sender_id).events)
 
     if config.widget.enabled:
         app.include_router(
@@ -92,25 +97,33 @@ def mount_channels(app: FastAPI, settings: Settings, service: Service, on_messag
     app.include_router(feedback_router(SqlFeedbackStore(engine), runtime.limiter))
 
     if config.telegram.enabled:
-        seen = SqlSeenIds(engine, ttl_seconds=TELEGRAM_SEEN_SECONDS)
-        _mount_telegram(app, config.telegram, on_message, runtime, seen)
+        seen = _seen_ids(service, engine, TELEGRAM_SEEN_SECONDS)
+        _mount_telegram(app, config.telegram, on_message, runtime, seen,
+                        shared.payload_codes() if shared else None)
     if config.zalo.enabled:
         zalo = config.zalo
         window = zalo.max_event_age_seconds + zalo.max_event_ahead_seconds
-        seen = SqlSeenIds(engine, ttl_seconds=max(zalo.dedupe_ttl_seconds, window))
+        seen = _seen_ids(service, engine, max(zalo.dedupe_ttl_seconds, window))
         _mount_zalo(app, zalo, settings, on_message, runtime, seen)
     app.state.channel_senders = runtime.senders
     _register_outputs(service, runtime)
     return runtime
 
 
+def _seen_ids(service: Service, engine: Any, ttl_seconds: float) -> SeenIds:
+    if service.coordination is not None:
+        return service.coordination.seen_ids(engine, ttl_seconds=ttl_seconds)
+    return SqlSeenIds(engine, ttl_seconds=ttl_seconds)
+
+
 def _mount_telegram(
-    app: FastAPI, config: TelegramSettings, on_message: OnMessage, runtime: ChannelRuntime, seen: SeenIds
+    app: FastAPI, config: TelegramSettings, on_message: OnMessage, runtime: ChannelRuntime, seen: SeenIds,
+    codes: Any | None = None,
 ) -> None:
     _refuse_placeholder("channels.telegram.token", config.token)
     _refuse_placeholder("channels.telegram.webhook_secret", config.webhook_secret)
     application = build_application(config.token, base_url=config.base_url, polling=False)
-    channel = TelegramChannel(on_message, limiter=runtime.limiter)
+    channel = TelegramChannel(on_message, limiter=runtime.limiter, codes=codes)
     channel.install(application)
     webhook = TelegramWebhook(
         application, secret=config.webhook_secret, path=config.webhook_path, webhook_url=config.webhook_url,

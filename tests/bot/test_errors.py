@@ -43,9 +43,13 @@ class FailingStore:
         self._check(sender_id)
         return self._store.retrieve(sender_id)  # type: ignore[attr-defined, no-any-return]
 
-    def append(self, sender_id: str, events: list[Event]) -> None:
+    def append(self, sender_id: str, events: list[Event], *, fence: int | None = None) -> None:
         self._check(sender_id)
-        self._store.append(sender_id, events)  # type: ignore[attr-defined]
+        self._store.append(sender_id, events, fence=fence)  # type: ignore[attr-defined]
+
+    def save(self, tracker: DialogueStateTracker, new_events: list[Event], *, fence: int | None = None) -> None:
+        self._check(tracker.sender_id)
+        self._store.save(tracker, new_events, fence=fence)  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="module")

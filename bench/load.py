@@ -1,0 +1,250 @@
+"""Load: N concurrent conversations × 6 Vietnamese turns against ``dvcbot run``'s REST channel.
+
+Starts ``dvcbot run`` (``--workers W``; a fresh SQLite database unless ``--database`` is given; Redis
+with ``--redis``), or uses a running one (``--url``, then ``--database`` must name its store). Every
+conversation is one client that sends its six turns in order, each after the previous reply, as a
+citizen does; all conversations run at once (bounded: one connection each, ``--timeout`` per turn,
+at most ``--deadline`` seconds in all). Prints messages/s and p50/p95/p99 of the turn latency, then
+reads every conversation back from the store and counts turns that were acknowledged (200 with
+replies) but are not stored (lost), stored out of order (reordered) or stored twice (duplicated),
+and turns stored without the bot's reply after them.
+
+Run from the project root::
+
+    python bench/load.py --conversations 200
+    python bench/load.py --conversations 500 --workers 2 \\
+        --database postgresql+psycopg://postgres@127.0.0.1:5432/dvcbot_scale --redis redis://127.0.0.1:6379/1
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from measure import ROOT, free_port, percentile, wait_healthy
+
+sys.path.insert(0, str(ROOT))
+
+# Six-turn conversations as citizens write them: greeting, a procedure, follow-ups, thanks; with and
+# without diacritics, with abbreviations and particles.
+SCRIPTS: list[list[str]] = [
+    [
+        "xin chào",
+        "cho em hỏi làm giấy phép lao động cho người nước ngoài cần giấy tờ gì ạ",
+        "thế lệ phí bao nhiêu",
+        "nộp ở đâu ạ",
+        "mất bao lâu thì có kết quả",
+        "cảm ơn nhiều",
+    ],
+    [
+        "chao ad",
+        "thu tuc huong tro cap that nghiep can gi",
+        "bao lau thi duoc giai quyet",
+        "nop online duoc khong",
+        "muc huong duoc bao nhieu",
+        "cam on ad",
+    ],
+    [
+        "chào bạn",
+        "em muốn gia hạn gplđ thì làm thế nào",
+        "hồ sơ gồm những gì",
+        "có mẫu đơn không ạ",
+        "căn cứ pháp lý là gì",
+        "ok cảm ơn",
+    ],
+    [
+        "alo",
+        "thủ tục đăng ký hợp đồng lao động ở nước ngoài cho người đi làm việc",
+        "điều kiện là gì ạ",
+        "lệ phí thế nào",
+        "nộp ở đâu",
+        "thanks",
+    ],
+]
+
+
+@dataclass
+class Results:
+    latencies: list[float] = field(default_factory=list)
+    acknowledged: dict[str, list[str]] = field(default_factory=dict)  # sender → texts answered 200
+    errors: dict[str, int] = field(default_factory=dict)
+
+    def error(self, kind: str) -> None:
+        self.errors[kind] = self.errors.get(kind, 0) + 1
+
+
+async def conversation(
+    client: httpx.AsyncClient, sender: str, turns: list[str], results: Results, timeout: float
+) -> None:
+    secret: str | None = None
+    answered = results.acknowledged.setdefault(sender, [])
+    for text in turns:
+        headers = {"X-Dvcbot-Sender-Secret": secret} if secret else {}
+        started = time.perf_counter()
+        try:
+            response = await client.post(
+                "/webhooks/rest/webhook",
+                json={"sender": sender, "message": text},
+                headers=headers,
+                timeout=timeout,
+            )
+        except httpx.HTTPError as error:
+            results.error(type(error).__name__)
+            return  # a citizen whose message got no answer stops here; the next turn would lie about order
+        results.latencies.append(time.perf_counter() - started)
+        if response.status_code != 200 or not response.json():
+            results.error(f"HTTP {response.status_code}")
+            return
+        secret = response.headers.get("X-Dvcbot-Sender-Secret", secret)
+        answered.append(text)
+
+
+async def run_load(url: str, senders: list[str], deadline: float, timeout: float) -> tuple[Results, float]:
+    results = Results()
+    limits = httpx.Limits(max_connections=len(senders), max_keepalive_connections=len(senders))
+    async with httpx.AsyncClient(base_url=url, limits=limits) as client:
+        started = time.perf_counter()
+        tasks = [
+            asyncio.create_task(conversation(client, sender, SCRIPTS[i % len(SCRIPTS)], results, timeout))
+            for i, sender in enumerate(senders)
+        ]
+        _, pending = await asyncio.wait(tasks, timeout=deadline)
+        for task in pending:
+            task.cancel()
+            results.error("deadline")
+        elapsed = time.perf_counter() - started
+    return results, elapsed
+
+
+def verify(database: str, results: Results) -> dict[str, int]:
+    """Read every conversation back: acknowledged turns lost, reordered, duplicated, without reply."""
+    from bot.service import make_engine
+    from bot.tracker_store import SqlTrackerStore
+
+    store = SqlTrackerStore(make_engine(database), [])
+    read = getattr(store, "history", None) or (lambda sender: store.retrieve(sender).events)
+    counts = {"lost": 0, "reordered": 0, "duplicated": 0, "without_reply": 0, "session_starts_over_1": 0}
+    for sender, sent in results.acknowledged.items():
+        events = read(sender)
+        users = [str(e.get("text")) for e in events if e.get("event") == "user"]
+        # the texts of one script are distinct, so a text names its turn
+        counts["lost"] += sum(1 for text in sent if text not in users)
+        counts["duplicated"] += sum(users.count(text) - 1 for text in set(users) if users.count(text) > 1)
+        first_seen = list(dict.fromkeys(t for t in users if t in sent))
+        expected = [t for t in sent if t in first_seen]
+        counts["reordered"] += sum(1 for a, b in zip(first_seen, expected, strict=True) if a != b)
+        waiting = False  # a user turn not yet followed by a bot message
+        for event in events:
+            if event.get("event") == "user":
+                counts["without_reply"] += int(waiting)
+                waiting = True
+            elif event.get("event") == "bot":
+                waiting = False
+        counts["without_reply"] += int(waiting)
+        starts = sum(1 for e in events if e.get("event") == "session_started")
+        counts["session_starts_over_1"] += max(0, starts - 1)
+    return counts
+
+
+def start_service(port: int, workers: int, database: str, redis: str | None) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "DVCBOT_STORES__TRACKER_URL": database,
+        "DVCBOT_STORES__CATALOGUE_URL": database,
+        # one load client on one address: the per-address limit would refuse it as one abuser
+        "DVCBOT_SERVER__REQUESTS_PER_MINUTE_PER_ADDRESS": "100000000",
+        "DVCBOT_SERVER__REQUEST_BURST_PER_ADDRESS": "100000000",
+        "DVCBOT_MODEL__DIR": str(ROOT / "models"),
+    }
+    if redis:
+        env["DVCBOT_REDIS__URL"] = redis
+    command = [sys.executable, "-m", "bot.cli", "run", "--port", str(port)]
+    if workers > 1:
+        command += ["--workers", str(workers)]
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--conversations", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--database", default=None, help="store URL (default: a fresh SQLite file)")
+    parser.add_argument("--redis", default=None, help="DVCBOT_REDIS__URL for the workers")
+    parser.add_argument("--url", default=None, help="a running service instead of starting one")
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds one turn may take")
+    parser.add_argument("--deadline", type=float, default=600.0, help="seconds the whole load may take")
+    parser.add_argument("--json", action="store_true", help="also print the figures as one JSON line")
+    args = parser.parse_args()
+
+    scratch = tempfile.TemporaryDirectory()
+    database = args.database or f"sqlite:///{Path(scratch.name) / 'load.db'}"
+    server = None
+    url = args.url
+    if url is None:
+        port = free_port()
+        server = start_service(port, args.workers, database, args.redis)
+        if not wait_healthy(port, timeout=300):
+            server.terminate()
+            print("dvcbot run did not become healthy", file=sys.stderr)
+            return 1
+        url = f"http://127.0.0.1:{port}"
+    run = uuid.uuid4().hex[:8]
+    senders = [f"load-{run}-{i}" for i in range(args.conversations)]
+    try:
+        results, elapsed = asyncio.run(run_load(url, senders, args.deadline, args.timeout))
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+    load = os.getloadavg()
+    messages = len(results.latencies)
+    figures = {
+        "conversations": args.conversations,
+        "workers": args.workers,
+        "store": database.split(":", 1)[0],
+        "redis": bool(args.redis),
+        "messages": messages,
+        "seconds": round(elapsed, 2),
+        "messages_per_second": round(messages / elapsed, 1) if elapsed else 0.0,
+        "p50_ms": round(percentile(results.latencies, 0.50) * 1000, 1) if messages else None,
+        "p95_ms": round(percentile(results.latencies, 0.95) * 1000, 1) if messages else None,
+        "p99_ms": round(percentile(results.latencies, 0.99) * 1000, 1) if messages else None,
+        "errors": results.errors,
+        **verify(database, results),
+        "load_average_after": [round(x, 2) for x in load],
+    }
+    print(
+        f"{args.conversations} conversations × 6 turns, {args.workers} worker(s), {figures['store']}"
+        f"{' + Redis' if args.redis else ''}: {messages} messages in {elapsed:.1f} s = "
+        f"{figures['messages_per_second']} msg/s; p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, "
+        f"p99 {figures['p99_ms']} ms"
+    )
+    print(
+        f"  not answered: {results.errors or 0}; lost {figures['lost']}, reordered {figures['reordered']}, "
+        f"duplicated {figures['duplicated']}, without reply {figures['without_reply']}, "
+        f"extra session starts {figures['session_starts_over_1']}; load average {figures['load_average_after']}"
+    )
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False))
+    scratch.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

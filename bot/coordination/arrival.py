@@ -1,0 +1,100 @@
+"""When the message being handled reached this worker: the order of a conversation's turns.
+
+Two messages of one user sent 5 ms apart may reach two workers, and the later one may get to its
+conversation's lock first (the earlier one's worker was busy for a moment). The lock serves turns
+in the order they arrived (``RedisLocks``), so the arrival is taken as early as possible: an ASGI
+middleware (``ArrivalStamp``, outermost) stamps every request before anything else runs, and the
+agent reads the stamp (``arrived_at()``) when it asks for the lock. With Redis, a request on a chat
+path whose body names its sender also takes its place in the conversation's queue right there
+(``Announcer.announce``), before it waits for anything else on its worker; a request that ends
+without running a turn (refused, rate-limited) gives the place back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import json
+import time
+from typing import Any, Protocol
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from bot.coordination.tickets import Ticket, reset_ticket, using_ticket
+
+__all__ = ["Announcer", "ArrivalStamp", "arrived_at"]
+
+# Chat paths whose JSON body names the conversation as "sender" (the REST channel).
+SENDER_PATHS = frozenset({"/webhooks/rest/webhook"})
+
+
+class Announcer(Protocol):
+    async def announce(self, sender_id: str, arrived_at: float) -> Ticket: ...
+
+    async def withdraw(self, ticket: Ticket) -> None: ...
+
+
+_ARRIVAL: contextvars.ContextVar[float | None] = contextvars.ContextVar("dvcbot_arrival", default=None)
+
+
+def arrived_at() -> float | None:
+    """Unix seconds at which the current request arrived; ``None`` outside a request (the shell, tests)."""
+    return _ARRIVAL.get()
+
+
+class ArrivalStamp:
+    def __init__(self, app: ASGIApp, announcer: Announcer | None = None) -> None:
+        self.app = app
+        self.announcer = announcer
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        now = time.time()
+        token = _ARRIVAL.set(now)
+        try:
+            if (
+                self.announcer is not None
+                and scope.get("method") == "POST"
+                and scope.get("path") in SENDER_PATHS
+            ):
+                await self._announced(scope, receive, send, now)
+            else:
+                await self.app(scope, receive, send)
+        finally:
+            _ARRIVAL.reset(token)
+
+    async def _announced(self, scope: Scope, receive: Receive, send: Send, now: float) -> None:
+        assert self.announcer is not None
+        messages: list[Message] = []
+        while True:  # the body is small: BodyLimit, outside this, refuses a large one
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                break
+        sender = _sender(b"".join(m.get("body", b"") for m in messages if m["type"] == "http.request"))
+        ticket = None
+        if sender is not None:
+            with contextlib.suppress(ConnectionError, OSError):  # Redis down: the turn's lock says so
+                ticket = await self.announcer.announce(sender, now)
+
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
+
+        ticket_token = using_ticket(ticket)
+        try:
+            await self.app(scope, replay, send)
+        finally:
+            reset_ticket(ticket_token)
+            if ticket is not None:
+                await self.announcer.withdraw(ticket)
+
+
+def _sender(body: bytes) -> str | None:
+    try:
+        payload: Any = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    sender = payload.get("sender") if isinstance(payload, dict) else None
+    return sender if isinstance(sender, str) and 0 < len(sender) <= 255 else None

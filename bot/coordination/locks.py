@@ -1,0 +1,286 @@
+"""Per-conversation locks: one turn of a conversation at a time, in one process or across many.
+
+``async with locks.hold(sender_id) as held:`` runs the turn; ``held.fence`` is the token the tracker
+store checks at the write (``SqlTrackerStore.save(..., fence=held.fence)``).
+
+- ``LocalLocks``: asyncio locks, for one process (the embedded default). No fence: nothing else writes.
+- ``RedisLocks``: a lock key per conversation with a lease, renewed while the turn runs, so a worker killed mid-turn frees the conversation when the lease ends. Each acquisition gets a
+  fencing token that only grows (a counter per conversation, floored at the Redis clock in
+  microseconds, so it keeps growing after Redis restarts empty); the store refuses a write with a
+  token older than the last writer's. A worker that lost its lease (paused, partitioned) and wakes up
+  to write is refused instead of overwriting the turn of the worker that took over. While Redis is
+  unreachable, ``hold`` raises ``CoordinationUnavailable``: the turn is refused, never run unlocked.
+
+  Turns are served in the order they arrived (``arrived_at``, stamped at the HTTP edge by
+  ``bot.coordination.arrival``), not in the order their workers got to ask: each waiting turn sits in
+  a sorted set scored by its arrival, only the oldest may take the lock, and only once it is
+  ``order_window`` old, so that an earlier message still on its way through another worker is not
+  overtaken. A waiter that vanished (its worker died) leaves the queue at its deadline. The place
+  is taken at the HTTP edge when the request names its sender (``announce``, from
+  ``bot.coordination.arrival``): before the request waits for anything else on its worker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import bisect
+import contextlib
+import random
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from redis.exceptions import RedisError
+
+from bot.coordination.errors import CoordinationUnavailable
+from bot.coordination.tickets import Ticket, current_ticket
+
+__all__ = ["ConversationLocks", "Held", "LocalLocks", "RedisLocks"]
+
+# Called with the seconds a turn waited for its conversation's lock (0.0 when it was free).
+WaitObserver = Callable[[float], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    fence: int | None  # None: an in-process lock, nothing to fence against
+    waited_seconds: float
+
+
+class ConversationLocks(Protocol):
+    def hold(
+        self, sender_id: str, *, arrived_at: float | None = None
+    ) -> contextlib.AbstractAsyncContextManager[Held]: ...
+
+
+class LocalLocks:
+    """One asyncio lock per conversation with a turn running or waiting; dropped when free."""
+
+    def __init__(self, observe_wait: WaitObserver | None = None) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+        self._observe = observe_wait
+
+    @contextlib.asynccontextmanager
+    async def hold(self, sender_id: str, *, arrived_at: float | None = None) -> AsyncIterator[Held]:
+        # asyncio.Lock serves waiters first come, first served: arrival order within the process.
+        lock, users = self._locks.get(sender_id) or (asyncio.Lock(), 0)
+        self._locks[sender_id] = (lock, users + 1)
+        started = time.perf_counter()
+        try:
+            async with lock:
+                waited = time.perf_counter() - started
+                if self._observe:
+                    self._observe(waited)
+                yield Held(None, waited)
+        finally:
+            lock, users = self._locks[sender_id]
+            if users <= 1:
+                del self._locks[sender_id]
+            else:
+                self._locks[sender_id] = (lock, users - 1)
+
+    def __len__(self) -> int:
+        return len(self._locks)
+
+
+# KEYS: lock, fence counter, queue (member -> arrival µs), deadlines (member -> µs).
+# ARGV: member, lease ms, counter ttl ms, order window µs, queue ttl ms.
+# Returns the token; 0 while another turn holds the lock or is ahead; -1 while this one is too young.
+_ACQUIRE = """
+local now = redis.call('TIME')
+local now_us = tonumber(now[1]) * 1000000 + tonumber(now[2])
+local gone = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', now_us)
+for _, member in ipairs(gone) do
+  redis.call('ZREM', KEYS[3], member)
+  redis.call('ZREM', KEYS[4], member)
+end
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+local head = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
+if head[1] ~= ARGV[1] then return 0 end
+if tonumber(head[2]) > now_us - tonumber(ARGV[4]) then return -1 end
+redis.call('ZREM', KEYS[3], ARGV[1])
+redis.call('ZREM', KEYS[4], ARGV[1])
+local token = redis.call('INCR', KEYS[2])
+if token < now_us then
+  token = now_us
+  redis.call('SET', KEYS[2], string.format('%.0f', token))
+end
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
+redis.call('SET', KEYS[1], string.format('%.0f', token), 'PX', ARGV[2])
+return token
+"""
+# KEYS: queue, deadlines. ARGV: member, arrival µs, deadline µs, queue ttl ms.
+_QUEUE = """
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
+return 1
+"""
+_LEAVE = """
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+return 1
+"""
+# KEYS: lock. ARGV: token, lease ms. Extends the lease only for its holder.
+_RENEW = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+"""
+_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+_COUNTER_TTL_MS = 7 * 24 * 3600 * 1000  # the clock floor keeps tokens growing once a counter expires
+
+
+class RedisLocks:
+    def __init__(
+        self,
+        client: Any,  # redis.asyncio.Redis
+        *,
+        prefix: str = "dvcbot:",
+        lease_seconds: float = 10.0,
+        wait_seconds: float = 10.0,
+        poll_seconds: float = 0.002,
+        max_poll_seconds: float = 0.02,
+        order_window_seconds: float = 0.02,
+        observe_wait: WaitObserver | None = None,
+    ) -> None:
+        self._redis = client
+        self._prefix = prefix
+        self._lease_ms = max(1, int(lease_seconds * 1000))
+        self._wait = wait_seconds
+        self._poll = poll_seconds
+        self._max_poll = max_poll_seconds
+        # Turns of one conversation waiting on this worker, oldest arrival first: only the oldest asks
+        # Redis (one call per 2–20 ms), the others wait for it to go, so waiting costs Redis little.
+        self._waiting: dict[str, tuple[asyncio.Condition, list[tuple[int, str]]]] = {}
+        self._window_us = int(order_window_seconds * 1_000_000)
+        self._observe = observe_wait
+        self._acquire = client.register_script(_ACQUIRE)
+        self._queue = client.register_script(_QUEUE)
+        self._leave = client.register_script(_LEAVE)
+        self._renew = client.register_script(_RENEW)
+        self._release = client.register_script(_RELEASE)
+
+    def _keys(self, sender_id: str) -> list[str]:
+        p = self._prefix
+        return [
+            f"{p}lock:{sender_id}",
+            f"{p}fence:{sender_id}",
+            f"{p}queue:{sender_id}",
+            f"{p}due:{sender_id}",
+        ]
+
+    @contextlib.asynccontextmanager
+    async def hold(self, sender_id: str, *, arrived_at: float | None = None) -> AsyncIterator[Held]:
+        keys = self._keys(sender_id)
+        lock_key = keys[0]
+        started = time.perf_counter()
+        arrival = arrived_at if arrived_at is not None else time.time()
+        token = await self._take(sender_id, keys, arrival, started)
+        waited = time.perf_counter() - started
+        if self._observe:
+            self._observe(waited)
+        done = asyncio.Event()
+        renewal = asyncio.create_task(self._keep(lock_key, token, done))
+        try:
+            yield Held(token, waited)
+        finally:
+            # Told to stop, not cancelled: a Redis command cut by a cancellation can leave the
+            # connection (and whoever awaits it) hanging; and never wait on it for long.
+            done.set()
+            await asyncio.wait({renewal}, timeout=1.0)
+            with contextlib.suppress(RedisError, OSError):  # unreleased, it expires with its lease
+                await self._release(keys=[lock_key], args=[token])
+
+    async def announce(self, sender_id: str, arrived_at: float) -> Ticket:
+        """Take a place in the conversation's queue now, before the request's other work (the edge)."""
+        ticket = Ticket(sender_id, uuid.uuid4().hex, arrived_at)
+        try:
+            await self._enqueue(self._keys(sender_id)[2:], ticket)
+        except (RedisError, OSError) as error:
+            raise CoordinationUnavailable(f"Redis unreachable for the conversation queue: {error}") from error
+        return ticket
+
+    async def withdraw(self, ticket: Ticket) -> None:
+        """Leave the queue: the request ended before its turn ran (refused, rate-limited)."""
+        if not ticket.used:
+            with contextlib.suppress(RedisError, OSError):
+                await self._leave(keys=self._keys(ticket.sender_id)[2:], args=[ticket.member])
+
+    async def _enqueue(self, queue_keys: list[str], ticket: Ticket) -> None:
+        deadline_us = int((time.time() + self._wait + 1.0) * 1_000_000)
+        queue_ttl_ms = int((self._wait + 5.0) * 1000) + self._lease_ms
+        await self._queue(
+            keys=queue_keys,
+            args=[ticket.member, int(ticket.arrived_at * 1_000_000), deadline_us, queue_ttl_ms],
+        )
+
+    async def _take(self, sender_id: str, keys: list[str], arrived_at: float, started: float) -> int:
+        ticket = current_ticket()
+        announced = ticket is not None and ticket.sender_id == sender_id and not ticket.used
+        if not announced:
+            ticket = Ticket(sender_id, uuid.uuid4().hex, arrived_at)
+        assert ticket is not None
+        ticket.used = True
+        member = ticket.member
+        arrival_us = int(ticket.arrived_at * 1_000_000)
+        queue_ttl_ms = int((self._wait + 5.0) * 1000) + self._lease_ms
+        queue_keys = keys[2:]
+        condition, local = self._waiting.setdefault(sender_id, (asyncio.Condition(), []))
+        entry = (arrival_us, member)
+        bisect.insort(local, entry)
+        try:
+            if not announced:
+                await self._enqueue(queue_keys, ticket)
+            poll = self._poll
+            while True:
+                if local[0] != entry:  # an older turn of this conversation waits here: let it ask
+                    async with condition:
+                        with contextlib.suppress(TimeoutError):
+                            await asyncio.wait_for(condition.wait(), timeout=self._max_poll)
+                else:
+                    token = int(
+                        await self._acquire(
+                            keys=keys,
+                            args=[member, self._lease_ms, _COUNTER_TTL_MS, self._window_us, queue_ttl_ms],
+                        )
+                    )
+                    if token > 0:
+                        return token
+                    await asyncio.sleep(poll * (0.5 + random.random()))
+                    poll = min(self._max_poll, poll * 1.5)
+                if time.perf_counter() - started > self._wait:
+                    with contextlib.suppress(RedisError, OSError):
+                        await self._leave(keys=queue_keys, args=[member])
+                    raise CoordinationUnavailable("the conversation is busy with another turn")
+        except CoordinationUnavailable:
+            raise
+        except (RedisError, OSError) as error:
+            raise CoordinationUnavailable(f"Redis unreachable for the conversation lock: {error}") from error
+        except asyncio.CancelledError:
+            with contextlib.suppress(RedisError, OSError):
+                await self._leave(keys=queue_keys, args=[member])
+            raise
+        finally:
+            local.remove(entry)
+            if not local:
+                self._waiting.pop(sender_id, None)
+            async with condition:
+                condition.notify_all()
+
+    async def _keep(self, lock_key: str, token: int, done: asyncio.Event) -> None:
+        """Renew the lease at a third of its length until the turn ends (a dead worker stops renewing)."""
+        while not done.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(done.wait(), timeout=self._lease_ms / 3000)
+                return
+            try:
+                if not await self._renew(keys=[lock_key], args=[token, self._lease_ms]):
+                    return  # lost it; the store's fence refuses this worker's write if another took over
+            except (RedisError, OSError):
+                continue

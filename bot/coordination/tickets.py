@@ -1,0 +1,31 @@
+"""A request's place in its conversation's queue, taken at the HTTP edge and used by its turn."""
+
+from __future__ import annotations
+
+import contextvars
+from dataclasses import dataclass
+
+__all__ = ["Ticket", "current_ticket", "reset_ticket", "using_ticket"]
+
+
+@dataclass(slots=True)
+class Ticket:
+    sender_id: str
+    member: str  # the queue member (a random id)
+    arrived_at: float  # unix seconds
+    used: bool = False  # taken by a turn; otherwise withdrawn when the request ends
+
+
+_TICKET: contextvars.ContextVar[Ticket | None] = contextvars.ContextVar("dvcbot_ticket", default=None)
+
+
+def current_ticket() -> Ticket | None:
+    return _TICKET.get()
+
+
+def using_ticket(ticket: Ticket | None) -> contextvars.Token[Ticket | None]:
+    return _TICKET.set(ticket)
+
+
+def reset_ticket(token: contextvars.Token[Ticket | None]) -> None:
+    _TICKET.reset(token)

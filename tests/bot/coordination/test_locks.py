@@ -1,0 +1,111 @@
+"""Conversation locks on the real Redis: exclusion, arrival order, leases, fencing, Redis down."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import pytest
+import redis.asyncio
+
+from bot.coordination import CoordinationUnavailable, LocalLocks, RedisLocks
+from tests.bot.coordination.conftest import needs_redis
+from tests.servers import free_port
+
+pytestmark = needs_redis
+
+
+async def test_two_workers_never_hold_one_conversation_at_once(
+    async_redis: Any, other_async_redis: Any, sync_redis: Any, prefix: str
+) -> None:
+    workers = [
+        RedisLocks(client, prefix=prefix, order_window_seconds=0.0)
+        for client in (async_redis, other_async_redis)
+    ]
+    inside = 0
+    most = 0
+    tokens: list[int] = []
+
+    async def turn(i: int) -> None:
+        nonlocal inside, most
+        async with workers[i % 2].hold("user-1") as held:
+            inside += 1
+            most = max(most, inside)
+            tokens.append(held.fence or 0)
+            await asyncio.sleep(0.002)
+            inside -= 1
+
+    await asyncio.gather(*(turn(i) for i in range(20)))
+    assert most == 1
+    assert tokens == sorted(tokens) and len(set(tokens)) == 20  # every holder a newer fence
+
+
+async def test_turns_are_served_in_the_order_they_arrived(
+    async_redis: Any, other_async_redis: Any, sync_redis: Any, prefix: str
+) -> None:
+    workers = [
+        RedisLocks(client, prefix=prefix, order_window_seconds=0.03)
+        for client in (async_redis, other_async_redis)
+    ]
+    served: list[int] = []
+    base = time.time()
+
+    async def turn(i: int, delay: float) -> None:
+        await asyncio.sleep(delay)  # the later arrival asks for the lock first
+        async with workers[i % 2].hold("user-2", arrived_at=base + i * 0.001):
+            served.append(i)
+
+    await asyncio.gather(*(turn(i, delay) for i, delay in enumerate([0.012, 0.009, 0.006, 0.003, 0.0])))
+    assert served == [0, 1, 2, 3, 4]
+
+
+async def test_a_dead_workers_lock_expires_and_the_next_fence_is_newer(
+    async_redis: Any, sync_redis: Any, prefix: str
+) -> None:
+    locks = RedisLocks(async_redis, prefix=prefix, lease_seconds=0.3, order_window_seconds=0.0)
+    async with locks.hold("user-3") as first:
+        pass
+    # a worker that took the lock and died: the key stays until its lease ends, nobody renews it
+    sync_redis.set(f"{prefix}lock:user-3", "1", px=300)
+    started = time.perf_counter()
+    async with locks.hold("user-3") as second:
+        waited = time.perf_counter() - started
+    assert 0.2 < waited < 2.0
+    assert (second.fence or 0) > (first.fence or 0)
+
+
+async def test_fences_keep_growing_after_redis_forgets_its_counters(
+    async_redis: Any, sync_redis: Any, prefix: str
+) -> None:
+    locks = RedisLocks(async_redis, prefix=prefix, order_window_seconds=0.0)
+    async with locks.hold("user-4") as before:
+        pass
+    sync_redis.delete(f"{prefix}fence:user-4")  # as after a restart without persistence
+    async with locks.hold("user-4") as after:
+        pass
+    assert (after.fence or 0) > (before.fence or 0)
+
+
+async def test_a_long_turn_keeps_its_lease(async_redis: Any, sync_redis: Any, prefix: str) -> None:
+    locks = RedisLocks(async_redis, prefix=prefix, lease_seconds=0.3, order_window_seconds=0.0)
+    async with locks.hold("user-5") as held:
+        await asyncio.sleep(0.8)  # past two leases: renewed meanwhile
+        assert sync_redis.get(f"{prefix}lock:user-5") == str(held.fence).encode()
+    assert sync_redis.get(f"{prefix}lock:user-5") is None
+
+
+async def test_redis_down_refuses_the_turn() -> None:
+    client = redis.asyncio.Redis(host="127.0.0.1", port=free_port(), socket_connect_timeout=0.5)
+    locks = RedisLocks(client, prefix="down:")
+    with pytest.raises(CoordinationUnavailable):
+        async with locks.hold("user-6"):
+            pytest.fail("a turn ran without its lock")
+    await client.aclose()
+
+
+async def test_local_locks_are_dropped_when_free() -> None:
+    locks = LocalLocks()
+    async with locks.hold("a"), locks.hold("b"):
+        assert len(locks) == 2
+    assert len(locks) == 0
