@@ -158,7 +158,7 @@ class RedisSettings(BaseModel):
     # user still on its way through another worker goes first (turns run in arrival order).
     order_window_seconds: float = 0.02
     socket_timeout_seconds: float = 2.0
-    max_connections: int = 256  # per worker and client (one for the locks and bus, one for the rest)
+    max_connections: int = 2000  # per worker and client; Redis accepts 10000 clients by default
 
     @property
     def enabled(self) -> bool:
