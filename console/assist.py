@@ -34,8 +34,6 @@ ANSWER_LIMIT = 100_000  # one text per suggestion: the console shows it whole
 PROCEDURES_CONSIDERED = 3
 ASPECTS_CONSIDERED = 2
 CONTEXT_KEPT = ("context", "switched", "resolved")
-# A follow-up naming another procedure this well ("offered" by the resolver) is not surely about the context one.
-RIVAL_SCORE = 0.3
 MIN_CLOSEST_SCORE = 0.2  # as the chat's own "có thể liên quan các thủ tục sau" list (actions.procedure)
 
 
@@ -173,9 +171,11 @@ class Suggester:
             evidence = float(mention["confidence"]) if mention and mention.get("value") == settled else 0.0
             if resolution.get("status") == "context":
                 # A follow-up naming no procedure ("thế lệ phí?") is about the one in context.
-                # Certain when the resolver saw no other procedure worth offering in it.
+                # Certain when the resolver saw no other procedure it would offer ("ý anh/chị là ...?").
+                resolver = self._interpreter.resolver
+                offer = resolver.offer_score if resolver else 1.0
                 rivals = [c for c in parse.get("procedure_ranking") or [] if c["code"] != settled]
-                named_another = any(float(c.get("score") or 0.0) >= RIVAL_SCORE for c in rivals)
+                named_another = any(float(c.get("score") or 0.0) >= offer for c in rivals)
                 evidence = max(evidence, probs.get(NONE, 0.0) + probs.get(settled, 0.0), 0.0 if named_another else 1.0)
             scores[settled] = max(scores.get(settled, 0.0), evidence)
         known = [(code, min(score, 1.0)) for code, score in scores.items() if self._catalogue.get(code)]

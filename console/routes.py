@@ -32,6 +32,7 @@ from bot.messages import BotMessage
 from bot.privacy import mask_numbers
 from bot.service import Service
 from bot.settings import Settings
+from channels.widget.history import shown_user_text
 from console.assist import Suggester
 from console.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE, NotLoggedIn, authorise, same_token
 from console.calibration import load_or_fit
@@ -421,11 +422,8 @@ def _transcript(events: list[dict[str, Any]], limit: int = 200) -> list[dict[str
     for event in events:
         kind = event.get("event")
         if kind == "user":
-            text = str(event.get("text") or "")
-            title = (event.get("metadata") or {}).get("button_title")
-            if isinstance(title, str) and title:
-                text = title
-            elif text.startswith("/"):
+            text = shown_user_text(event)
+            if text is None:
                 continue
             items.append({"from": "citizen", "text": text, "at": event.get("timestamp")})
         elif kind == "bot" and event.get("text"):

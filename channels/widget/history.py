@@ -11,7 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["history_from_events"]
+__all__ = ["history_from_events", "shown_user_text"]
+
+
+def shown_user_text(event: dict[str, Any]) -> str | None:
+    """What the user is shown to have written: a clicked button's title, never its payload
+    ("/ask_fee{...}" with no title is not shown: ``None``)."""
+    text = str(event.get("text") or "")
+    title = (event.get("metadata") or {}).get("button_title")
+    if isinstance(title, str) and title:
+        return title
+    return None if text.startswith("/") else text
 
 def history_from_events(events: Iterable[dict[str, Any]], *, limit: int = 100) -> list[dict[str, Any]]:
     """``[{"from": "user"|"bot", "text", "buttons"}]`` in order, the last ``limit`` of them."""
@@ -19,11 +29,8 @@ def history_from_events(events: Iterable[dict[str, Any]], *, limit: int = 100) -
     for event in events:
         kind = event.get("event")
         if kind == "user":
-            text = str(event.get("text") or "")
-            title = (event.get("metadata") or {}).get("button_title")
-            if isinstance(title, str) and title:
-                text = title
-            elif text.startswith("/"):
+            text = shown_user_text(event)
+            if text is None:
                 continue
             items.append({"from": "user", "text": text, "buttons": []})
         elif kind == "bot":
