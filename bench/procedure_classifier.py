@@ -1,6 +1,8 @@
 """The procedure classifier on the project's own data: how often it names the right procedure for a
 message it never saw, how often it names one for a message about none or about one we do not hold,
-for a grid of ``min_probability`` values; the chosen value goes to ``config.yml``.
+for a grid of ``min_probability`` values; the chosen value goes to ``config.yml``. Then, for the
+held-out citizens' questions that retrieval resolves to one procedure, how often switching to a
+close sibling that the classifier prefers makes the answer right, for a grid of ``switch_probability``.
 
 In K folds, the held-out part of the citizens' procedure questions and of the training examples
 (with and without a procedure) and of the other procedures' names is left out of training.
@@ -21,10 +23,12 @@ from project_inputs import project_inputs
 
 from nlu.components.base import TrainingContext
 from nlu.components.procedure_classifier import NONE, OTHER, ProcedureClassifier
+from nlu.components.procedure_resolver import ProcedureResolver, conclude, specific_first
 from nlu.training_data import TrainingData
 
 FOLDS = 5
 THRESHOLDS = [round(0.3 + 0.05 * i, 2) for i in range(12)]
+SWITCH_THRESHOLDS = [round(0.2 + 0.05 * i, 2) for i in range(11)]
 
 
 def main() -> None:
@@ -38,6 +42,13 @@ def main() -> None:
     spec = next(c for c in settings.pipeline if c.get("name") == "ProcedureClassifier")
     options = {k: v for k, v in spec.items() if k != "name"}
     outcomes: list[tuple[str, str, float]] = []  # (truth, predicted, probability)
+    # For a held-out question retrieval resolved: (truth, retrieval's pick, its probability,
+    # the best close sibling by probability, that probability).
+    switches: list[tuple[str, str, float, str | None, float]] = []
+    resolver_spec = next(c for c in settings.pipeline if c.get("name") == "ProcedureResolver")
+    resolver = ProcedureResolver(**{k: v for k, v in resolver_spec.items() if k != "name"})
+    # The resolver reads the catalogue and the training examples' mentions, never the citizens' questions.
+    resolver.train(data, TrainingContext(abbreviations, catalogue, others, []))
     started = time.perf_counter()
     for k in range(FOLDS):
         train_examples = [e for i, e in enumerate(examples) if i % FOLDS != k]
@@ -62,6 +73,15 @@ def main() -> None:
             probs = classifier.probabilities(text)
             best = max(probs, key=lambda label: probs[label])
             outcomes.append((truth, best, probs[best]))
+        for text, truth in (q for i, q in enumerate(questions) if i % FOLDS == k):
+            every = specific_first(resolver.ranked(text, limit=8))
+            ours, _ = conclude(every, resolver.min_score, resolver.not_held_score)
+            if ours is None:
+                continue
+            probs = classifier.probabilities(text)
+            close = [c.code for c in every if c.score >= classifier.offer_score and c.code != ours.code]
+            sibling = max(close, key=lambda code: probs.get(code, 0.0), default=None)
+            switches.append((truth, ours.code, probs.get(ours.code, 0.0), sibling, probs.get(sibling, 0.0) if sibling else 0.0))
     seconds = time.perf_counter() - started
     positives = [o for o in outcomes if o[0] not in (OTHER, NONE)]
     negatives = [o for o in outcomes if o[0] in (OTHER, NONE)]
@@ -78,6 +98,22 @@ def main() -> None:
         best_threshold = max(best_threshold, (balanced, threshold))
         print(f"{threshold:15.2f}  {right:11.3f}  {wrong:11.3f}  {named:15.3f}  {balanced:8.3f}")
     print(f"best min_probability {best_threshold[1]:.2f}")
+    print(f"\nswitching: {len(switches)} held-out citizens' questions resolved by retrieval, "
+          f"{sum(t == c for t, c, *_ in switches) / max(len(switches), 1):.3f} right before any switch")
+    print("switch_probability  right_after  switched_right  switched_wrong")
+    best_switch = (0.0, 0.0)
+    for threshold in SWITCH_THRESHOLDS:
+        right = switched_right = switched_wrong = 0
+        for truth, current, p_current, sibling, p_sibling in switches:
+            switch = sibling is not None and p_sibling >= threshold and p_sibling > p_current
+            final = sibling if switch else current
+            right += final == truth
+            switched_right += switch and final == truth
+            switched_wrong += switch and current == truth
+        share = right / max(len(switches), 1)
+        best_switch = max(best_switch, (share, -threshold))
+        print(f"{threshold:18.2f}  {share:11.3f}  {switched_right:14d}  {switched_wrong:14d}")
+    print(f"best switch_probability {-best_switch[1]:.2f}")
 
 
 if __name__ == "__main__":

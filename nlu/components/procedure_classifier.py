@@ -52,9 +52,11 @@ class ProcedureClassifier:
         min_probability: float = 0.6,
         switch_probability: float = 0.6,
         offer_score: float = 0.3,
+        tol: float = 1e-3,
         **options: Any,
     ) -> None:
         self.C = float(C)
+        self.tol = float(tol)
         self.char_ngrams = (int(char_ngrams[0]), int(char_ngrams[1]))
         self.min_probability = float(min_probability)
         self.switch_probability = float(switch_probability)
@@ -102,8 +104,12 @@ class ProcedureClassifier:
         matrix = sparse.hstack(
             [chars.fit_transform(columns[0]), folded_words.fit_transform(columns[1])], format="csr"
         )
-        model = LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced", tol=3e-3)
+        model = LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced", tol=self.tol)
         model.fit(matrix, labels)
+        if not int(np.max(model.n_iter_)):
+            # lbfgs stops at once when the first gradient is already under ``tol``: every class
+            # would be equally likely, silently (it happened with 3e-3 at 82 classes).
+            raise RuntimeError(f"{self.name}: the solver stopped before learning; lower tol (now {self.tol})")
         self._model = LinearIntentModel.from_sklearn([(chars, 1.0), (folded_words, 1.0)], model)
 
     def _features(self, text: str) -> tuple[str, list[str]]:
