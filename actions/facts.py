@@ -19,7 +19,7 @@ from knowledge.schemas import Fact
 from nlu.normalize import fold
 from nlu.tokenize import syllables
 
-__all__ = ["CROSS_ASPECT_COVERAGE", "MIN_COVERAGE", "FactIndex", "fact_grams", "is_yes_no_question"]
+__all__ = ["CROSS_ASPECT_COVERAGE", "MIN_COVERAGE", "AspectCertainty", "FactIndex", "fact_grams", "is_yes_no_question"]
 
 # Share of an ask's weighted words the question must contain, and how many distinctive words at
 # least: one shared word ("tháng") is never enough.
@@ -60,6 +60,20 @@ def fact_grams(text: str) -> set[str]:
 
 
 @dataclass(frozen=True, slots=True)
+class AspectCertainty:
+    """When a fact of another aspect than the one classified may answer (``policies`` in config.yml):
+    only when the classifier is not sure of its aspect (below ``sure``) or gives the fact's own
+    aspect at least ``second``. "xin cấp lại sổ ntn" (steps, 0.98) is never answered with the fee
+    fact "cấp lại sổ có mất phí không" because the words "cấp lại sổ" and "mất" are shared."""
+
+    sure: float = 0.75
+    second: float = 0.15
+
+    def allows(self, fact_aspect_intent: str, ranking: dict[str, float], classified: str) -> bool:
+        return ranking.get(classified, 0.0) < self.sure or ranking.get(fact_aspect_intent, 0.0) >= self.second
+
+
+@dataclass(frozen=True, slots=True)
 class _Ask:
     fact: Fact
     grams: frozenset[str]
@@ -70,8 +84,9 @@ class _Ask:
 class FactIndex:
     """Built from the catalogue on first use and again whenever its ``revision`` changes."""
 
-    def __init__(self, catalogue: ProcedureCatalogue) -> None:
+    def __init__(self, catalogue: ProcedureCatalogue, certainty: AspectCertainty | None = None) -> None:
         self._catalogue = catalogue
+        self.certainty = certainty or AspectCertainty()
         self._revision: object = None
         self._asks: dict[str, list[_Ask]] = {}
         self._idf: dict[str, float] = {}

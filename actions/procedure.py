@@ -177,8 +177,12 @@ def _asked_fact(facts: FactIndex | None, code: str, tracker: Tracker, aspect: st
     several = bool(tracker.latest_message.get("additional_intents"))  # each question answers its own
     if fact is None and main == aspect and not several:
         # A yes/no question is answered by its fact whatever section the classifier chose; another
-        # question takes another section's fact only when it asks it almost word for word.
-        fact = facts.best(code, text, min_coverage=MIN_COVERAGE if is_yes_no_question(text) else CROSS_ASPECT_COVERAGE)
+        # question takes another section's fact only when it asks it almost word for word — and
+        # neither when the classifier is sure of its aspect and gives the fact's aspect no chance.
+        other = facts.best(code, text, min_coverage=MIN_COVERAGE if is_yes_no_question(text) else CROSS_ASPECT_COVERAGE)
+        ranking = {i["name"]: float(i["confidence"]) for i in tracker.latest_message.get("intent_ranking") or []}
+        if other is not None and facts.certainty.allows(fact_intent(other), ranking, aspect):
+            fact = other
     return fact
 
 

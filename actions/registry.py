@@ -11,7 +11,7 @@ from actions.dossier import (
     ValidateDossierForm,
 )
 from actions.dossier_followup import AnswerDossierFollowupAction
-from actions.facts import FactIndex
+from actions.facts import AspectCertainty, FactIndex
 from actions.procedure import (
     ASPECT_ACTIONS,
     AnswerPendingAction,
@@ -34,8 +34,9 @@ def build_actions(
     links: SupportLinks,
     fallback_buttons: int = 3,
     dossier: DossierDeps | None = None,
+    certainty: AspectCertainty | None = None,
 ) -> dict[str, Action]:
-    facts = FactIndex(catalogue)
+    facts = FactIndex(catalogue, certainty)
     actions: list[Action] = [ProcedureAspectAction(aspect, catalogue, links, facts) for aspect in ASPECT_ACTIONS]
     actions += [
         AnswerPendingAction(catalogue, links, facts),

@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 from sqlalchemy import Engine, create_engine, event
 
+from actions.facts import AspectCertainty
 from actions.procedure import SupportLinks
 from actions.registry import build_actions
 from bot.agent import Agent, AgentConfig
@@ -178,6 +179,9 @@ def build_service(settings: Settings) -> Service:
         links=links,
         fallback_buttons=settings.policies.fallback_buttons,
         dossier=dossier.deps,
+        certainty=AspectCertainty(
+            sure=settings.policies.sure_aspect_probability, second=settings.policies.second_aspect_probability
+        ),
     )
     actions[handoff.action.name()] = handoff.action
     agent = Agent(

@@ -1,6 +1,6 @@
 import datetime as dt
 
-from actions.facts import FactIndex
+from actions.facts import AspectCertainty, FactIndex
 from actions.render import ASPECT_HEADINGS, render_fact
 from knowledge.schemas import Fact, LegalBasis, ProcedureRecord
 
@@ -53,3 +53,13 @@ def test_a_fact_answer_opens_with_its_aspect_heading_and_cites_the_article() -> 
     assert "(Căn cứ: Điều 39 Luật Việc làm 74/2025/QH15)" in text
     assert "📚 Căn cứ pháp lý: 74/2025/QH15" in text
     assert any(line.startswith(ASPECT_HEADINGS["ask_procedure_steps"]) for line in render_fact(RECORD, NEW_JOB)[0].splitlines())
+
+
+def test_a_fact_of_another_aspect_answers_only_when_the_classifier_leaves_room_for_it() -> None:
+    certainty = AspectCertainty(sure=0.75, second=0.15)
+    # Sure it asks the steps, and no chance for the fee: the fee fact sharing words does not answer.
+    assert not certainty.allows("ask_fee", {"ask_procedure_steps": 0.98, "ask_fee": 0.01}, "ask_procedure_steps")
+    # Unsure of its aspect: the fact's words decide.
+    assert certainty.allows("ask_fee", {"ask_procedure_steps": 0.55, "ask_fee": 0.05}, "ask_procedure_steps")
+    # Sure, but the fact's aspect is a real runner-up.
+    assert certainty.allows("ask_eligibility", {"ask_procedure_steps": 0.8, "ask_eligibility": 0.18}, "ask_procedure_steps")
