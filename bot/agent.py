@@ -277,10 +277,22 @@ class Agent:
             # "còn gia hạn thì sao": a new procedure and no clear question → the previous question.
             return ["action_answer_pending"]
         procedure_known = status in ("resolved", "switched", "context")
-        if unsure and procedure_known and intent in ASPECT_INTENTS and confidence >= self.config.known_procedure_threshold:
-            # The procedure is clear and the likeliest question is about it: answer that rather than
-            # ask the citizen to rephrase a story ("bố em là thương binh vừa mất, nhà được gì ạ").
-            unsure = False
+        named_now = status in ("resolved", "switched")
+        # A procedure of ours named in the message puts it in scope, and sad wording is not a
+        # complaint unless the classifier is sure: "đứa bé bị bỏ rơi ở cổng chùa, đưa vào trung tâm
+        # bảo trợ thì liên hệ ai" asks where to turn.
+        story = named_now and (
+            intent == "out_of_scope" or (intent == "complain" and confidence < self.config.sure_aspect_probability)
+        )
+        if (unsure or story) and procedure_known:
+            aspects = [r for r in ranking if r["name"] in ASPECT_INTENTS]
+            if aspects and float(aspects[0]["confidence"]) >= self.config.known_procedure_threshold:
+                # The procedure is clear and the likeliest question is about it: answer that rather
+                # than ask the citizen to rephrase a story ("bố em là thương binh vừa mất, nhà được gì ạ").
+                intent, confidence, ranking, unsure = aspects[0]["name"], float(aspects[0]["confidence"]), aspects, False
+            elif named_now and not str(parse.get("text", "")).startswith("/"):
+                # No question stands out: the procedure's menu, which names it, not "please rephrase".
+                return ["action_answer_pending"]
         if unsure and not str(parse.get("text", "")).startswith("/"):
             return ["action_clarify"]
         planned = self.policy.actions_for(intent) or ["utter_out_of_scope"]

@@ -139,7 +139,7 @@ class Interpreter:
         context (1.0 without a classifier: never on its word alone)."""
         for component in self.components:
             if isinstance(component, ProcedureClassifier):
-                return component.switch_probability
+                return component.context_switch_probability
         return 1.0
 
     def resolve_in_context(self, text: str, context_code: str) -> list[ProcedureCandidate]:

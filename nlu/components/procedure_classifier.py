@@ -51,6 +51,7 @@ class ProcedureClassifier:
         char_ngrams: tuple[int, int] | list[int] = (2, 5),
         min_probability: float = 0.6,
         switch_probability: float = 0.6,
+        context_switch_probability: float = 0.6,
         offer_score: float = 0.3,
         tol: float = 1e-3,
         **options: Any,
@@ -60,6 +61,8 @@ class ProcedureClassifier:
         self.char_ngrams = (int(char_ngrams[0]), int(char_ngrams[1]))
         self.min_probability = float(min_probability)
         self.switch_probability = float(switch_probability)
+        # A follow-up that retrieval found no procedure in leaves the one in context only this surely.
+        self.context_switch_probability = float(context_switch_probability)
         self.offer_score = float(offer_score)
         self._normalizer: Normalizer | None = None
         self._model: LinearIntentModel | None = None
@@ -134,7 +137,11 @@ class ProcedureClassifier:
             return
         mentioned = [e for e in message.entities if e.entity == "procedure"]
         if mentioned:
-            self._maybe_switch(message, mentioned[0], probs)
+            held = self._maybe_switch(message, mentioned[0], probs)
+            if message.procedure_ambiguous and self._settles(held.value, probs):
+                # Retrieval tied two names ("nhờ hòa giải" vs a complaint about unpaid wages); the
+                # whole message says which.
+                message.procedure_ambiguous = False
             return
         if message.procedure_ambiguous:
             return
@@ -142,22 +149,27 @@ class ProcedureClassifier:
         # Several procedures that explain the message are offered as a question ("liệt sĩ cần giấy
         # tờ gì"); a guess among them must be as sure as a switch.
         offered = [c for c in message.procedures if c.score >= self.offer_score and c.explained >= OFFER_EXPLAINED]
-        needed = self.switch_probability if len(offered) >= 2 else self.min_probability
+        needed = max(self.switch_probability, self.min_probability) if len(offered) >= 2 else self.min_probability
         if best in (OTHER, NONE) or probs[best] < needed:
             return
         start, end = next(((c.start, c.end) for c in message.procedures if c.code == best), (0, len(message.original)))
         message.entities.append(Entity("procedure", best, start, end, probs[best], self.name))
 
-    def _maybe_switch(self, message: Message, current: Entity, probs: dict[str, float]) -> None:
-        """To a sibling retrieval ranked close too, when the whole message is clearly about it."""
+    def _settles(self, code: str, probs: dict[str, float]) -> bool:
+        """The whole message is about ``code`` more than anything else, as surely as a switch needs."""
+        return probs.get(code, 0.0) >= self.switch_probability and max(probs, key=lambda label: probs[label]) == code
+
+    def _maybe_switch(self, message: Message, current: Entity, probs: dict[str, float]) -> Entity:
+        """To a sibling retrieval ranked close too, when the whole message is clearly about it; the
+        procedure entity held afterwards."""
         close = {c.code: c for c in message.procedures if c.score >= self.offer_score and c.code != current.value}
         sibling = max(close, key=lambda code: probs.get(code, 0.0), default=None)
         if sibling is None or probs.get(sibling, 0.0) < self.switch_probability:
-            return
+            return current
         if probs.get(sibling, 0.0) <= probs.get(current.value, 0.0):
-            return
+            return current
         candidate = close[sibling]
+        switched = Entity("procedure", sibling, candidate.start, candidate.end, probs[sibling], self.name)
         message.entities.remove(current)
-        message.entities.append(
-            Entity("procedure", sibling, candidate.start, candidate.end, probs[sibling], self.name)
-        )
+        message.entities.append(switched)
+        return switched
