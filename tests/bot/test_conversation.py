@@ -182,3 +182,23 @@ def test_two_questions_in_one_message(client: TestClient) -> None:
 def test_procedure_named_by_its_national_code(client: TestClient) -> None:
     reply = joined(say(client, sender(), "thủ tục 1.001978 cần giấy tờ gì"))
     assert reply.startswith('Dạ, về thủ tục "Giải quyết hưởng trợ cấp thất nghiệp"')
+
+
+def test_a_story_naming_our_procedure_is_answered_not_taken_for_a_complaint(service: Service) -> None:
+    # The plan for a message that names one of our procedures but reads, to the intent classifier,
+    # as a (not sure) complaint or as chit-chat: the likeliest question about the procedure.
+    resolved = {"status": "resolved", "code": "work_permit_extension"}
+    ranking = [
+        {"name": "complain", "confidence": 0.55}, {"name": "ask_where_to_submit", "confidence": 0.3},
+        {"name": "ask_fee", "confidence": 0.15},
+    ]
+    parse = {"text": "sếp người Nhật sắp hết hạn giấy phép mà tôi rối quá, gia hạn thì nộp chỗ nào",
+             "intent_ranking": ranking, "procedure_resolution": resolved}
+    plan = service.agent._plan_intent("complain", 0.55, parse)
+    assert plan[0] == service.agent.policy.actions_for("ask_where_to_submit")[0]
+    # With no aspect worth answering, the procedure's menu, never "please rephrase".
+    chit_chat = [{"name": "out_of_scope", "confidence": 0.9}, {"name": "ask_fee", "confidence": 0.05}]
+    assert service.agent._plan_intent("out_of_scope", 0.9, {**parse, "intent_ranking": chit_chat}) == ["action_answer_pending"]
+    # A complaint the classifier is sure of stays a complaint.
+    sure = [{"name": "complain", "confidence": 0.9}, {"name": "ask_fee", "confidence": 0.05}]
+    assert service.agent._plan_intent("complain", 0.9, {**parse, "intent_ranking": sure}) == service.agent.policy.actions_for("complain")

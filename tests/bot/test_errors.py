@@ -23,7 +23,6 @@ from bot.tracker import DialogueStateTracker
 from knowledge.dossier.reference_service import create_dossier_service_app
 from tests.servers import ServerThread, closed_port_url
 
-
 BROKEN_WIDGET_SENDER = "web-" + "b" * 32
 
 

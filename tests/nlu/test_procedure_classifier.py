@@ -76,3 +76,31 @@ def test_no_procedure_for_follow_ups_and_procedures_we_do_not_hold(classifier: P
     m = message(text)
     classifier.process(m)
     assert procedures(m) == []
+
+
+def test_a_tie_retrieval_flagged_is_settled_when_the_whole_message_says_which(classifier: ProcedureClassifier) -> None:
+    retrieved = Entity("procedure", "benefit", 0, 10, 0.9, "ProcedureResolver")
+    ranked = [ProcedureCandidate("benefit", "", 0.9, 0, 10), ProcedureCandidate("terminate", "", 0.88, 0, 10)]
+    m = message("cty mới nhận em đi làm mà em đang lãnh tiền thất nghiệp thì có phải báo không", [retrieved], ranked)
+    m.procedure_ambiguous = True
+    classifier.process(m)
+    assert procedures(m) == ["terminate"] and not m.procedure_ambiguous
+
+
+def test_a_tie_stays_a_question_when_the_classifier_is_not_sure() -> None:
+    # The same tie with a classifier that needs certainty it never reaches on a few examples.
+    unsure = ProcedureClassifier(min_probability=0.4, switch_probability=0.99)
+    unsure.train(DATA, TrainingContext(Abbreviations({}), CATALOGUE, OTHERS, QUESTIONS))
+    retrieved = Entity("procedure", "benefit", 0, 10, 0.9, "ProcedureResolver")
+    ranked = [ProcedureCandidate("benefit", "", 0.9, 0, 10), ProcedureCandidate("terminate", "", 0.88, 0, 10)]
+    m = message("trợ cấp thất nghiệp", [retrieved], ranked)
+    m.procedure_ambiguous = True
+    unsure.process(m)
+    assert m.procedure_ambiguous and procedures(m) == ["benefit"]
+
+
+def test_a_solver_that_stops_before_learning_fails_loudly() -> None:
+    # A tolerance above the first gradient: lbfgs returns at once, every class equally likely.
+    broken = ProcedureClassifier(tol=1e3)
+    with pytest.raises(RuntimeError, match="stopped before learning"):
+        broken.train(DATA, TrainingContext(Abbreviations({}), CATALOGUE, OTHERS, QUESTIONS))
