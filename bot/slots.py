@@ -92,8 +92,8 @@ def resolve_procedure(
         return {"status": "context", "code": current}
     if not_held and (intent not in _NOT_ABOUT_PROCEDURES or urgent):
         return {
-            "status": NOT_IN_CATALOGUE, "mention": mention, "context": current,
-            "note": not_held.get("note"),
+            "status": NOT_IN_CATALOGUE, "mention": _quotable(mention, str(not_held.get("name") or "")),
+            "context": current, "note": not_held.get("note"),
         }
     previous = tracker.get_slot("previous_procedure")
     if not current and previous and any(
@@ -185,6 +185,22 @@ def _clean_mention(mention: str | None) -> str | None:
     while words and _is_edge_word(words[0], _LEADING):
         words.pop(0)
     return " ".join(words) if len(words) >= 2 else None
+
+
+# Words that alone name no procedure: "đăng ký", "làm hồ sơ", "xin giấy" (folded).
+_GENERIC = frozenset(("dang", "ky", "lam", "xin", "cap", "thu", "tuc", "ho", "so", "giay", "to", "nop", "don"))
+
+
+def _quotable(mention: str | None, name: str) -> str | None:
+    """The user's words worth quoting back in a decline: a run of the recognised procedure's own
+    name ("kết hôn" of "Đăng ký kết hôn"), never a fragment that only shares words with it
+    ("sinh, quá hạn" of a late birth registration, "dõi nó") nor a bare "đăng ký"."""
+    if not mention or any(mark in mention for mark in ",.;?!"):
+        return None
+    words = syllables(fold(mention))
+    if all(word in _GENERIC for word in words):
+        return None
+    return mention if f" {' '.join(words)} " in f" {' '.join(syllables(fold(name)))} " else None
 
 
 def _offer_score(interpreter: Interpreter) -> float:

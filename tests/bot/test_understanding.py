@@ -143,3 +143,20 @@ def test_back_from_a_declined_digression(client: TestClient) -> None:
 def test_thanks_and_farewell_in_one_message_get_both(client: TestClient) -> None:
     (reply,) = conversation(client, "ok cảm ơn em nhiều nha, chào em")
     assert "không có gì" in reply and "Khi cần, anh/chị cứ nhắn lại" in reply
+
+
+@pytest.mark.parametrize(
+    ("mention", "name", "quoted"),
+    [
+        ("kết hôn", "Đăng ký kết hôn", True),
+        ("lý lịch tư pháp", "Cấp Phiếu lý lịch tư pháp", True),
+        ("sinh, qua han", "Đăng ký khai sinh quá hạn", False),  # shares words, reads as nothing
+        ("dõi nó", "Theo dõi người được tha tù", False),
+        ("dang ky", "Đăng ký kết hôn", False),  # an act, not a name
+        ("vay vốn", "Cấp giấy phép xây dựng", False),  # not the procedure recognised
+    ],
+)
+def test_a_decline_quotes_only_a_run_of_the_recognised_name(mention: str, name: str, quoted: bool) -> None:
+    from bot.slots import _quotable
+
+    assert (_quotable(mention, name) == mention) is quoted
