@@ -95,7 +95,7 @@ class ProcedureClassifier:
             codes = [s.value for s in example.entities if s.entity == "procedure" and s.value in known]
             if codes:
                 add(example.text, codes[0])
-            elif (example.intent or "").startswith("ask_"):  # a question that names no procedure
+            elif example.intent:  # a question, a greeting, a complaint... that names no procedure
                 add(example.text, NONE)
         for entry in context.others:
             for phrase in (entry.name, *entry.aliases):
