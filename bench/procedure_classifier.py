@@ -52,6 +52,10 @@ def main() -> None:
     # For a held-out message that retrieval took for a procedure we do not hold: (truth, the
     # classifier's best label, its probability) — truth OTHER for the other procedures' own names.
     overrides: list[tuple[str, str, float]] = []
+    # For a held-out message retrieval resolved to one of ours, with the held-out fold's other
+    # procedures left out of retrieval too (a question about an unlisted procedure): (truth, ours,
+    # the classifier's probability of "not held", of ours).
+    vetoes: list[tuple[str, str, float, float]] = []
     resolver_spec = next(c for c in settings.pipeline if c.get("name") == "ProcedureResolver")
     resolver = ProcedureResolver(**{k: v for k, v in resolver_spec.items() if k != "name"})
     # The resolver reads the catalogue and the training examples' mentions, never the citizens' questions.
@@ -68,6 +72,15 @@ def main() -> None:
                 [q for i, q in enumerate(questions) if i % FOLDS != k],
             ),
         )
+        fold_resolver = ProcedureResolver(**{k2: v for k2, v in resolver_spec.items() if k2 != "name"})
+        fold_resolver.train(data, TrainingContext(abbreviations, catalogue, [e for i, e in enumerate(others) if i % FOLDS != k], []))
+        unlisted = [(phrase, OTHER) for i, e in enumerate(others) if i % FOLDS == k for phrase in (e.name, *e.aliases)]
+        for text, truth in [q for i, q in enumerate(questions) if i % FOLDS == k] + unlisted:
+            every = specific_first(fold_resolver.ranked(text, limit=8))
+            ours, _ = conclude(every, fold_resolver.min_score, fold_resolver.not_held_score)
+            if ours is not None:
+                probs = classifier.probabilities(text)
+                vetoes.append((truth, ours.code, probs.get(OTHER, 0.0), probs.get(ours.code, 0.0)))
         held: list[tuple[str, str]] = [q for i, q in enumerate(questions) if i % FOLDS == k]
         held += [(e.name, OTHER) for i, e in enumerate(others) if i % FOLDS == k]
         for example in examples[k::FOLDS]:
@@ -137,6 +150,16 @@ def main() -> None:
         misnamed = sum(b != t and b not in (OTHER, NONE) and q >= threshold for t, b, q in ours_taken)
         claimed = sum(b not in (OTHER, NONE) and q >= threshold for _, b, q in theirs)
         print(f"{threshold:20.2f}  {recovered:14d}  {misnamed:13d}  {claimed:14d}")
+    ours_kept = [v for v in vetoes if v[0] != OTHER]
+    theirs_taken = [v for v in vetoes if v[0] == OTHER]
+    print(f"\nretrieval named one of ours: {len(ours_kept)} held-out citizens' questions about ours "
+          f"({sum(t == c for t, c, *_ in ours_kept)} right), {len(theirs_taken)} names and ways of asking "
+          "of procedures we do not hold, unlisted")
+    print("veto_probability  ours_lost  ours_lost_right  theirs_declined")
+    for threshold in THRESHOLDS + [0.9, 0.95]:
+        lost = [v for v in ours_kept if v[2] >= threshold and v[2] > v[3]]
+        declined = sum(v[2] >= threshold and v[2] > v[3] for v in theirs_taken)
+        print(f"{threshold:16.2f}  {len(lost):9d}  {sum(t == c for t, c, *_ in lost):15d}  {declined:15d}")
 
 
 if __name__ == "__main__":

@@ -27,8 +27,9 @@ import numpy as np
 from nlu.components.base import TrainingContext
 from nlu.components.intent_model import LinearIntentModel, char_wb_ngrams, with_ngrams
 from nlu.components.procedure_resolver import OFFER_EXPLAINED
-from nlu.message import Entity, Message
+from nlu.message import Entity, Message, ProcedureCandidate
 from nlu.normalize import Normalizer, fold
+from nlu.other_procedures import OTHER_PREFIX
 from nlu.tokenize import words
 from nlu.training_data import TrainingData
 
@@ -52,6 +53,7 @@ class ProcedureClassifier:
         min_probability: float = 0.6,
         switch_probability: float = 0.6,
         context_switch_probability: float = 0.6,
+        veto_probability: float = 1.01,
         offer_score: float = 0.3,
         tol: float = 1e-3,
         **options: Any,
@@ -63,6 +65,9 @@ class ProcedureClassifier:
         self.switch_probability = float(switch_probability)
         # A follow-up that retrieval found no procedure in leaves the one in context only this surely.
         self.context_switch_probability = float(context_switch_probability)
+        # Retrieval named one of ours, but the whole message reads as a procedure we do not hold
+        # this surely (and more than as ours): declined instead (above 1.0: never).
+        self.veto_probability = float(veto_probability)
         self.offer_score = float(offer_score)
         self._normalizer: Normalizer | None = None
         self._model: LinearIntentModel | None = None
@@ -138,6 +143,12 @@ class ProcedureClassifier:
         mentioned = [e for e in message.entities if e.entity == "procedure"]
         if mentioned:
             held = self._maybe_switch(message, mentioned[0], probs)
+            if held.extractor != self.name and self._vetoes(held.value, probs):
+                # "thẻ bhyt hết hạn rồi, gia hạn ở đâu": "gia hạn" named a work-permit extension.
+                message.entities.remove(held)
+                message.procedure_ambiguous = False
+                message.procedure_not_held = ProcedureCandidate(f"{OTHER_PREFIX}{self.name}", "", probs[OTHER], 0, 0)
+                return
             if message.procedure_ambiguous and self._settles(held.value, probs):
                 # Retrieval tied two names ("nhờ hòa giải" vs a complaint about unpaid wages); the
                 # whole message says which.
@@ -154,6 +165,10 @@ class ProcedureClassifier:
             return
         start, end = next(((c.start, c.end) for c in message.procedures if c.code == best), (0, len(message.original)))
         message.entities.append(Entity("procedure", best, start, end, probs[best], self.name))
+
+    def _vetoes(self, code: str, probs: dict[str, float]) -> bool:
+        other = probs.get(OTHER, 0.0)
+        return other >= self.veto_probability and other > probs.get(code, 0.0)
 
     def _settles(self, code: str, probs: dict[str, float]) -> bool:
         """The whole message is about ``code`` more than anything else, as surely as a switch needs."""
