@@ -177,8 +177,13 @@ def conclude(
 
 def _beats(other: ProcedureCandidate, ours: ProcedureCandidate) -> bool:
     """The procedure we do not hold wins when it fits at least as well and accounts for as much of
-    what the user wrote."""
-    return other.score > ours.score or (other.score >= ours.score - EXPLAINED_MARGIN and other.explained > ours.explained)
+    what the user wrote — or, recognised at all, when it accounts for clearly more of it: "thẻ bhyt
+    hết hạn rồi, gia hạn ở đâu" is about the card, not a work permit's "gia hạn"."""
+    return (
+        other.score > ours.score
+        or (other.score >= ours.score - EXPLAINED_MARGIN and other.explained > ours.explained)
+        or other.explained >= ours.explained + 2 * EXPLAINED_MARGIN
+    )
 
 
 def specific_first(ranked: list[ProcedureCandidate]) -> list[ProcedureCandidate]:
