@@ -172,26 +172,39 @@ class IntentClassifier:
         """Out-of-fold logits and the true label indices, from two folds of the training data.
 
         The logits come from models trained without those examples (the written, folded and masked
-        copies are held out together); ``None`` where a fold would miss an intent.
+        copies are held out together). An intent with too few examples may be missing from one
+        fold's training half (PhoATIS has intents of one example): that fold's model scores the
+        others, and its held-out examples of the missing intent are left out. ``None`` with fewer
+        than three intents.
         """
         from sklearn.linear_model import LogisticRegression
 
         rng = np.random.default_rng(13)
         held_ids = np.array_split(rng.permutation(np.unique(groups)), 2)
-        n_labels = len(np.unique(labels))
+        classes = np.unique(labels)
+        if len(classes) < 3:
+            return None
         logits: list[np.ndarray] = []
         truth: list[np.ndarray] = []
         for ids in held_ids:
             mask = np.isin(groups, ids)
             held, train_rows = np.flatnonzero(mask), np.flatnonzero(~mask)
-            if len(set(labels[train_rows])) < n_labels or n_labels < 3:
+            present = np.unique(labels[train_rows])
+            if len(present) < 3:
                 continue
             model = LogisticRegression(
                 C=self.C, max_iter=1000, class_weight=_sklearn_weight(weighting), tol=3e-3
             )
             model.fit(matrix[train_rows], labels[train_rows])
-            logits.append(model.decision_function(matrix[held]))
-            truth.append(np.searchsorted(model.classes_, labels[held]))
+            known = np.isin(labels[held], model.classes_)
+            scores = model.decision_function(matrix[held[known]])
+            if len(model.classes_) == len(classes):
+                logits.append(scores)
+            else:  # the fold's model knows fewer intents: the others can never be predicted
+                full = np.full((len(scores), len(classes)), -1e6)
+                full[:, np.searchsorted(classes, model.classes_)] = scores
+                logits.append(full)
+            truth.append(np.searchsorted(classes, labels[held[known]]))
         if not logits:
             return None
         return np.vstack(logits), np.concatenate(truth)

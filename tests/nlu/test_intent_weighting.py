@@ -111,3 +111,29 @@ def test_bench_overrides_set_one_option_of_one_component() -> None:
     assert pipeline[0] == {"name": "CRFEntityExtractor"}  # the settings' own list is left alone
     with pytest.raises(SystemExit):
         bench._with_overrides(pipeline, ["NoSuchThing.x=1"])
+
+
+def test_an_intent_of_one_example_does_not_void_the_held_out_folds() -> None:
+    data = load_nlu_data(
+        {
+            "nlu": [
+                _block("greet", ["xin chào", "chào bạn", "chào anh", "chào buổi sáng", "chào em"]),
+                _block("bye", ["tạm biệt", "hẹn gặp lại", "chào tạm biệt nhé", "thôi chào nhé", "bye"]),
+                _block("thanks", ["cảm ơn", "cảm ơn nhiều", "cám ơn bạn", "xin cảm ơn", "thanks"]),
+                _block("rare", ["cho tôi gặp tổng đài viên"]),
+            ]
+        }
+    )
+    classifier = IntentClassifier()
+    classifier.train(data, TrainingContext(Abbreviations({})))
+    texts = [Normalizer(Abbreviations({}))(e.text).normalized for e in data.examples]
+    assert len(texts) == 16
+    from scipy import sparse
+
+    rows = sparse.random(32, 20, density=0.5, random_state=1, format="csr")
+    labels = np.array([e.intent for e in data.examples for _ in range(2)])
+    groups = np.repeat(np.arange(16), 2)
+    folds = classifier._held_out_logits(rows, labels, groups, "none")
+    assert folds is not None
+    logits, truth = folds
+    assert logits.shape[1] == 4 and len(truth) == len(logits) >= 14
