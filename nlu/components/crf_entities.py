@@ -82,8 +82,10 @@ class CRFEntityExtractor:
         min_confidence: float = 0.3,
         lexicon_dropout: float = 0.5,
         algorithm: str = "auto",
+        wide_context: bool = True,
         **options: Any,
     ) -> None:
+        self.wide_context = bool(wide_context)
         if algorithm not in _ALGORITHMS:
             raise ValueError(
                 f"CRFEntityExtractor algorithm must be one of {sorted(_ALGORITHMS)}, not {algorithm!r}"
@@ -108,7 +110,7 @@ class CRFEntityExtractor:
         return state
 
     def _features(self, toks: list[Token], text: str, phrases: list[PhraseMatch]) -> list[list[str]]:
-        return featurize(toks, phrases, self._regexes, text)
+        return featurize(toks, phrases, self._regexes, text, getattr(self, "wide_context", True))
 
     def _training_phrases(self, index: int, text: str) -> list[PhraseMatch]:
         """The dictionary's phrases in a training sentence, a share of them hidden."""

@@ -67,8 +67,10 @@ def featurize(
     phrases: list[PhraseMatch],
     regexes: list[tuple[str, re.Pattern[str]]],
     text: str,
+    wide: bool = True,
 ) -> list[list[str]]:
-    """One feature list per token of ``text``, with the dictionary's ``phrases`` found in it."""
+    """One feature list per token of ``text``, with the dictionary's ``phrases`` found in it;
+    ``wide``: also the far words as a bag and the sentence's opening."""
     lower = [t.text.lower() for t in toks]
     folded = [_fold_word(t.text) for t in toks]
     evidence: list[list[str]] = [[] for _ in toks]
@@ -90,7 +92,7 @@ def featurize(
                     evidence[i].append(f"re={name}")
     out = []
     n = len(toks)
-    opening = [f"first={folded[0]}", f"first2={'_'.join(folded[:2])}"] if n else []
+    opening = [f"first={folded[0]}", f"first2={'_'.join(folded[:2])}"] if n and wide else []
     for i in range(n):
         f, w = folded[i], lower[i]
         features = [
@@ -121,8 +123,9 @@ def featurize(
             else:
                 features.append(f"{offset}:pad")
         features.extend(opening)
-        features.extend(sorted({f"L={folded[j]}" for j in range(max(0, i - _BAG), i - _WINDOW)}))
-        features.extend(sorted({f"R={folded[j]}" for j in range(i + _WINDOW + 1, min(n, i + _BAG + 1))}))
+        if wide:
+            features.extend(sorted({f"L={folded[j]}" for j in range(max(0, i - _BAG), i - _WINDOW)}))
+            features.extend(sorted({f"R={folded[j]}" for j in range(i + _WINDOW + 1, min(n, i + _BAG + 1))}))
         if i > 0:
             features.append(f"-1|0={folded[i - 1]}_{f}")
         if i + 1 < n:

@@ -33,3 +33,10 @@ def test_every_token_knows_how_the_sentence_opens() -> None:
 def test_features_are_repeatable() -> None:
     text = "vé rẻ nhất từ Hà Nội đi Huế vào sáng thứ hai tuần sau"
     assert _features(text) == _features(text)
+
+
+def test_the_wide_context_can_be_left_out() -> None:
+    text = "chuyến bay hạ cánh xuống sân bay Đà Nẵng lúc mấy giờ"
+    narrow = featurize(tokens(text), [], [], text, wide=False)
+    assert not any(f.startswith(("L=", "R=", "first")) for token in narrow for f in token)
+    assert all(set(n) <= set(w) for n, w in zip(narrow, _features(text)))
