@@ -82,7 +82,7 @@ class CRFEntityExtractor:
         min_confidence: float = 0.3,
         lexicon_dropout: float = 0.5,
         algorithm: str = "auto",
-        wide_context: bool = True,
+        wide_context: bool = False,
         **options: Any,
     ) -> None:
         self.wide_context = bool(wide_context)
@@ -110,7 +110,7 @@ class CRFEntityExtractor:
         return state
 
     def _features(self, toks: list[Token], text: str, phrases: list[PhraseMatch]) -> list[list[str]]:
-        return featurize(toks, phrases, self._regexes, text, getattr(self, "wide_context", True))
+        return featurize(toks, phrases, self._regexes, text, getattr(self, "wide_context", False))
 
     def _training_phrases(self, index: int, text: str) -> list[PhraseMatch]:
         """The dictionary's phrases in a training sentence, a share of them hidden."""

@@ -6,9 +6,9 @@ Nghệ · An``): a comma often ends an entity, so it is kept. Each token is desc
 - the word with and without diacritics (``nội`` and ``noi``): typed with marks, ``nội`` and ``nói``
   differ; typed without, they meet on ``noi``;
 - its shape (``Xx``, ``d``, ``.``), character prefixes and suffixes;
-- its neighbours in a window of three each side, and the pairs it forms with them; the words
-  further out, up to eight each side, as a bag (which side, not how far), and the sentence's first
-  two words (what kind of question it is);
+- its neighbours in a window of three each side, and the pairs it forms with them; with ``wide``
+  (``CRFEntityExtractor wide_context: true``), the words further out, up to eight each side, as a
+  bag (which side, not how far), and the sentence's first two words (what kind of question it is);
 - evidence from the dictionary (``PhraseLexicon``): every label the training data annotated on a
   phrase covering the token, with how much of the phrase's annotations it had (``lex=B-province``,
   ``lex_share=B-province:hi``), and the regex patterns that match there.
@@ -67,7 +67,7 @@ def featurize(
     phrases: list[PhraseMatch],
     regexes: list[tuple[str, re.Pattern[str]]],
     text: str,
-    wide: bool = True,
+    wide: bool = False,
 ) -> list[list[str]]:
     """One feature list per token of ``text``, with the dictionary's ``phrases`` found in it;
     ``wide``: also the far words as a bag and the sentence's opening."""

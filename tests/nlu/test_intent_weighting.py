@@ -58,7 +58,7 @@ def test_the_entity_type_a_message_holds_decides_between_otherwise_equal_questio
     lines_airline = [ask.format(f"[{a}](airline_name)") for ask in asks for a in airlines]
     lines_city = [ask.format(f"[{c}](city_name)") for ask in asks for c in cities]
     data = load_nlu_data({"nlu": [_block("airline", lines_airline), _block("city", lines_city)]})
-    classifier = IntentClassifier(class_weight="balanced")
+    classifier = IntentClassifier(entity_features=True)
     classifier.train(data, TrainingContext(Abbreviations({})))
     normalize = Normalizer(Abbreviations({}))
     text = normalize("cho tôi biết về Skyway").normalized  # a name in neither list
@@ -124,7 +124,7 @@ def test_an_intent_of_one_example_does_not_void_the_held_out_folds() -> None:
             ]
         }
     )
-    classifier = IntentClassifier()
+    classifier = IntentClassifier(class_weight="auto")
     classifier.train(data, TrainingContext(Abbreviations({})))
     texts = [Normalizer(Abbreviations({}))(e.text).normalized for e in data.examples]
     assert len(texts) == 16
@@ -137,3 +137,8 @@ def test_an_intent_of_one_example_does_not_void_the_held_out_folds() -> None:
     assert folds is not None
     logits, truth = folds
     assert logits.shape[1] == 4 and len(truth) == len(logits) >= 14
+
+
+def test_defaults_keep_the_projects_behaviour() -> None:
+    classifier = IntentClassifier()
+    assert (classifier.class_weight, classifier.entity_features) == ("balanced", False)

@@ -6,7 +6,7 @@ from nlu.components.sequence_features import featurize, tokens
 
 
 def _features(text: str) -> list[list[str]]:
-    return featurize(tokens(text), [], [], text)
+    return featurize(tokens(text), [], [], text, wide=True)
 
 
 def test_words_beyond_the_window_are_a_bag_by_side() -> None:
@@ -37,6 +37,6 @@ def test_features_are_repeatable() -> None:
 
 def test_the_wide_context_can_be_left_out() -> None:
     text = "chuyến bay hạ cánh xuống sân bay Đà Nẵng lúc mấy giờ"
-    narrow = featurize(tokens(text), [], [], text, wide=False)
+    narrow = featurize(tokens(text), [], [], text)
     assert not any(f.startswith(("L=", "R=", "first")) for token in narrow for f in token)
     assert all(set(n) <= set(w) for n, w in zip(narrow, _features(text)))
