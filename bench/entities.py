@@ -1,7 +1,8 @@
 """Entities on someone else's data: train on a data set's train split as ``dvcbot train --nlu`` does,
 score its test split as ``dvcbot test nlu`` does, print the figures.
 
-    python bench/entities.py PATH [--format rasa|jointidsf|vimq] [--work DIR]
+    python bench/entities.py PATH [--format rasa|jointidsf|vimq] [--work DIR] [--set C.OPTION=VALUE]
+    python bench/entities.py --phoatis DIR     (= DIR --format jointidsf; --vimq DIR likewise)
     python bench/entities.py --synthetic [--work DIR]
 
 PATH is not shipped with dvcbot: public research sets (the PhoATIS flight-booking set of
@@ -34,6 +35,7 @@ import resource
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -250,7 +252,23 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def measure(train_file: Path, test_file: Path, work: Path) -> None:
+def _with_overrides(pipeline: list[dict[str, Any]], overrides: list[str]) -> list[dict[str, Any]]:
+    """``["CRFEntityExtractor.max_iterations=30"]`` → the pipeline with that option set (YAML value)."""
+    import yaml
+
+    out = [dict(spec) for spec in pipeline]
+    for item in overrides:
+        target, _, raw = item.partition("=")
+        component, _, key = target.partition(".")
+        specs = [spec for spec in out if spec.get("name") == component]
+        if not key or not specs:
+            raise SystemExit(f"--set {item!r}: no component {component!r} with an option in the pipeline")
+        for spec in specs:
+            spec[key] = yaml.safe_load(raw)
+    return out
+
+
+def measure(train_file: Path, test_file: Path, work: Path, overrides: list[str] | None = None) -> None:
     import tempfile
 
     from bot.service import train_model
@@ -263,6 +281,8 @@ def measure(train_file: Path, test_file: Path, work: Path) -> None:
     settings = load_settings(
         stores={"tracker_url": database, "catalogue_url": database}, model={"dir": str(scratch / "models")}
     )
+    if overrides:
+        settings = settings.model_copy(update={"pipeline": _with_overrides(settings.pipeline, overrides)})
     before_training = _peak_rss_mb()
     started, cpu_started = time.perf_counter(), time.process_time()
     # As `dvcbot train --nlu FILE`: that data alone, no catalogue, no project abbreviations.
@@ -287,7 +307,12 @@ def measure(train_file: Path, test_file: Path, work: Path) -> None:
     print(
         f"train examples             {train_n:8d}   test examples {report['n']}, entity types in test {labels}"
     )
-    print(f"intent_accuracy            {pct(report['intent']['accuracy'])}")
+    weighting = next(
+        (getattr(c, "weighting", None) for c in interpreter.components if c.name == "IntentClassifier"), None
+    )
+    print(
+        f"intent_accuracy            {pct(report['intent']['accuracy'])}   (class weighting chosen: {weighting})"
+    )
     print(
         f"entity_micro_f1            {pct(entities['micro_f1'])}   (P {pct(entities['precision'])}, R {pct(entities['recall'])})"
     )
@@ -319,12 +344,26 @@ def main() -> None:
     parser.add_argument("path", nargs="?", type=Path, help="a data set directory (not shipped)")
     parser.add_argument("--format", choices=["rasa", "jointidsf", "vimq"], default=None)
     parser.add_argument(
+        "--phoatis", type=Path, default=None, metavar="DIR", help="same as DIR --format jointidsf"
+    )
+    parser.add_argument("--vimq", type=Path, default=None, metavar="DIR", help="same as DIR --format vimq")
+    parser.add_argument(
         "--synthetic", action="store_true", help="measure on a flight set written by this bench"
     )
     parser.add_argument(
         "--work", type=Path, default=None, help=f"where converted files go (default {WORK}/NAME)"
     )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="COMPONENT.OPTION=VALUE",
+        help="change one pipeline option for this run, e.g. CRFEntityExtractor.max_iterations=30",
+    )
     args = parser.parse_args()
+    for alias, kind in ((args.phoatis, "jointidsf"), (args.vimq, "vimq")):
+        if alias is not None:
+            args.path, args.format = alias, kind
     if args.synthetic:
         work = args.work or WORK / "synthetic-flights"
         train_file, test_file = write_synthetic(work)
@@ -341,7 +380,7 @@ def main() -> None:
         else:
             train_file, test_file = convert_vimq(source, work)
     work.mkdir(parents=True, exist_ok=True)
-    measure(train_file, test_file, work)
+    measure(train_file, test_file, work, args.set)
 
 
 def _guess_format(source: Path) -> str:

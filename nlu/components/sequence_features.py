@@ -6,7 +6,9 @@ Nghệ · An``): a comma often ends an entity, so it is kept. Each token is desc
 - the word with and without diacritics (``nội`` and ``noi``): typed with marks, ``nội`` and ``nói``
   differ; typed without, they meet on ``noi``;
 - its shape (``Xx``, ``d``, ``.``), character prefixes and suffixes;
-- its neighbours in a window of three each side, and the pairs it forms with them;
+- its neighbours in a window of three each side, and the pairs it forms with them; with ``wide``
+  (``CRFEntityExtractor wide_context: true``), the words further out, up to eight each side, as a
+  bag (which side, not how far), and the sentence's first two words (what kind of question it is);
 - evidence from the dictionary (``PhraseLexicon``): every label the training data annotated on a
   phrase covering the token, with how much of the phrase's annotations it had (``lex=B-province``,
   ``lex_share=B-province:hi``), and the regex patterns that match there.
@@ -27,6 +29,9 @@ __all__ = ["TOKEN", "Token", "featurize", "tokens"]
 
 TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
 _WINDOW = 3
+_BAG = (
+    8  # words 4..8 away each side, as a bag: "hạ cánh" or "khởi hành" a few words off decides arrive/depart
+)
 _fold_word = lru_cache(maxsize=65536)(fold)  # a vocabulary repeats: fold each word once
 
 
@@ -62,8 +67,10 @@ def featurize(
     phrases: list[PhraseMatch],
     regexes: list[tuple[str, re.Pattern[str]]],
     text: str,
+    wide: bool = False,
 ) -> list[list[str]]:
-    """One feature list per token of ``text``, with the dictionary's ``phrases`` found in it."""
+    """One feature list per token of ``text``, with the dictionary's ``phrases`` found in it;
+    ``wide``: also the far words as a bag and the sentence's opening."""
     lower = [t.text.lower() for t in toks]
     folded = [_fold_word(t.text) for t in toks]
     evidence: list[list[str]] = [[] for _ in toks]
@@ -85,6 +92,7 @@ def featurize(
                     evidence[i].append(f"re={name}")
     out = []
     n = len(toks)
+    opening = [f"first={folded[0]}", f"first2={'_'.join(folded[:2])}"] if n and wide else []
     for i in range(n):
         f, w = folded[i], lower[i]
         features = [
@@ -114,6 +122,10 @@ def featurize(
                     features.extend(f"{offset}:{e}" for e in evidence[j] if e.startswith("lex="))
             else:
                 features.append(f"{offset}:pad")
+        features.extend(opening)
+        if wide:
+            features.extend(sorted({f"L={folded[j]}" for j in range(max(0, i - _BAG), i - _WINDOW)}))
+            features.extend(sorted({f"R={folded[j]}" for j in range(i + _WINDOW + 1, min(n, i + _BAG + 1))}))
         if i > 0:
             features.append(f"-1|0={folded[i - 1]}_{f}")
         if i + 1 < n:
