@@ -329,12 +329,12 @@ def borrowed_names(
 
 
 _CHANGE = re.compile(
-    r"\b(?:cap lai|cap doi|doi giay|sua doi|bo sung|gia han|thu hoi|cham dut|dieu chinh|thay doi|huy|giai the|tam dung)\b"
+    r"\b(?:cap lai|cap doi|doi giay|sua doi|bo sung|gia han|thu hoi|cham dut|dieu chinh|thay doi|ban sao|huy|giai the|tam dung)\b"
 )
 
 
 def _changes(name: str) -> set[str]:
-    """The verbs of a name that change, renew or end what a procedure issues: ``{"cap doi"}``."""
+    """The verbs of a name that change, renew, copy or end what a procedure issues: ``{"cap doi"}``."""
     return set(_CHANGE.findall(phrase_key(name)))
 
 
