@@ -40,6 +40,7 @@ __all__ = [
     "derive_phrases",
     "distinct_phrases",
     "listed_names",
+    "official_core",
     "phrase_key",
 ]
 
@@ -111,6 +112,7 @@ _ISSUE = re.compile(
     re.IGNORECASE,
 )
 _CALLED = re.compile(r"\((?:gọi tắt là|sau đây gọi là|viết tắt là|gọi là)\s+([^()]+)\)", re.IGNORECASE)
+_ASKING = re.compile(r"^(?:đề nghị|yêu cầu)\s+", re.IGNORECASE)
 # The applicant's own words in front of the name: "đề nghị", "yêu cầu".
 _REQUEST = re.compile(r"^(?:đề nghị|yêu cầu)\s+(?=\w+\s+\w+)", re.IGNORECASE)
 # Where the thing ends and its owner or circumstance begins.
@@ -195,8 +197,31 @@ _GENERIC = frozenset(
         "chấm dứt hoạt động",
         "sửa đổi, bổ sung giấy phép",
         "thành lập",
+        # activities that many procedures license: as a two-word short form they name none of them
+        "hoạt động",
+        "kinh doanh",
+        "sản xuất",
+        "sử dụng",
+        "mua bán",
+        "nhập khẩu",
+        "xuất khẩu",
+        "cung ứng",
+        "hành nghề",
+        "khai thác",
+        "giải thể",
+        "sáp nhập",
+        "hợp nhất",
+        "chuyển đổi",
+        "chuyển nhượng",
+        "tổ chức lại",
     )
 )
+
+
+def official_core(name: str) -> str:
+    """An official name without its "Thủ tục" and bracketed remarks: "Thủ tục cấp mã ngân hàng" →
+    "cấp mã ngân hàng"."""
+    return _trim(_BRACKETS.sub("", _PREFIX.sub("", clean(name).replace("\n", " "))))
 
 
 def phrase_key(text: str) -> str:
@@ -218,7 +243,7 @@ def derive_phrases(name: str) -> tuple[list[str], list[str]]:
     forms.append(short)
     # The first of a list that names the procedure: "giám định tiền giả, tiền nghi giả".
     first = _trim(short.split(",", 1)[0])
-    if first != short and len(first.split()) > MIN_SYLLABLES:
+    if first != short and len(_ASKING.sub("", first).split()) > MIN_SYLLABLES:
         forms.append(first)
     issued = _ISSUE.sub("", short) if _ISSUE.match(short) else ""
     for form in (short, issued):
