@@ -214,7 +214,7 @@ def _check_one(
             )
     kind = link_kind(record)
     report.links[kind] += 1
-    if kind not in ("detail_page", "code_page"):
+    if kind not in ("detail_page", "code_page", "other_official"):  # other_official: not a portal procedure
         report.missing_own_link.append(record.code)
     if kind == "name_lookup":
         if "url" in record.unconfirmed:
