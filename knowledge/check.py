@@ -12,6 +12,7 @@ is counted, so what is still unverified stays visible:
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -26,6 +27,7 @@ from knowledge.schemas import ProcedureRecord
 __all__ = [
     "DEFAULT_MAX_AGE_DAYS",
     "REPLACED_TEXTS_FILE",
+    "STRICT_ENV",
     "CheckReport",
     "Problem",
     "ReplacedText",
@@ -45,12 +47,18 @@ _DETAIL_PAGE = re.compile(r"^https://dichvucong\.gov\.vn/thu-tuc-hanh-chinh/[0-9
 _CODE_LOOKUP = re.compile(
     r"^https://dichvucong\.gov\.vn/tim-kiem-thu-tuc-hanh-chinh\?keyword=(?P<code>[0-9.]+)$"
 )
+# The portal's detail page keyed by the national code (``ma_thu_tuc=1.010830``): the procedure's own page
+# while its 2026 page (/thu-tuc-hanh-chinh/<uuid>) is not known.
+_CODE_PAGE = re.compile(
+    r"^https://dichvucong\.gov\.vn/p/home/dvc-chi-tiet-thu-tuc-hanh-chinh\.html\?ma_thu_tuc=(?P<code>[0-9.]+)$"
+)
 # The same look-up by the procedure's name: the best link while its national code is unknown; allowed only
 # when the entry says so in ``unconfirmed.url``.
 _NAME_LOOKUP = re.compile(
     r"^https://dichvucong\.gov\.vn/tim-kiem-thu-tuc-hanh-chinh\?keyword=[^&]*[^0-9.&][^&]*$"
 )
 _PORTAL_HOSTS = ("dichvucong.gov.vn",)
+STRICT_ENV = "DVCBOT_CATALOGUE_STRICT"
 _NUMBER_SPACES = re.compile(r"\s+")
 
 
@@ -67,7 +75,7 @@ class ReplacedText:
 class Problem:
     file: str
     code: str
-    kind: str  # replaced_basis | no_national_code | no_own_link | stale | future_date
+    kind: str  # replaced_basis | no_national_code | no_own_link | stale | future_date | declared_gap
     message: str
 
     def line(self) -> str:
@@ -81,6 +89,10 @@ class CheckReport:
     unconfirmed: Counter[str] = field(default_factory=Counter)
     declared_gaps: list[str] = field(default_factory=list)
     links: Counter[str] = field(default_factory=Counter)
+    # Entries still without a national code / without their own portal page (a reason declared in
+    # ``unconfirmed``): a counted warning, or a failure with ``strict``.
+    missing_code: list[str] = field(default_factory=list)
+    missing_own_link: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -95,6 +107,16 @@ class CheckReport:
         )
         out.append(f"unconfirmed fields by kind: {kinds or 'none'} (total {sum(self.unconfirmed.values())})")
         out.append("links: " + ", ".join(f"{kind} {count}" for kind, count in sorted(self.links.items())))
+        if self.missing_code:
+            out.append(
+                f"WARN {len(self.missing_code)} of {self.entries} entries have no national code: "
+                + ", ".join(self.missing_code)
+            )
+        if self.missing_own_link:
+            out.append(
+                f"WARN {len(self.missing_own_link)} of {self.entries} entries do not link to their own portal "
+                "page: " + ", ".join(self.missing_own_link)
+            )
         verdict = "OK" if self.ok else f"{len(self.problems)} problem(s)"
         out.append(f"{self.entries} curated entries checked: {verdict}")
         return out
@@ -121,7 +143,8 @@ def load_replaced_texts(path: Path = REPLACED_TEXTS_FILE) -> list[ReplacedText]:
 
 
 def link_kind(record: ProcedureRecord) -> str:
-    """``detail_page``, ``code_lookup`` (the portal's look-up by this entry's own code), ``name_lookup``
+    """``detail_page``, ``code_page`` (the portal's detail page keyed by this entry's own code),
+    ``code_lookup`` (the portal's look-up by this entry's own code), ``name_lookup``
     (the look-up by its name, while the code is unknown), ``other_official``
     (a non-portal page, for an entry that is not a portal procedure), or ``missing`` / ``generic``."""
     url = record.url or ""
@@ -129,6 +152,9 @@ def link_kind(record: ProcedureRecord) -> str:
         return "missing"
     if _DETAIL_PAGE.match(url):
         return "detail_page"
+    page = _CODE_PAGE.match(url)
+    if page:
+        return "code_page" if record.national_code and page["code"] == record.national_code else "generic"
     lookup = _CODE_LOOKUP.match(url)
     if lookup:
         return "code_lookup" if record.national_code and lookup["code"] == record.national_code else "generic"
@@ -155,6 +181,7 @@ def _check_one(
     today: dt.date,
     max_age_days: int,
     report: CheckReport,
+    strict: bool = False,
 ) -> None:
     def fail(kind: str, message: str) -> None:
         report.problems.append(Problem(file, record.code, kind, message))
@@ -174,21 +201,28 @@ def _check_one(
                 f"after {old.until:%d/%m/%Y}",
             )
     if not record.national_code:
+        report.missing_code.append(record.code)
         if "national_code" in record.unconfirmed:
             report.declared_gaps.append(
                 f"{file} {record.code}: no national code — {record.unconfirmed['national_code']}"
             )
+            if strict:
+                fail("declared_gap", "no national code (strict: a declared reason is not enough)")
         else:
             fail(
                 "no_national_code", "no national code (ma_thu_tuc) and no reason in unconfirmed.national_code"
             )
     kind = link_kind(record)
     report.links[kind] += 1
+    if kind not in ("detail_page", "code_page", "other_official"):  # other_official: not a portal procedure
+        report.missing_own_link.append(record.code)
     if kind == "name_lookup":
         if "url" in record.unconfirmed:
             report.declared_gaps.append(
                 f"{file} {record.code}: link is a look-up by name — {record.unconfirmed['url']}"
             )
+            if strict:
+                fail("declared_gap", "link is a look-up by name (strict: a declared reason is not enough)")
         else:
             fail(
                 "no_own_link", f"url {record.url} looks the procedure up by name; say why in unconfirmed.url"
@@ -219,7 +253,10 @@ def check_records(
     today: dt.date | None = None,
     max_age_days: int = DEFAULT_MAX_AGE_DAYS,
     replaced: list[ReplacedText] | None = None,
+    strict: bool = False,
 ) -> CheckReport:
+    """``strict`` also fails entries whose missing code or own link is only declared in ``unconfirmed``
+    (the issue's bar; off by default while codes of the 2025 re-publication cannot be looked up)."""
     today = today or dt.date.today()
     replaced = load_replaced_texts() if replaced is None else replaced
     report = CheckReport()
@@ -228,7 +265,7 @@ def check_records(
             if record.source != "curated":
                 continue
             report.entries += 1
-            _check_one(record, file, replaced, today, max_age_days, report)
+            _check_one(record, file, replaced, today, max_age_days, report, strict)
     if not report.unconfirmed["fact"]:
         del report.unconfirmed["fact"]
     return report
@@ -240,9 +277,17 @@ def check_catalogue(
     today: dt.date | None = None,
     max_age_days: int = DEFAULT_MAX_AGE_DAYS,
     replaced_file: Path = REPLACED_TEXTS_FILE,
+    strict: bool | None = None,
 ) -> CheckReport:
-    """Check every ``*.yml`` of ``directory`` (a file that does not load raises ``CatalogueDataError``)."""
+    """Check every ``*.yml`` of ``directory`` (a file that does not load raises ``CatalogueDataError``).
+    ``strict`` unset reads ``DVCBOT_CATALOGUE_STRICT`` (``1``: declared gaps fail too)."""
+    if strict is None:
+        strict = os.environ.get(STRICT_ENV, "") not in ("", "0")
     files = {path.name: load_catalogue_file(path) for path in sorted(directory.glob("*.yml"))}
     return check_records(
-        files, today=today, max_age_days=max_age_days, replaced=load_replaced_texts(replaced_file)
+        files,
+        today=today,
+        max_age_days=max_age_days,
+        replaced=load_replaced_texts(replaced_file),
+        strict=strict,
     )

@@ -17,6 +17,7 @@ starts is read from the glue ("...ban hànhMẫu TP-HGTM-02.docx").
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -30,6 +31,8 @@ _COUNT = re.compile(r"(\d+) bản chính(?:,\s*(\d+) bản sao)?")
 _FILE_END = re.compile(r"\.(?:docx?|pdf|xlsx?|rtf|odt|zip|rar)$", re.IGNORECASE)
 _FORM_WORD = re.compile(r"(?:Mẫu|MẪU|Mau|MAU|Phụ lục|PHỤ LỤC|Phu luc|PL\s?\d)")
 _GLUE = ';:),”"'
+# A letter or digit right after one of the _GLUE marks (``[^\W_]`` is ``str.isalnum``).
+_GLUED = re.compile(r"(?<=[;:),”\"])[^\W_]")
 _LEADING = re.compile(r"^[\s\-–+*•.;:/]+")
 _TRAILING = " ;,/\t"
 _SUBMIT = re.compile(r"^(?:giấy tờ (?:phải )?nộp|thành phần hồ sơ$|hồ sơ (?:bao )?gồm$)", re.IGNORECASE)
@@ -260,12 +263,26 @@ def _file_start(text: str, stem_end: int) -> int:
         for m in _FORM_WORD.finditer(text, 0, stem_end)
         if m.start() == 0 or not text[m.start() - 1].isspace()
     ]
-    punctuated = [p for p in range(1, stem_end) if text[p].isalnum() and text[p - 1] in _GLUE]
+    # Each candidate is the last place before ``stem_end`` where its test holds.
+    punctuated = _last_glued(text, stem_end)
     if known:
         # "(Mẫu TP-ĐGTS-09 ban hành kèm theo ...)TP-DGTS-09.doc": the file starts after the ")".
-        return max(known[-1], punctuated[-1] if punctuated else 0)
-    cased = [p for p in range(1, stem_end) if text[p - 1].islower() and text[p].isupper()]
-    if punctuated or cased:
-        return max(punctuated[-1:] + cased[-1:])
-    dotted = [p for p in range(1, stem_end) if text[p - 1] == "." and text[p].isalnum()]
-    return dotted[-1] if dotted else 0
+        return max(known[-1], punctuated or 0)
+    cased = _last_before(stem_end, lambda p: text[p - 1].islower() and text[p].isupper())
+    if punctuated is not None or cased is not None:
+        return max(p for p in (punctuated, cased) if p is not None)
+    dotted = _last_before(stem_end, lambda p: text[p - 1] == "." and text[p].isalnum())
+    return dotted or 0
+
+
+def _last_glued(text: str, end: int) -> int | None:
+    """A regular expression, not a loop over every character: document names run to pages."""
+    last = None
+    for match in _GLUED.finditer(text, 1, end):
+        last = match.start()
+    return last
+
+
+def _last_before(end: int, test: Callable[[int], bool]) -> int | None:
+    """Looked for from the end: a file name sits at the end of a document name."""
+    return next((p for p in range(end - 1, 0, -1) if test(p)), None)

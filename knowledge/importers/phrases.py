@@ -40,6 +40,7 @@ __all__ = [
     "derive_phrases",
     "distinct_phrases",
     "listed_names",
+    "official_core",
     "phrase_key",
 ]
 
@@ -111,6 +112,7 @@ _ISSUE = re.compile(
     re.IGNORECASE,
 )
 _CALLED = re.compile(r"\((?:gọi tắt là|sau đây gọi là|viết tắt là|gọi là)\s+([^()]+)\)", re.IGNORECASE)
+_ASKING = re.compile(r"^(?:đề nghị|yêu cầu)\s+", re.IGNORECASE)
 # The applicant's own words in front of the name: "đề nghị", "yêu cầu".
 _REQUEST = re.compile(r"^(?:đề nghị|yêu cầu)\s+(?=\w+\s+\w+)", re.IGNORECASE)
 # Where the thing ends and its owner or circumstance begins.
@@ -119,12 +121,35 @@ _MODIFIER = re.compile(
     r"|liên quan)\s+|\s*[;(]",
     re.IGNORECASE,
 )
-# The paper that allows an activity, before the activity: "giấy phép | thành lập ...".
+# The paper that allows an activity, before the activity: "giấy phép | thành lập ...", "giấy chứng
+# nhận đủ điều kiện | hoạt động ...", "giấy chứng nhận | đăng ký đại lý ..." (asked "đăng ký làm đại lý").
 _LICENCE = re.compile(
-    r"^(?:giấy phép|giấy chứng nhận)\s+"
-    r"(?=(?:thành lập|hoạt động|kinh doanh|khai thác|sản xuất|nhập khẩu|xuất khẩu|mở)\b)",
+    r"^(?:giấy phép|giấy chứng nhận)\s+(?:đủ điều kiện\s+)?"
+    r"(?=(?:thành lập|hoạt động|kinh doanh|khai thác|sản xuất|nhập khẩu|xuất khẩu|mở|mang|sử dụng|mua|bán"
+    r"|cung ứng|hành nghề|tạm nhập|tái xuất|đăng ký|thu|chi|đổi)\b)",
     re.IGNORECASE,
 )
+_ACTIVITY = (
+    r"(?:thành lập|hoạt động|kinh doanh|khai thác|sản xuất|nhập khẩu|xuất khẩu|mở|mang|sử dụng|mua|bán"
+    r"|cung ứng|hành nghề|tạm nhập|tái xuất|đăng ký|thu|chi|đổi)\b"
+)
+# The same inside a name: "chấp thuận nguyên tắc | cấp Giấy phép | thành lập chi nhánh ...".
+_INNER_LICENCE = re.compile(
+    rf"(?<!cấp)(?<=\w)\s+(?:cấp\s+)?(?:giấy phép|giấy chứng nhận)\s+(?:đủ điều kiện\s+)?(?={_ACTIVITY})",
+    re.IGNORECASE,
+)
+# Words people leave out of a paper's name: "giấy chứng nhận (đủ điều kiện) hoạt động ...".
+_LEFT_OUT = re.compile(r"\s+đủ điều kiện(?=\s)", re.IGNORECASE)
+# The everyday word for the official one, as a weaker phrase (a keyword): "ngừng sản xuất vàng miếng"
+# for "chấm dứt hoạt động sản xuất ...", "mở chi nhánh" for "thành lập chi nhánh".
+_EVERYDAY = (
+    (re.compile(r"\bchấm dứt(?: hoạt động)?\b", re.IGNORECASE), "ngừng"),
+    (re.compile(r"\bthành lập\b", re.IGNORECASE), "mở"),
+    (re.compile(r"\bsửa đổi, bổ sung\b", re.IGNORECASE), "sửa đổi"),
+    (re.compile(r"\btặng thưởng\b", re.IGNORECASE), "tặng"),
+    (re.compile(r"\btrên lãnh thổ\b", re.IGNORECASE), "ở"),
+)
+_VOLUNTARY = re.compile(r"^tự nguyện\s+", re.IGNORECASE)
 _DANGLING = re.compile(
     r"[\s,;:\-–]+(?:của|và|về|cho|tại|các|đối|với|hoặc|theo|ở|trong|thuộc|do|có|đã|được|là|từ)$",
     re.IGNORECASE,
@@ -172,8 +197,31 @@ _GENERIC = frozenset(
         "chấm dứt hoạt động",
         "sửa đổi, bổ sung giấy phép",
         "thành lập",
+        # activities that many procedures license: as a two-word short form they name none of them
+        "hoạt động",
+        "kinh doanh",
+        "sản xuất",
+        "sử dụng",
+        "mua bán",
+        "nhập khẩu",
+        "xuất khẩu",
+        "cung ứng",
+        "hành nghề",
+        "khai thác",
+        "giải thể",
+        "sáp nhập",
+        "hợp nhất",
+        "chuyển đổi",
+        "chuyển nhượng",
+        "tổ chức lại",
     )
 )
+
+
+def official_core(name: str) -> str:
+    """An official name without its "Thủ tục" and bracketed remarks: "Thủ tục cấp mã ngân hàng" →
+    "cấp mã ngân hàng"."""
+    return _trim(_BRACKETS.sub("", _PREFIX.sub("", clean(name).replace("\n", " "))))
 
 
 def phrase_key(text: str) -> str:
@@ -193,6 +241,10 @@ def derive_phrases(name: str) -> tuple[list[str], list[str]]:
     forms: list[str] = [_trim(m.group(1)) for m in _CALLED.finditer(official)] + [core]
     short = _trim(_TAIL.split(core, maxsplit=1)[0])
     forms.append(short)
+    # The first of a list that names the procedure: "giám định tiền giả, tiền nghi giả".
+    first = _trim(short.split(",", 1)[0])
+    if first != short and len(_ASKING.sub("", first).split()) > MIN_SYLLABLES:
+        forms.append(first)
     issued = _ISSUE.sub("", short) if _ISSUE.match(short) else ""
     for form in (short, issued):
         # Without its owner or circumstance: "đăng ký khoản vay nước ngoài | của doanh nghiệp ...".
@@ -208,12 +260,27 @@ def derive_phrases(name: str) -> tuple[list[str], list[str]]:
         if len(thing) == 2 * MIN_SYLLABLES:
             # "hộ chiếu phổ thông" is also "hộ chiếu": a two-word thing is asked by its first word.
             forms.append(" ".join(thing[:MIN_SYLLABLES]))
+    # The whole activity a paper allows, circumstance included: "mang vàng khi xuất cảnh định cư ...".
+    whole = _ISSUE.sub("", core) if _ISSUE.match(core) else ""
+    if whole and _LICENCE.match(whole):
+        forms.append(_LICENCE.sub("", whole))
+    forms += [_INNER_LICENCE.sub(" ", form) for form in forms if _INNER_LICENCE.search(form)]
+    forms += [_LEFT_OUT.sub("", form) for form in forms if _LEFT_OUT.search(form)]
     aliases = _unique(forms, exclude=[official])
     keywords = _unique(
-        [variant for form in aliases or [core] for variant in _abbreviated(form)],
+        [variant for form in aliases or [core] for variant in (*_abbreviated(form), *_everyday(form))],
         exclude=[official, *aliases],
     )
     return aliases, keywords
+
+
+def _everyday(form: str) -> list[str]:
+    out = []
+    for official, word in _EVERYDAY:
+        if official.search(form):
+            out.append(official.sub(word, form))
+    # "tự nguyện chấm dứt hoạt động ..." is asked without "tự nguyện": "ngừng sản xuất ...".
+    return out + [_VOLUNTARY.sub("", variant) for variant in out if _VOLUNTARY.match(variant)]
 
 
 def distinct_phrases(
@@ -234,6 +301,8 @@ def distinct_phrases(
 
 # Words that a name people use adds around the official one: "xin", "làm", "thủ tục".
 _FILLER = frozenset({"xin", "lam", "thu", "tuc", "de", "nghi"})
+# The words of the paper a procedure issues, which a listed name and the portal's may word apart.
+_PAPER = frozenset({"cap", "giay", "phep", "chung", "nhan"})
 
 
 def _syllables(text: str) -> frozenset[str]:
@@ -262,15 +331,41 @@ def borrowed_names(
         words = _syllables(name)
         if len(words) < MIN_SYLLABLES:
             continue
-        postings = sorted((by_word.get(w, set()) for w in words), key=len)
-        covering = set.intersection(*postings) if postings and postings[0] else set()
+        covering = _covering(words, by_word)
+        if not covering:
+            # Without the words of the paper it is issued as: "Cấp giấy phép làm đại lý đổi ngoại tệ"
+            # is the record "Cấp Giấy chứng nhận đăng ký đại lý đổi ngoại tệ".
+            words = words - _PAPER
+            if len(words) <= MIN_SYLLABLES:
+                continue
+            covering = _covering(words, by_word)
         if not covering:
             continue
+        # A record that changes or ends the paper ("cấp đổi", "thu hồi") does not take the name of the
+        # one that issues it, while a record that issues it covers the name too.
+        asked = _changes(name)
+        plain = {code for code in covering if _changes(names[code]) <= asked}
+        covering = plain or covering
         best = max(len(words) / len(cores[code]) for code in covering)
         for code in covering:
             if len(words) / len(cores[code]) >= best - 1e-9:
                 out.setdefault(code, []).extend([name, *aliases])
     return out
+
+
+_CHANGE = re.compile(
+    r"\b(?:cap lai|cap doi|doi giay|sua doi|bo sung|gia han|thu hoi|cham dut|dieu chinh|thay doi|ban sao|huy|giai the|tam dung)\b"
+)
+
+
+def _changes(name: str) -> set[str]:
+    """The verbs of a name that change, renew, copy or end what a procedure issues: ``{"cap doi"}``."""
+    return set(_CHANGE.findall(phrase_key(name)))
+
+
+def _covering(words: frozenset[str], by_word: dict[str, set[str]]) -> set[str]:
+    postings = sorted((by_word.get(w, set()) for w in words), key=len)
+    return set.intersection(*postings) if postings and postings[0] else set()
 
 
 def _core(name: str) -> str:

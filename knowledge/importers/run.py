@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from knowledge.catalogue import SqlCatalogue
 from knowledge.importers.national_portal import BrokenRecord, parse_portal_record
-from knowledge.importers.phrases import borrowed_names, distinct_phrases, phrase_key
+from knowledge.importers.phrases import borrowed_names, distinct_phrases, official_core, phrase_key
 from knowledge.loader import CatalogueDataError, load_catalogue_file
 from knowledge.schemas import ProcedureRecord
 
@@ -151,6 +151,18 @@ def _keep_distinct_phrases(
     ]
     taken += [c.record.name for c in portal]
     kept = distinct_phrases({c.origin: (c.record.aliases, c.record.keywords) for c in portal}, taken)
+    # Nor another record's name without its "Thủ tục": "đăng ký kết hôn có yếu tố nước ngoài" (short for
+    # "... tại khu vực biên giới") is the name of "Thủ tục đăng ký kết hôn có yếu tố nước ngoài".
+    cores: dict[str, set[str]] = {}
+    for c in portal:
+        cores.setdefault(phrase_key(official_core(c.record.name)), set()).add(c.origin)
+
+    def own(phrases: list[str], origin: str) -> list[str]:
+        return [p for p in phrases if cores.get(phrase_key(p), {origin}) <= {origin}]
+
+    kept = {
+        origin: (own(aliases, origin), own(keywords, origin)) for origin, (aliases, keywords) in kept.items()
+    }
     borrowed = borrowed_names({c.origin: c.record.name for c in portal}, others)
     for candidate in portal:
         aliases, keywords = kept[candidate.origin]

@@ -8,16 +8,22 @@ re-import of the same page produces byte-identical records.
 from __future__ import annotations
 
 import re
+import unicodedata
 
-from nlu.normalize import fold, nfc
+from nlu.normalize import fold
 
 __all__ = ["NOT_GIVEN", "NOT_PARSED", "clean", "fast_fold", "is_no_info", "outline", "slug"]
 
 NOT_PARSED = "không tách được từ bản ghi"
 NOT_GIVEN = "bản ghi của Cổng không có thông tin này"
 
-# Runs of spaces and any other inline blank (tab, no-break space); a single space is left alone.
-_INLINE_SPACE = re.compile(r"[^\S\n]{2,}|[^\S\n ]")
+# Any blank but the space and the line break (tab, no-break space, the Unicode spaces: what
+# ``str.isspace`` holds) and the control characters ``nfc`` drops; then runs of spaces. Two plain
+# character classes: the alternation ``[^\S\n]{2,}|[^\S\n ]`` did the same at half the speed.
+_ODD_BLANK = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufffd]"
+)
+_SPACES = re.compile(" {2,}")
 _NO_INFO = frozenset({"", "không có thông tin", "không", "không có", "không quy định", "chưa có thông tin"})
 _LONGEST_NO_INFO = max(len(marker) for marker in _NO_INFO)
 _BULLET = re.compile(
@@ -29,7 +35,9 @@ _STEP = re.compile(r"^(?:[-–+*•]\s*)?Bước\s*\d+\s*[:.\-–)]?\s*", re.IGN
 
 def clean(text: str) -> str:
     """NFC, one space between words, trimmed lines: ``"kiểm tra  kết quả\\xa0"`` → ``"kiểm tra kết quả"``."""
-    spaced = _INLINE_SPACE.sub(" ", nfc(text).replace("\xa0", " "))  # one pass over the text, not per line
+    spaced = _ODD_BLANK.sub(" ", unicodedata.normalize("NFC", text))  # one pass over the text, not per line
+    if "  " in spaced:
+        spaced = _SPACES.sub(" ", spaced)
     lines = (line.strip() for line in spaced.splitlines())
     return "\n".join(line for line in lines if line)
 

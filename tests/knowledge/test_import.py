@@ -136,3 +136,22 @@ def test_cli_import_prints_the_report_then_export_round_trips(
 def test_missing_path_is_reported(tmp_path: Path) -> None:
     report = import_path(catalogue=fresh_catalogue(tmp_path), path=tmp_path / "nowhere")
     assert [(o.status, o.error) for o in report.outcomes] == [("skipped", "không tìm thấy đường dẫn")]
+
+
+def test_a_short_form_that_is_another_records_name_is_dropped(tmp_path: Path) -> None:
+    # "... tại khu vực biên giới" shortened is the name of the other record, without its "Thủ tục".
+    pages = {
+        "1.000094": "Thủ tục đăng ký kết hôn có yếu tố nước ngoài tại khu vực biên giới",
+        "2.000806": "Thủ tục đăng ký kết hôn có yếu tố nước ngoài",
+    }
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for code, name in pages.items():
+        page = {"ma_thu_tuc": code, "ten_thu_tuc": name, "linh_vuc": "Hộ tịch", "cap_thuc_hien": "Cấp xã"}
+        (folder / f"{code}.json").write_text(json.dumps(page, ensure_ascii=False), encoding="utf-8")
+    catalogue = fresh_catalogue(tmp_path)
+    import_path(catalogue=catalogue, path=folder)
+    border = catalogue.get("nc_1_000094")
+    assert border is not None
+    assert "đăng ký kết hôn có yếu tố nước ngoài" not in border.aliases
+    assert "đăng ký kết hôn có yếu tố nước ngoài tại khu vực biên giới" in border.aliases

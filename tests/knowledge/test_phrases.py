@@ -73,3 +73,59 @@ def test_listed_names_go_to_the_records_they_fit_best() -> None:
     names = {"ket_hon": "Thủ tục đăng ký kết hôn", "luu_dong": "Thủ tục đăng ký kết hôn lưu động"}
     borrowed = borrowed_names(names, [("Đăng ký kết hôn", ("làm giấy kết hôn",)), ("Đăng ký khai sinh", ())])
     assert borrowed == {"ket_hon": ["Đăng ký kết hôn", "làm giấy kết hôn"]}
+
+
+@pytest.mark.parametrize(
+    ("name", "alias"),
+    [
+        # The first of a list: "giám định tiền giả" ("..., tiền nghi giả"); not a two-word request.
+        ("Thủ tục giám định tiền giả, tiền nghi giả", "giám định tiền giả"),
+        # The activity a paper allows: "đăng ký (làm) đại lý", "mang vàng khi xuất cảnh ...".
+        ("Thủ tục cấp Giấy chứng nhận đăng ký đại lý đổi ngoại tệ", "đăng ký đại lý đổi ngoại tệ"),
+        (
+            "Thủ tục cấp Giấy phép mang vàng khi xuất cảnh định cư ở nước ngoài",
+            "mang vàng khi xuất cảnh định cư ở nước ngoài",
+        ),
+        # The paper inside the name, and "đủ điều kiện", are left out the way people leave them out.
+        (
+            "Thủ tục đề nghị chấp thuận nguyên tắc cấp Giấy phép thành lập chi nhánh ngân hàng nước ngoài",
+            "chấp thuận nguyên tắc thành lập chi nhánh ngân hàng nước ngoài",
+        ),
+        (
+            "Cấp Giấy chứng nhận đủ điều kiện hoạt động cung ứng dịch vụ thông tin tín dụng",
+            "giấy chứng nhận hoạt động cung ứng dịch vụ thông tin tín dụng",
+        ),
+    ],
+)
+def test_short_forms_people_use(name: str, alias: str) -> None:
+    aliases, _ = derive_phrases(name)
+    assert alias in aliases
+
+
+def test_no_short_form_of_two_words_that_only_asks() -> None:
+    aliases, _ = derive_phrases("Thủ tục đề nghị sao, chụp hình ảnh tiền Việt Nam")
+    assert "đề nghị sao" not in aliases
+
+
+def test_everyday_words_are_weaker_phrases() -> None:
+    aliases, keywords = derive_phrases("Thủ tục tự nguyện chấm dứt hoạt động sản xuất vàng miếng")
+    assert "ngừng sản xuất vàng miếng" in keywords and "ngừng sản xuất vàng miếng" not in aliases
+
+
+def test_a_listed_name_goes_to_the_record_that_issues_not_one_that_renews() -> None:
+    names = {
+        "doi": "Thủ tục cấp đổi Giấy phép thành lập và hoạt động của Quỹ tín dụng nhân dân",
+        "sao": "Thủ tục cấp bản sao Giấy Phép từ sổ gốc Giấy phép thành lập và hoạt động của Quỹ tín dụng nhân dân",
+        "cap": "Thủ tục cấp giấy phép thành lập và hoạt động quỹ tín dụng nhân dân sau khi chấp thuận nguyên tắc",
+    }
+    borrowed = borrowed_names(names, [("Cấp giấy phép thành lập quỹ tín dụng nhân dân", ())])
+    assert borrowed == {"cap": ["Cấp giấy phép thành lập quỹ tín dụng nhân dân"]}
+
+
+def test_a_listed_name_is_matched_without_the_words_of_its_paper() -> None:
+    names = {
+        "dai_ly": "Thủ tục cấp Giấy chứng nhận đăng ký đại lý đổi ngoại tệ",
+        "thay_doi": "Thủ tục cấp Giấy chứng nhận đăng ký thay đổi đại lý đổi ngoại tệ",
+    }
+    borrowed = borrowed_names(names, [("Cấp giấy phép làm đại lý đổi ngoại tệ", ())])
+    assert borrowed == {"dai_ly": ["Cấp giấy phép làm đại lý đổi ngoại tệ"]}
