@@ -282,7 +282,8 @@ class Agent:
         # complaint unless the classifier is sure: "đứa bé bị bỏ rơi ở cổng chùa, đưa vào trung tâm
         # bảo trợ thì liên hệ ai" asks where to turn.
         story = named_now and (
-            intent == "out_of_scope" or (intent == "complain" and confidence < self.config.sure_aspect_probability)
+            intent in ("out_of_scope", "inform")
+            or (intent == "complain" and confidence < self.config.sure_aspect_probability)
         )
         if (unsure or story) and procedure_known:
             # A question one clause asks surely ("…, giờ gia đình muốn cho nó cai thì đăng ký ở đâu")
