@@ -187,6 +187,9 @@ def main() -> int:
     parser.add_argument("--database", default=None, help="store URL (default: a fresh SQLite file)")
     parser.add_argument("--redis", default=None, help="DVCBOT_REDIS__URL for the workers")
     parser.add_argument("--url", default=None, help="a running service instead of starting one")
+    parser.add_argument(
+        "--port", type=int, default=None, help="port for the started service (default: a free one)"
+    )
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds one turn may take")
     parser.add_argument("--deadline", type=float, default=600.0, help="seconds the whole load may take")
     parser.add_argument("--json", action="store_true", help="also print the figures as one JSON line")
@@ -197,7 +200,7 @@ def main() -> int:
     server = None
     url = args.url
     if url is None:
-        port = free_port()
+        port = args.port or free_port()
         server = start_service(port, args.workers, database, args.redis)
         if not wait_healthy(port, timeout=300):
             server.terminate()
