@@ -19,6 +19,7 @@ from sqlalchemy import Engine, create_engine, event
 from actions.procedure import SupportLinks
 from actions.registry import build_actions
 from bot.agent import Agent, AgentConfig
+from bot.coordination.bus import user_topic
 from bot.coordination.runtime import Coordination, build_coordination
 from bot.domain import Domain
 from bot.dossier_followups import DossierFollowupPolicy
@@ -211,7 +212,12 @@ def build_service(settings: Settings) -> Service:
         ),
     )
     # Channels without push (REST, shell, any not registered) keep alerts pending in the conversation.
-    outputs = OutputRegistry(fallback=agent.push_pending)
+    bus = coordination.bus
+
+    async def announce(channel: str, sender_id: str, count: int) -> None:
+        await bus.publish(user_topic(channel, sender_id), {"pending": count})
+
+    outputs = OutputRegistry(fallback=agent.push_pending, announce=announce)
     outputs.register("rest", agent.push_pending)
     dossier.connect_outputs(outputs)
     return Service(

@@ -66,6 +66,8 @@ class Coordination:
     async def close(self) -> None:
         if isinstance(self.locks, RedisLocks):
             self.locks.close()
+        if isinstance(self.bus, RedisBus):
+            await self.bus.close()
         if self.redis_async is not None:
             await self.redis_async.aclose(close_connection_pool=True)
         if self.redis is not None:

@@ -27,6 +27,9 @@ import redis
 from bot.service import Service, make_engine
 from bot.settings import Settings
 from bot.tracker_store import SqlTrackerStore
+from console.handoff_store import HandoffStore
+from console.staff import StaffStore
+from tests.console.conftest import log_in, new_staff
 from tests.processes import ROOT, ServiceProcess
 
 POSTGRES = os.environ.get("DVCBOT_TEST_POSTGRES_URL")
@@ -72,6 +75,10 @@ def workers(
         f"test-{uuid.uuid4().hex[:8]}:",
         DVCBOT_REDIS__LOCK_LEASE_SECONDS="5",
         DVCBOT_REDIS__LOCK_WAIT_SECONDS="30",
+        # staff on duty around the clock, for the console reply reaching a widget on the other worker
+        DVCBOT_CONSOLE__HANDOFF__HOURS__WEEKDAYS="[1, 2, 3, 4, 5, 6, 7]",
+        DVCBOT_CONSOLE__HANDOFF__HOURS__OPENS="00:00",
+        DVCBOT_CONSOLE__HANDOFF__HOURS__CLOSES="24:00",
     )  # the shared machine is slow at times
     started = [ServiceProcess(env, logs, name=f"w{i}").start() for i in range(2)]
     yield started
@@ -191,6 +198,69 @@ def test_alternating_workers_store_every_turn_once_whole_and_one_session(
     assert not reordered, (
         f"{len(reordered)} of {len(senders)} conversations stored out of send order: {reordered}"
     )
+
+
+async def _read_events(
+    port: int, sender: str, connected: asyncio.Event, wanted: int, timeout: float
+) -> list[dict[str, Any]]:
+    """The widget's event stream on one worker: the messages it delivers, until ``wanted`` came."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(f"GET /widget/events?sender={sender} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+    got: list[dict[str, Any]] = []
+    try:
+        async with asyncio.timeout(timeout):
+            while len(got) < wanted:
+                line = await reader.readline()
+                if not line:
+                    break
+                text = line.decode("utf-8", "replace")
+                if text.startswith(": connected"):
+                    connected.set()
+                if text.startswith("data: "):
+                    got.append(json.loads(text[len("data: ") :]))
+    except TimeoutError:
+        pass
+    finally:
+        writer.close()
+    return got
+
+
+def test_a_console_reply_reaches_a_widget_connected_to_the_other_worker(
+    workers: list[ServiceProcess], settings: Settings
+) -> None:
+    """The citizen's widget holds its event stream on one worker; the conversation is handed over,
+    taken and answered by staff through the other: the notice and the reply arrive on the stream."""
+    streaming, console = workers
+    assert POSTGRES
+    sender = f"web-{uuid.uuid4().hex}"
+    staff = StaffStore(make_engine(POSTGRES), settings.console.staff)
+    name = new_staff(staff)
+
+    async def run() -> list[dict[str, Any]]:
+        connected = asyncio.Event()
+        stream = asyncio.create_task(_read_events(streaming.port, sender, connected, wanted=2, timeout=60))
+        await asyncio.wait_for(connected.wait(), 30)
+        async with httpx.AsyncClient(base_url=console.url, timeout=60) as client:
+            asked = await client.post(
+                "/widget/messages", json={"sender": sender, "message": "cho tôi gặp cán bộ"}
+            )
+            assert asked.status_code == 200, asked.text
+        handoff = HandoffStore(make_engine(POSTGRES)).open_for(sender)
+        assert handoff is not None
+        with httpx.Client(base_url=console.url, timeout=60) as client:
+            csrf = {"X-CSRF-Token": log_in(client, name)}  # type: ignore[arg-type]
+            assert client.post(f"/console/api/handoffs/{handoff.id}/take", headers=csrf).status_code == 200
+            reply = client.post(
+                f"/console/api/handoffs/{handoff.id}/reply", json={"text": "Em chào anh"}, headers=csrf
+            )
+            assert reply.status_code == 200, reply.text
+        return await stream
+
+    delivered = asyncio.run(run())
+    texts = [str(m.get("text")) for m in delivered]
+    assert len(texts) == 2, texts
+    assert texts[-1] == f"Cán bộ {name}: Em chào anh"
+    assert all(m["recipient_id"] == sender for m in delivered)
 
 
 def test_a_worker_killed_mid_load_loses_nothing_acknowledged(workers: list[ServiceProcess]) -> None:
