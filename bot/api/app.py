@@ -24,8 +24,8 @@ from bot.api.channels import mount_channels
 from bot.api.client_context import ClientContext
 from bot.api.dossier import mount_dossier
 from bot.api.errors import install_error_handlers
-from bot.api.voice import mount_voice
 from bot.api.operations import operations_router
+from bot.api.voice import mount_voice
 from bot.coordination.arrival import ArrivalStamp
 from bot.messages import BotMessage, UserMessage
 from bot.service import Service, build_service
