@@ -20,17 +20,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 from measure import ROOT, free_port, percentile, wait_healthy
 
 sys.path.insert(0, str(ROOT))
@@ -83,46 +84,101 @@ class Results:
         self.errors[kind] = self.errors.get(kind, 0) + 1
 
 
+class Connection:
+    """One keep-alive HTTP/1.1 connection, as a citizen's browser holds one: a few lines over asyncio
+    streams rather than a full client, so that the load generator, sharing the machine's two cores
+    with the service, spends a fraction of a millisecond per request (httpx spent more CPU per turn
+    than the service did, and so measured itself)."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def post(
+        self, path: str, payload: dict[str, object], headers: dict[str, str]
+    ) -> tuple[int, dict[str, str], bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        body = json.dumps(payload, ensure_ascii=False).encode()
+        head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        self.writer.write(
+            f"POST {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n{head}\r\n".encode()
+            + body
+        )
+        await self.writer.drain()
+        status_line = await self.reader.readline()
+        if not status_line:
+            raise ConnectionError("closed by the server")
+        status = int(status_line.split()[1])
+        received: dict[str, str] = {}
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode("latin-1").partition(":")
+            received[name.strip().lower()] = value.strip()
+        if "content-length" in received:
+            data = await self.reader.readexactly(int(received["content-length"]))
+        else:  # chunked, as some error pages are
+            data = b""
+            while (size := int((await self.reader.readline()).strip() or b"0", 16)) > 0:
+                data += await self.reader.readexactly(size)
+                await self.reader.readline()
+            await self.reader.readline()
+        if received.get("connection", "").lower() == "close":
+            await self.close()
+        return status, received, data
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            with contextlib.suppress(OSError):
+                await self.writer.wait_closed()
+        self.reader = self.writer = None
+
+
 async def conversation(
-    client: httpx.AsyncClient, sender: str, turns: list[str], results: Results, timeout: float
+    host: str, port: int, sender: str, turns: list[str], results: Results, timeout: float
 ) -> None:
     secret: str | None = None
     answered = results.acknowledged.setdefault(sender, [])
-    for text in turns:
-        headers = {"X-Dvcbot-Sender-Secret": secret} if secret else {}
-        started = time.perf_counter()
-        try:
-            response = await client.post(
-                "/webhooks/rest/webhook",
-                json={"sender": sender, "message": text},
-                headers=headers,
-                timeout=timeout,
-            )
-        except httpx.HTTPError as error:
-            results.error(type(error).__name__)
-            return  # a citizen whose message got no answer stops here; the next turn would lie about order
-        results.latencies.append(time.perf_counter() - started)
-        if response.status_code != 200 or not response.json():
-            results.error(f"HTTP {response.status_code}")
-            return
-        secret = response.headers.get("X-Dvcbot-Sender-Secret", secret)
-        answered.append(text)
+    connection = Connection(host, port)
+    try:
+        for text in turns:
+            headers = {"X-Dvcbot-Sender-Secret": secret} if secret else {}
+            started = time.perf_counter()
+            try:
+                status, received, body = await asyncio.wait_for(
+                    connection.post("/webhooks/rest/webhook", {"sender": sender, "message": text}, headers),
+                    timeout,
+                )
+            except (OSError, ConnectionError, TimeoutError, asyncio.IncompleteReadError, ValueError) as error:
+                results.error(type(error).__name__)
+                return  # a citizen whose message got no answer stops here; the next turn would lie about order
+            results.latencies.append(time.perf_counter() - started)
+            if status != 200 or not json.loads(body):
+                results.error(f"HTTP {status}")
+                return
+            secret = received.get("x-dvcbot-sender-secret", secret)
+            answered.append(text)
+    finally:
+        await connection.close()
 
 
 async def run_load(url: str, senders: list[str], deadline: float, timeout: float) -> tuple[Results, float]:
     results = Results()
-    limits = httpx.Limits(max_connections=len(senders), max_keepalive_connections=len(senders))
-    async with httpx.AsyncClient(base_url=url, limits=limits) as client:
-        started = time.perf_counter()
-        tasks = [
-            asyncio.create_task(conversation(client, sender, SCRIPTS[i % len(SCRIPTS)], results, timeout))
-            for i, sender in enumerate(senders)
-        ]
-        _, pending = await asyncio.wait(tasks, timeout=deadline)
-        for task in pending:
-            task.cancel()
-            results.error("deadline")
-        elapsed = time.perf_counter() - started
+    address = urllib.parse.urlsplit(url)
+    host, port = address.hostname or "127.0.0.1", address.port or 80
+    started = time.perf_counter()
+    tasks = [
+        asyncio.create_task(conversation(host, port, sender, SCRIPTS[i % len(SCRIPTS)], results, timeout))
+        for i, sender in enumerate(senders)
+    ]
+    _, pending = await asyncio.wait(tasks, timeout=deadline)
+    for task in pending:
+        task.cancel()
+        results.error("deadline")
+    elapsed = time.perf_counter() - started
     return results, elapsed
 
 
@@ -187,6 +243,9 @@ def main() -> int:
     parser.add_argument("--database", default=None, help="store URL (default: a fresh SQLite file)")
     parser.add_argument("--redis", default=None, help="DVCBOT_REDIS__URL for the workers")
     parser.add_argument("--url", default=None, help="a running service instead of starting one")
+    parser.add_argument(
+        "--port", type=int, default=None, help="port for the started service (default: a free one)"
+    )
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds one turn may take")
     parser.add_argument("--deadline", type=float, default=600.0, help="seconds the whole load may take")
     parser.add_argument("--json", action="store_true", help="also print the figures as one JSON line")
@@ -197,7 +256,7 @@ def main() -> int:
     server = None
     url = args.url
     if url is None:
-        port = free_port()
+        port = args.port or free_port()
         server = start_service(port, args.workers, database, args.redis)
         if not wait_healthy(port, timeout=300):
             server.terminate()

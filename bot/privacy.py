@@ -35,7 +35,14 @@ def _mask(match: re.Match[str]) -> str:
     return "*" * (len(digits) - 4) + digits[-4:]
 
 
+# Both patterns need at least six digits: most texts have none, and one search tells (a turn stores
+# and logs dozens of strings).
+_ENOUGH_DIGITS = re.compile(r"\d(?:\D*\d){5}")
+
+
 def mask_numbers(text: str) -> str:
+    if _ENOUGH_DIGITS.search(text) is None:
+        return text
     return _LONG_NUMBER.sub(_mask, _HYPHENATED_PHONE.sub(_mask, text))
 
 

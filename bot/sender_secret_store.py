@@ -15,9 +15,9 @@ import secrets
 import time
 from collections.abc import Callable
 
-from sqlalchemy import Engine, Float, String, select
+from sqlalchemy import Engine, Float, String, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from knowledge.migrations import upgrade_schema
 
@@ -38,6 +38,12 @@ class SenderSecretRow(_Base):
     created_at: Mapped[float] = mapped_column(Float)
 
 
+_SECRETS = SenderSecretRow.__table__
+# Asked on every REST turn: Core statements built once, no ORM session.
+_STORED_HASH = select(_SECRETS.c.secret_hash).where(_SECRETS.c.sender_id == bindparam("b_sender"))
+_INSERT = insert(_SECRETS)
+
+
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -49,18 +55,21 @@ class SqlSenderSecretStore:
         upgrade_schema(engine)
 
     def issue(self, sender_id: str) -> str | None:
-        with Session(self._engine) as session:
-            if session.get(SenderSecretRow, sender_id) is not None:
+        with self._engine.connect() as connection:
+            if connection.execute(_STORED_HASH, {"b_sender": sender_id}).first() is not None:
                 return None
         secret = secrets.token_urlsafe(32)
         try:
-            with Session(self._engine) as session, session.begin():
-                session.add(SenderSecretRow(sender_id=sender_id, secret_hash=_digest(secret), created_at=self._clock()))
+            with self._engine.begin() as connection:
+                connection.execute(
+                    _INSERT,
+                    {"sender_id": sender_id, "secret_hash": _digest(secret), "created_at": self._clock()},
+                )
         except IntegrityError:  # another request claimed it first
             return None
         return secret
 
     def verify(self, sender_id: str, secret: str) -> bool:
-        with Session(self._engine) as session:
-            stored = session.scalar(select(SenderSecretRow.secret_hash).where(SenderSecretRow.sender_id == sender_id))
+        with self._engine.connect() as connection:
+            stored = connection.execute(_STORED_HASH, {"b_sender": sender_id}).scalar()
         return hmac.compare_digest(_digest(secret), stored or _NO_SECRET) and stored is not None

@@ -154,11 +154,11 @@ class RedisSettings(BaseModel):
     key_prefix: str = "dvcbot:"
     lock_lease_seconds: float = 10.0  # a dead worker's conversations are free again after this
     lock_wait_seconds: float = 10.0  # a turn waiting longer for its conversation gets a 503
-    # A turn waits until it is this old before it starts, so that an earlier message of the same
-    # user still on its way through another worker goes first (turns run in arrival order).
-    order_window_seconds: float = 0.02
     socket_timeout_seconds: float = 2.0
-    max_connections: int = 2000  # per worker and client; Redis accepts 10000 clients by default
+    # Per worker and client (one async, one sync): a command finding them all busy waits up to
+    # ``pool_wait_seconds`` for one instead of opening more (Redis accepts 10000 clients by default).
+    max_connections: int = 256
+    pool_wait_seconds: float = 5.0
 
     @property
     def enabled(self) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.context_search import could_switch
 from bot.domain import Domain
 from bot.events import Event, slot_set
 from bot.tracker import DialogueStateTracker
@@ -69,7 +70,10 @@ def resolve_procedure(
     if current and text and not text.startswith("/"):
         # "còn gia hạn thì sao" after work permits: a sibling of the procedure in context comes
         # before any procedure we do not hold that shares a word ("gia hạn giấy phép ngoại hối").
-        in_context = interpreter.resolve_in_context(text, current)
+        # Skipped when the message's own words cannot gain enough for a switch (bot.context_search).
+        in_context = (
+            interpreter.resolve_in_context(text, current) if could_switch(text, interpreter.resolver) else []
+        )
         if in_context:
             return {"status": "switched", "code": in_context[0].code}
     not_held = parse.get("procedure_not_held")

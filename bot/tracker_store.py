@@ -32,6 +32,7 @@ from sqlalchemy import (
     Float,
     Integer,
     String,
+    bindparam,
     insert,
     select,
     update,
@@ -79,6 +80,37 @@ class ConversationStateRow(_Base):
 _EVENTS = EventRow.__table__
 _STATES = ConversationStateRow.__table__
 
+# Built once: composing a statement costs more than running it on SQLite (a turn runs three).
+_READ_STATE = select(_STATES.c.version, _STATES.c.state, _STATES.c.recent).where(
+    _STATES.c.sender_id == bindparam("b_sender")
+)
+_READ_STATE_FOR_UPDATE = _READ_STATE.with_for_update()  # PostgreSQL: a row lock; SQLite ignores it
+_READ_EVENTS = (
+    select(_EVENTS.c.data).where(_EVENTS.c.sender_id == bindparam("b_sender")).order_by(_EVENTS.c.id)
+)
+_INSERT_STATE = insert(_STATES)
+_INSERT_EVENTS = insert(_EVENTS)
+_STATE_VALUES = {
+    "version": bindparam("b_new_version"),
+    "state": bindparam("b_state"),
+    "recent": bindparam("b_recent"),
+    "updated_at": bindparam("b_now"),
+}
+_UPDATE_STATE = (
+    update(_STATES)
+    .where(_STATES.c.sender_id == bindparam("b_sender"), _STATES.c.version == bindparam("b_version"))
+    .values(**_STATE_VALUES)
+)
+_UPDATE_FENCED_STATE = (
+    update(_STATES)
+    .where(
+        _STATES.c.sender_id == bindparam("b_sender"),
+        _STATES.c.version == bindparam("b_version"),
+        _STATES.c.fence <= bindparam("b_fence"),
+    )
+    .values(**_STATE_VALUES, fence=bindparam("b_fence"))
+)
+
 # How long each store call took, by operation; the service passes its metrics here (bot.metrics).
 StoreTimer = Callable[[str, float], None]
 
@@ -101,35 +133,19 @@ class SqlTrackerStore:
     def _read(
         self, connection: Connection, sender_id: str, *, for_update: bool = False
     ) -> DialogueStateTracker:
-        query = select(_STATES.c.version, _STATES.c.state, _STATES.c.recent).where(
-            _STATES.c.sender_id == sender_id
-        )
-        if for_update:
-            query = query.with_for_update()  # PostgreSQL: a row lock; SQLite ignores it (one writer anyway)
-        row = connection.execute(query).first()
+        query = _READ_STATE_FOR_UPDATE if for_update else _READ_STATE
+        row = connection.execute(query, {"b_sender": sender_id}).first()
         if row is not None:
             return DialogueStateTracker.restore(
                 sender_id, self._slot_names, row.state, row.recent, row.version
             )
-        legacy = (
-            connection.execute(
-                select(_EVENTS.c.data).where(_EVENTS.c.sender_id == sender_id).order_by(_EVENTS.c.id)
-            )
-            .scalars()
-            .all()
-        )
+        legacy = connection.execute(_READ_EVENTS, {"b_sender": sender_id}).scalars().all()
         return DialogueStateTracker(sender_id, self._slot_names, events=list(legacy))
 
     def history(self, sender_id: str) -> list[Event]:
         """Every stored event of the conversation, oldest first (the snapshot keeps only the recent ones)."""
         with self._engine.connect() as connection:
-            rows = (
-                connection.execute(
-                    select(_EVENTS.c.data).where(_EVENTS.c.sender_id == sender_id).order_by(_EVENTS.c.id)
-                )
-                .scalars()
-                .all()
-            )
+            rows = connection.execute(_READ_EVENTS, {"b_sender": sender_id}).scalars().all()
         return list(rows)
 
     def senders(self) -> list[str]:
@@ -180,35 +196,37 @@ class SqlTrackerStore:
         if tracker.version == 0:
             try:  # two first turns at once: the second is refused (its transaction rolls back whole)
                 connection.execute(
-                    insert(_STATES).values(
-                        sender_id=tracker.sender_id,
-                        version=1,
-                        fence=fence or 0,
-                        state=state,
-                        recent=recent,
-                        updated_at=now,
-                    )
+                    _INSERT_STATE,
+                    {
+                        "sender_id": tracker.sender_id,
+                        "version": 1,
+                        "fence": fence or 0,
+                        "state": state,
+                        "recent": recent,
+                        "updated_at": now,
+                    },
                 )
             except IntegrityError as error:
                 raise StaleTracker(
                     f"conversation {tracker.sender_id!r} was started by another writer"
                 ) from error
         else:
-            condition = [_STATES.c.sender_id == tracker.sender_id, _STATES.c.version == tracker.version]
-            values: dict[str, Any] = {
-                "version": tracker.version + 1,
-                "state": state,
-                "recent": recent,
-                "updated_at": now,
+            params: dict[str, Any] = {
+                "b_sender": tracker.sender_id,
+                "b_version": tracker.version,
+                "b_new_version": tracker.version + 1,
+                "b_state": state,
+                "b_recent": recent,
+                "b_now": now,
             }
             if fence is not None:
-                condition.append(_STATES.c.fence <= fence)
-                values["fence"] = fence
-            written = connection.execute(update(_STATES).where(*condition).values(**values))
+                params["b_fence"] = fence
+            statement = _UPDATE_STATE if fence is None else _UPDATE_FENCED_STATE
+            written = connection.execute(statement, params)
             if written.rowcount != 1:
                 raise StaleTracker(f"conversation {tracker.sender_id!r} moved past version {tracker.version}")
         connection.execute(
-            insert(_EVENTS),
+            _INSERT_EVENTS,
             [
                 {
                     "sender_id": tracker.sender_id,

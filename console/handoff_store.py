@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from bot.privacy import mask_numbers
@@ -64,6 +64,14 @@ class Handoff:
 
 
 _OPEN = (HandoffState.QUEUED.value, HandoffState.HELD.value)
+_HANDOFFS = HandoffRow.__table__
+# Asked on every turn (console.handoff_policy): a Core statement built once, no ORM session.
+_OPEN_FOR = (
+    select(_HANDOFFS)
+    .where(_HANDOFFS.c.sender_id == bindparam("b_sender"), _HANDOFFS.c.state.in_(_OPEN))
+    .order_by(_HANDOFFS.c.id.desc())
+    .limit(1)
+)
 
 
 class HandoffStore:
@@ -74,14 +82,9 @@ class HandoffStore:
 
     def open_for(self, sender_id: str) -> Handoff | None:
         """The conversation's queued or held handoff, if any."""
-        with Session(self._engine) as session:
-            row = session.scalar(
-                select(HandoffRow)
-                .where(HandoffRow.sender_id == sender_id, HandoffRow.state.in_(_OPEN))
-                .order_by(HandoffRow.id.desc())
-                .limit(1)
-            )
-            return Handoff.of(row) if row else None
+        with self._engine.connect() as connection:
+            row = connection.execute(_OPEN_FOR, {"b_sender": sender_id}).first()
+        return Handoff.of(row) if row else None  # type: ignore[arg-type]  # a Row has the same names
 
     def queue(self, *, sender_id: str, channel: str, reason: str, question: str | None) -> Handoff:
         """Queue the conversation, or return its open handoff unchanged."""

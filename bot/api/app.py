@@ -59,6 +59,10 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     shown = settings.introspection
     app = FastAPI(
         title="dvcbot", version="0.1.0", lifespan=lifespan,
+        # FastAPI's own OpenTelemetry hooks, on by default, cost ~10 % of a turn's event-loop CPU with
+        # no exporter configured (a provider lookup through os.environ per request); /metrics and the
+        # JSON logs are what operations read.
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
         openapi_url="/openapi.json" if shown else None, docs_url="/docs" if shown else None,
         redoc_url="/redoc" if shown else None,
     )

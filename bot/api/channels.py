@@ -88,7 +88,8 @@ def mount_channels(app: FastAPI, settings: Settings, service: Service, on_messag
     if config.widget.enabled:
         app.include_router(
             widget_router(on_message, load_events=load_events, limiter=runtime.limiter,
-                          demo_page=config.widget.demo_page, take_pending=service.agent.take_pending)
+                          demo_page=config.widget.demo_page, take_pending=service.agent.take_pending,
+                          updates=service.coordination.bus.subscribe if service.coordination else None)
         )
         app.add_middleware(
             WidgetCors, allowed_origins=config.widget.allowed_origins, path_prefixes=("/widget/", "/feedback")

@@ -1,13 +1,15 @@
-"""When the message being handled reached this worker: the order of a conversation's turns.
+"""When and in which order the requests of one conversation were received: the order of its turns.
 
 Two messages of one user sent 5 ms apart may reach two workers, and the later one may get to its
-conversation's lock first (the earlier one's worker was busy for a moment). The lock serves turns
-in the order they arrived (``RedisLocks``), so the arrival is taken as early as possible: an ASGI
-middleware (``ArrivalStamp``, outermost) stamps every request before anything else runs, and the
-agent reads the stamp (``arrived_at()``) when it asks for the lock. With Redis, a request on a chat
-path whose body names its sender also takes its place in the conversation's queue right there
-(``Announcer.announce``), before it waits for anything else on its worker; a request that ends
-without running a turn (refused, rate-limited) gives the place back.
+conversation's lock first (the earlier one's worker was busy for a moment). So the order is fixed
+when a request is received, not when its turn asks for the lock: an ASGI middleware
+(``ArrivalStamp``, just inside the body limit) stamps every request before anything else runs, and
+with Redis a request on a chat path whose body names its sender takes the conversation's next
+number and its place in the queue right there (``Announcer.announce``: one atomic step, done
+without yielding the event loop when it can), before it waits for anything else on its worker. The
+lock then serves the numbers in order (``bot.coordination.locks.RedisLocks``); a request that ends
+without running a turn (refused, rate-limited) gives its place back. The agent hands the stamp
+(``arrived_at()``) to the lock, which keeps it on the request's ticket.
 """
 
 from __future__ import annotations

@@ -90,11 +90,23 @@ class LocalBus:
 
 
 class RedisBus:
-    """Across workers: Redis pub/sub, one connection per subscription (``PUBLISH`` / ``SUBSCRIBE``)."""
+    """Across workers: Redis pub/sub (``PUBLISH`` / ``SUBSCRIBE``) on one connection per worker.
 
-    def __init__(self, client: Any, *, prefix: str = "dvcbot:") -> None:  # redis.asyncio.Redis
-        self._redis = client
+    However many users are connected to this worker, it holds one subscribing connection: each
+    topic is subscribed in Redis while someone here listens to it, and one reader task hands every
+    message to the local subscribers of its topic. When that connection breaks (Redis restarted),
+    the reader subscribes every topic again and tells each subscriber ``{"resync": true}``: messages
+    published meanwhile were missed, so whoever listens should look at what is stored.
+    """
+
+    def __init__(self, client: Any, *, prefix: str = "dvcbot:", retry_seconds: float = 0.5) -> None:
+        self._redis = client  # redis.asyncio.Redis
         self._prefix = prefix
+        self._retry = retry_seconds
+        self._local: defaultdict[str, set[_Subscription]] = defaultdict(set)
+        self._pubsub: Any | None = None
+        self._reader: asyncio.Task[None] | None = None
+        self._changes = asyncio.Lock()
 
     async def publish(self, topic: str, message: Message) -> int:
         try:
@@ -106,31 +118,71 @@ class RedisBus:
 
     @contextlib.asynccontextmanager
     async def subscribe(self, topic: str) -> AsyncIterator[AsyncIterator[Message]]:
-        pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+        subscription = _Subscription()
+        channel = self._prefix + topic
+        async with self._changes:
+            try:
+                if self._pubsub is None:
+                    self._pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+                if not self._local.get(channel):
+                    await self._pubsub.subscribe(channel)
+            except (RedisError, OSError) as error:
+                raise CoordinationUnavailable(f"Redis unreachable for subscribing: {error}") from error
+            self._local[channel].add(subscription)
+            if self._reader is None or self._reader.done():
+                self._reader = asyncio.create_task(self._read())
         try:
-            await pubsub.subscribe(self._prefix + topic)
-        except (RedisError, OSError) as error:
-            await pubsub.aclose()
-            raise CoordinationUnavailable(f"Redis unreachable for subscribing: {error}") from error
-
-        async def messages() -> AsyncIterator[Message]:
-            while True:
-                try:
-                    raw = await pubsub.get_message(timeout=1.0)
-                except (RedisError, OSError) as error:
-                    raise CoordinationUnavailable(f"Redis subscription lost: {error}") from error
-                if raw is None or raw.get("type") != "message":
-                    continue
-                try:
-                    decoded = json.loads(raw["data"])
-                except (TypeError, ValueError):
-                    continue
-                if isinstance(decoded, dict):
-                    yield decoded
-
-        try:
-            yield messages()
+            yield subscription.__aiter__()
         finally:
+            async with self._changes:
+                self._local[channel].discard(subscription)
+                if not self._local[channel]:
+                    del self._local[channel]
+                    if self._pubsub is not None:
+                        with contextlib.suppress(RedisError, OSError):
+                            await self._pubsub.unsubscribe(channel)
+
+    async def _read(self) -> None:
+        while self._local:
+            pubsub = self._pubsub
+            try:
+                assert pubsub is not None
+                raw = await pubsub.get_message(timeout=1.0)
+            except (RedisError, OSError, AssertionError):
+                await self._reconnect()
+                continue
+            if raw is None or raw.get("type") != "message":
+                continue
+            channel = raw["channel"].decode() if isinstance(raw["channel"], bytes) else str(raw["channel"])
+            try:
+                decoded = json.loads(raw["data"])
+            except (TypeError, ValueError):
+                continue
+            if isinstance(decoded, dict):
+                for subscription in list(self._local.get(channel, ())):
+                    subscription.put(dict(decoded))
+
+    async def _reconnect(self) -> None:
+        await asyncio.sleep(self._retry)
+        async with self._changes:
+            if self._pubsub is not None:
+                with contextlib.suppress(RedisError, OSError):
+                    await self._pubsub.aclose()
+            self._pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+            try:
+                if self._local:
+                    await self._pubsub.subscribe(*self._local)
+            except (RedisError, OSError):
+                return  # still down: the reader tries again
+            for subscriptions in self._local.values():
+                for subscription in subscriptions:
+                    subscription.put({"resync": True})
+
+    async def close(self) -> None:
+        if self._reader is not None:
+            self._reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reader
+        if self._pubsub is not None:
             with contextlib.suppress(RedisError, OSError):
-                await pubsub.unsubscribe()
-            await pubsub.aclose()
+                await self._pubsub.aclose()

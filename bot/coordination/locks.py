@@ -11,13 +11,15 @@ store checks at the write (``SqlTrackerStore.save(..., fence=held.fence)``).
   to write is refused instead of overwriting the turn of the worker that took over. While Redis is
   unreachable, ``hold`` raises ``CoordinationUnavailable``: the turn is refused, never run unlocked.
 
-  Turns are served in the order they arrived (``arrived_at``, stamped at the HTTP edge by
-  ``bot.coordination.arrival``), not in the order their workers got to ask: each waiting turn sits in
-  a sorted set scored by its arrival, only the oldest may take the lock, and only once it is
-  ``order_window`` old, so that an earlier message still on its way through another worker is not
-  overtaken. A waiter that vanished (its worker died) leaves the queue at its deadline. The place
-  is taken at the HTTP edge when the request names its sender (``announce``, from
-  ``bot.coordination.arrival``): before the request waits for anything else on its worker.
+  Turns are served in the order they were received, never in the order their workers got to ask:
+  each request takes a number from the conversation's counter in Redis the moment it is received
+  (``announce``, called at the HTTP edge by ``bot.coordination.arrival``, before the request waits
+  for anything else on its worker; or at ``hold`` for a turn that did not come over HTTP). The
+  number and the place in the conversation's queue are taken in one atomic step, so a turn's
+  predecessor is always in the queue ahead of it: only the lowest number may take the lock, the
+  others wait for it. A predecessor that vanished (its worker died) leaves the queue at its
+  deadline; one that ends without running a turn (refused, rate-limited) gives its place back; a
+  turn run again after ``StaleTracker`` keeps its number.
 """
 
 from __future__ import annotations
@@ -85,9 +87,9 @@ class LocalLocks:
         return len(self._locks)
 
 
-# KEYS: lock, fence counter, queue (member -> arrival µs), deadlines (member -> µs).
-# ARGV: member, lease ms, counter ttl ms, order window µs, queue ttl ms.
-# Returns the token; 0 while another turn holds the lock or is ahead; -1 while this one is too young.
+# KEYS: lock, fence counter, queue (member -> number), deadlines (member -> µs).
+# ARGV: member, lease ms, counter ttl ms.
+# Returns the token; 0 while another turn holds the lock or a lower number waits.
 _ACQUIRE = """
 local now = redis.call('TIME')
 local now_us = tonumber(now[1]) * 1000000 + tonumber(now[2])
@@ -97,9 +99,8 @@ for _, member in ipairs(gone) do
   redis.call('ZREM', KEYS[4], member)
 end
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-local head = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
+local head = redis.call('ZRANGE', KEYS[3], 0, 0)
 if head[1] ~= ARGV[1] then return 0 end
-if tonumber(head[2]) > now_us - tonumber(ARGV[4]) then return -1 end
 redis.call('ZREM', KEYS[3], ARGV[1])
 redis.call('ZREM', KEYS[4], ARGV[1])
 local token = redis.call('INCR', KEYS[2])
@@ -111,13 +112,17 @@ redis.call('PEXPIRE', KEYS[2], ARGV[3])
 redis.call('SET', KEYS[1], string.format('%.0f', token), 'PX', ARGV[2])
 return token
 """
-# KEYS: queue, deadlines. ARGV: member, arrival µs, deadline µs, queue ttl ms.
+# KEYS: queue, deadlines, number counter. ARGV: member, number (0: take the next), deadline µs, ttl ms.
+# Returns the member's number: the next of the conversation's counter, or the one it already had.
 _QUEUE = """
-redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+local number = tonumber(ARGV[2])
+if number == 0 then number = redis.call('INCR', KEYS[3]) end
+redis.call('ZADD', KEYS[1], number, ARGV[1])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
-return 1
+redis.call('PEXPIRE', KEYS[3], ARGV[4])
+return number
 """
 _LEAVE = """
 redis.call('ZREM', KEYS[1], ARGV[1])
@@ -146,8 +151,8 @@ class RedisLocks:
         wait_seconds: float = 10.0,
         poll_seconds: float = 0.002,
         max_poll_seconds: float = 0.02,
-        order_window_seconds: float = 0.02,
         observe_wait: WaitObserver | None = None,
+        numbering_client: Any | None = None,  # redis.Redis (sync), used only from the event loop
     ) -> None:
         self._redis = client
         self._prefix = prefix
@@ -155,16 +160,25 @@ class RedisLocks:
         self._wait = wait_seconds
         self._poll = poll_seconds
         self._max_poll = max_poll_seconds
-        # Turns of one conversation waiting on this worker, oldest arrival first: only the oldest asks
+        # Turns of one conversation waiting on this worker, lowest number first: only the lowest asks
         # Redis (one call per 2–20 ms), the others wait for it to go, so waiting costs Redis little.
         self._waiting: dict[str, tuple[asyncio.Condition, list[tuple[int, str]]]] = {}
-        self._window_us = int(order_window_seconds * 1_000_000)
         self._observe = observe_wait
         self._acquire = client.register_script(_ACQUIRE)
         self._queue = client.register_script(_QUEUE)
         self._leave = client.register_script(_LEAVE)
         self._renew = client.register_script(_RENEW)
         self._release = client.register_script(_RELEASE)
+        # Numbering a received request without giving the event loop up: an await there lets every
+        # other ready task run first, and on a busy worker that took up to 250 ms, enough for a
+        # message sent later to another worker to be numbered first. One loopback round trip
+        # (~0.1 ms, capped by the client's short timeout) is the cheaper wait.
+        self._numbering_client = numbering_client
+        self._number_now = numbering_client.register_script(_QUEUE) if numbering_client is not None else None
+
+    def close(self) -> None:
+        if self._numbering_client is not None:
+            self._numbering_client.close()
 
     def _keys(self, sender_id: str) -> list[str]:
         p = self._prefix
@@ -173,6 +187,7 @@ class RedisLocks:
             f"{p}fence:{sender_id}",
             f"{p}queue:{sender_id}",
             f"{p}due:{sender_id}",
+            f"{p}number:{sender_id}",
         ]
 
     @contextlib.asynccontextmanager
@@ -180,8 +195,9 @@ class RedisLocks:
         keys = self._keys(sender_id)
         lock_key = keys[0]
         started = time.perf_counter()
-        arrival = arrived_at if arrived_at is not None else time.time()
-        token = await self._take(sender_id, keys, arrival, started)
+        token = await self._take(
+            sender_id, keys, arrived_at if arrived_at is not None else time.time(), started
+        )
         waited = time.perf_counter() - started
         if self._observe:
             self._observe(waited)
@@ -198,9 +214,17 @@ class RedisLocks:
                 await self._release(keys=[lock_key], args=[token])
 
     async def announce(self, sender_id: str, arrived_at: float) -> Ticket:
-        """Take a place in the conversation's queue now, before the request's other work (the edge)."""
+        """Take the conversation's next number and a place in its queue now, as the request is received."""
         ticket = Ticket(sender_id, uuid.uuid4().hex, arrived_at)
         try:
+            if self._number_now is not None:
+                try:
+                    ticket.number = int(
+                        self._number_now(keys=self._keys(sender_id)[2:], args=self._queue_args(ticket))
+                    )
+                    return ticket
+                except (RedisError, OSError):
+                    pass  # slow or reconnecting: the usual round trip decides
             await self._enqueue(self._keys(sender_id)[2:], ticket)
         except (RedisError, OSError) as error:
             raise CoordinationUnavailable(f"Redis unreachable for the conversation queue: {error}") from error
@@ -210,44 +234,49 @@ class RedisLocks:
         """Leave the queue: the request ended before its turn ran (refused, rate-limited)."""
         if not ticket.used:
             with contextlib.suppress(RedisError, OSError):
-                await self._leave(keys=self._keys(ticket.sender_id)[2:], args=[ticket.member])
+                await self._leave(keys=self._keys(ticket.sender_id)[2:4], args=[ticket.member])
 
     async def _enqueue(self, queue_keys: list[str], ticket: Ticket) -> None:
+        """Into the queue with the ticket's number, or with the conversation's next one if it has none."""
+        ticket.number = int(await self._queue(keys=queue_keys, args=self._queue_args(ticket)))
+
+    def _queue_args(self, ticket: Ticket) -> list[Any]:
         deadline_us = int((time.time() + self._wait + 1.0) * 1_000_000)
         queue_ttl_ms = int((self._wait + 5.0) * 1000) + self._lease_ms
-        await self._queue(
-            keys=queue_keys,
-            args=[ticket.member, int(ticket.arrived_at * 1_000_000), deadline_us, queue_ttl_ms],
-        )
+        return [ticket.member, ticket.number, deadline_us, queue_ttl_ms]
 
     async def _take(self, sender_id: str, keys: list[str], arrived_at: float, started: float) -> int:
         ticket = current_ticket()
-        announced = ticket is not None and ticket.sender_id == sender_id and not ticket.used
-        if not announced:
-            ticket = Ticket(sender_id, uuid.uuid4().hex, arrived_at)
-        assert ticket is not None
+        if ticket is None or ticket.sender_id != sender_id:
+            ticket = Ticket(sender_id, uuid.uuid4().hex, arrived_at)  # not received over HTTP: numbered now
+        queued = ticket.number > 0 and not ticket.used
+        if ticket.used:
+            # The same request again (its turn met StaleTracker): back into the queue with its own
+            # number, ahead of the turns received after it.
+            ticket.member = uuid.uuid4().hex
         ticket.used = True
-        member = ticket.member
-        arrival_us = int(ticket.arrived_at * 1_000_000)
-        queue_ttl_ms = int((self._wait + 5.0) * 1000) + self._lease_ms
         queue_keys = keys[2:]
+        if not queued:
+            try:
+                await self._enqueue(queue_keys, ticket)
+            except (RedisError, OSError) as error:
+                raise CoordinationUnavailable(
+                    f"Redis unreachable for the conversation queue: {error}"
+                ) from error
         condition, local = self._waiting.setdefault(sender_id, (asyncio.Condition(), []))
-        entry = (arrival_us, member)
+        entry = (ticket.number, ticket.member)
         bisect.insort(local, entry)
         try:
-            if not announced:
-                await self._enqueue(queue_keys, ticket)
             poll = self._poll
             while True:
-                if local[0] != entry:  # an older turn of this conversation waits here: let it ask
+                if local[0] != entry:  # a lower number of this conversation waits here: let it ask
                     async with condition:
                         with contextlib.suppress(TimeoutError):
                             await asyncio.wait_for(condition.wait(), timeout=self._max_poll)
                 else:
                     token = int(
                         await self._acquire(
-                            keys=keys,
-                            args=[member, self._lease_ms, _COUNTER_TTL_MS, self._window_us, queue_ttl_ms],
+                            keys=keys[:4], args=[ticket.member, self._lease_ms, _COUNTER_TTL_MS]
                         )
                     )
                     if token > 0:
@@ -256,7 +285,7 @@ class RedisLocks:
                     poll = min(self._max_poll, poll * 1.5)
                 if time.perf_counter() - started > self._wait:
                     with contextlib.suppress(RedisError, OSError):
-                        await self._leave(keys=queue_keys, args=[member])
+                        await self._leave(keys=queue_keys[:2], args=[ticket.member])
                     raise CoordinationUnavailable("the conversation is busy with another turn")
         except CoordinationUnavailable:
             raise
@@ -264,7 +293,7 @@ class RedisLocks:
             raise CoordinationUnavailable(f"Redis unreachable for the conversation lock: {error}") from error
         except asyncio.CancelledError:
             with contextlib.suppress(RedisError, OSError):
-                await self._leave(keys=queue_keys, args=[member])
+                await self._leave(keys=queue_keys[:2], args=[ticket.member])
             raise
         finally:
             local.remove(entry)

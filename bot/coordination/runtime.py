@@ -64,10 +64,15 @@ class Coordination:
             self.redis.ping()
 
     async def close(self) -> None:
+        if isinstance(self.locks, RedisLocks):
+            self.locks.close()
+        if isinstance(self.bus, RedisBus):
+            await self.bus.close()
         if self.redis_async is not None:
-            await self.redis_async.aclose()
+            await self.redis_async.aclose(close_connection_pool=True)
         if self.redis is not None:
             self.redis.close()
+            self.redis.connection_pool.disconnect()
 
 
 def build_coordination(settings: RedisSettings, *, observe_wait: WaitObserver | None = None) -> Coordination:
@@ -81,14 +86,34 @@ def build_coordination(settings: RedisSettings, *, observe_wait: WaitObserver | 
         "socket_connect_timeout": settings.socket_timeout_seconds,
         "health_check_interval": 5,
     }
-    sync_client = redis.Redis.from_url(settings.url, **options)
-    async_client = redis.asyncio.Redis.from_url(settings.url, **options)
+    # Blocking pools: under a burst (500 conversations at once) a command waits for a free connection
+    # instead of being refused ("Too many connections") or opening one per waiting turn.
+    sync_client = redis.Redis(
+        connection_pool=redis.BlockingConnectionPool.from_url(
+            settings.url,
+            max_connections=settings.max_connections,
+            timeout=settings.pool_wait_seconds,
+            **options,
+        )
+    )
+    async_client = redis.asyncio.Redis(
+        connection_pool=redis.asyncio.BlockingConnectionPool.from_url(
+            settings.url,
+            max_connections=settings.max_connections,
+            timeout=settings.pool_wait_seconds,
+            **options,
+        )
+    )
     locks = RedisLocks(
         async_client,
         prefix=settings.key_prefix,
         lease_seconds=settings.lock_lease_seconds,
         wait_seconds=settings.lock_wait_seconds,
         observe_wait=observe_wait,
+        # its own connection with a short timeout: numbering blocks the event loop for a round trip
+        numbering_client=redis.Redis.from_url(
+            settings.url, socket_timeout=0.05, socket_connect_timeout=0.05, single_connection_client=True
+        ),
     )
     return Coordination(
         locks,

@@ -13,6 +13,7 @@ class Ticket:
     sender_id: str
     member: str  # the queue member (a random id)
     arrived_at: float  # unix seconds
+    number: int = 0  # its place in the conversation, from the conversation's counter in Redis (0: none yet)
     used: bool = False  # taken by a turn; otherwise withdrawn when the request ends
 
 

@@ -10,6 +10,10 @@
 - ``GET /widget/pending?sender=`` → ``{"sender", "messages": [...]}`` in the REST reply shape: what was
   sent to the conversation outside a turn (a call-centre agent's replies, dossier alerts), each once;
   the open widget polls it.
+- ``GET /widget/events?sender=`` → a ``text/event-stream`` of the same messages as they come: each
+  ``data:`` line one message in the REST reply shape, taken (once) from the conversation when the
+  outbound bus says it has new ones, whichever worker produced them; a comment line every
+  ``KEEPALIVE_SECONDS`` keeps proxies from closing it. What was pending before it connected comes first.
 
 Widget sender ids are ``web-`` + 32 hex digits, drawn at random by the browser: the id is the only
 key to a conversation's history, so it must be unguessable, and its shape keeps the history
@@ -19,14 +23,17 @@ endpoint from reading conversations of other channels.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import contextlib
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
+from bot.coordination.bus import user_topic
 from bot.messages import BotMessage, UserMessage
 from channels.base import OnMessage
 from channels.fields import Metadata
@@ -42,6 +49,9 @@ CHANNEL = "widget"
 
 EventLoader = Callable[[str], list[dict[str, Any]]]
 PendingTaker = Callable[[str], Awaitable[list[BotMessage]]]
+# The outbound bus's subscribe for one user's topic (``bot.coordination.bus``): notes that there is news.
+Updates = Callable[[str], contextlib.AbstractAsyncContextManager[AsyncIterator[dict[str, Any]]]]
+KEEPALIVE_SECONDS = 15.0
 
 
 class WidgetMessage(BaseModel):
@@ -57,6 +67,7 @@ def widget_router(
     limiter: RateLimiter | None = None,
     demo_page: bool = True,
     take_pending: PendingTaker | None = None,
+    updates: Updates | None = None,
 ) -> APIRouter:
     router = APIRouter()
 
@@ -82,7 +93,9 @@ def widget_router(
         title = (payload.metadata or {}).get("button_title")
         metadata = {"button_title": title[:300]} if isinstance(title, str) and title else {}
         replies = await on_message(
-            UserMessage(text=payload.message, sender_id=payload.sender, input_channel=CHANNEL, metadata=metadata)
+            UserMessage(
+                text=payload.message, sender_id=payload.sender, input_channel=CHANNEL, metadata=metadata
+            )
         )
         return [reply.as_rest() for reply in replies]
 
@@ -97,4 +110,46 @@ def widget_router(
         async def pending(sender: Annotated[str, Query(pattern=SENDER_PATTERN)]) -> dict[str, Any]:
             return {"sender": sender, "messages": [m.as_rest() for m in await take_pending(sender)]}
 
+    if take_pending is not None and updates is not None:
+        taker, subscribe = take_pending, updates
+
+        @router.get("/widget/events", include_in_schema=False)  # a stream that never ends: no fuzzing
+        async def events(sender: Annotated[str, Query(pattern=SENDER_PATTERN)]) -> StreamingResponse:
+            return StreamingResponse(
+                _event_stream(sender, taker, subscribe),
+                media_type="text/event-stream; charset=utf-8",
+                headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+            )
+
     return router
+
+
+async def _event_stream(sender: str, take_pending: PendingTaker, subscribe: Updates) -> AsyncIterator[str]:
+    async with subscribe(user_topic(CHANNEL, sender)) as notes:
+        news: asyncio.Queue[None] = asyncio.Queue()
+
+        async def listen() -> None:
+            async for _ in notes:
+                news.put_nowait(None)
+
+        listener = asyncio.create_task(listen())
+        try:
+            yield ": connected\n\n"  # subscribed: nothing published from now on is missed
+            while True:
+                # At connect, then only when the bus says there is news: a stream costs nothing idle.
+                for message in await take_pending(sender):
+                    yield f"data: {json.dumps(message.as_rest(), ensure_ascii=False)}\n\n"
+                while True:
+                    try:
+                        await asyncio.wait_for(news.get(), timeout=KEEPALIVE_SECONDS)
+                        break
+                    except TimeoutError:
+                        if listener.done():
+                            return  # the subscription ended (the bus is gone): the widget reconnects
+                        yield ": keep-alive\n\n"
+                while not news.empty():
+                    news.get_nowait()
+        finally:
+            listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await listener

@@ -10,6 +10,7 @@ import pytest
 import redis.asyncio
 
 from bot.coordination import CoordinationUnavailable, LocalLocks, RedisLocks
+from bot.coordination.tickets import reset_ticket, using_ticket
 from tests.bot.coordination.conftest import needs_redis
 from tests.servers import free_port
 
@@ -19,10 +20,7 @@ pytestmark = needs_redis
 async def test_two_workers_never_hold_one_conversation_at_once(
     async_redis: Any, other_async_redis: Any, sync_redis: Any, prefix: str
 ) -> None:
-    workers = [
-        RedisLocks(client, prefix=prefix, order_window_seconds=0.0)
-        for client in (async_redis, other_async_redis)
-    ]
+    workers = [RedisLocks(client, prefix=prefix) for client in (async_redis, other_async_redis)]
     inside = 0
     most = 0
     tokens: list[int] = []
@@ -41,29 +39,50 @@ async def test_two_workers_never_hold_one_conversation_at_once(
     assert tokens == sorted(tokens) and len(set(tokens)) == 20  # every holder a newer fence
 
 
-async def test_turns_are_served_in_the_order_they_arrived(
+async def test_turns_are_served_in_the_order_they_were_received(
     async_redis: Any, other_async_redis: Any, sync_redis: Any, prefix: str
 ) -> None:
-    workers = [
-        RedisLocks(client, prefix=prefix, order_window_seconds=0.03)
-        for client in (async_redis, other_async_redis)
-    ]
+    """Numbered as received (``announce``, at the HTTP edge), then asking for the lock in the reverse
+    order, on two workers: served in the order received."""
+    workers = [RedisLocks(client, prefix=prefix) for client in (async_redis, other_async_redis)]
+    tickets = [await workers[i % 2].announce("user-2", time.time()) for i in range(5)]
+    assert [t.number for t in tickets] == sorted(t.number for t in tickets)
     served: list[int] = []
-    base = time.time()
 
     async def turn(i: int, delay: float) -> None:
-        await asyncio.sleep(delay)  # the later arrival asks for the lock first
-        async with workers[i % 2].hold("user-2", arrived_at=base + i * 0.001):
-            served.append(i)
+        await asyncio.sleep(delay)  # the later request asks for the lock first
+        token = using_ticket(tickets[i])
+        try:
+            async with workers[i % 2].hold("user-2"):
+                served.append(i)
+                await asyncio.sleep(0.001)
+        finally:
+            reset_ticket(token)
 
     await asyncio.gather(*(turn(i, delay) for i, delay in enumerate([0.012, 0.009, 0.006, 0.003, 0.0])))
     assert served == [0, 1, 2, 3, 4]
 
 
+async def test_a_withdrawn_or_vanished_predecessor_does_not_hold_up_the_next_turn(
+    async_redis: Any, sync_redis: Any, prefix: str
+) -> None:
+    locks = RedisLocks(async_redis, prefix=prefix, wait_seconds=0.5)
+    refused = await locks.announce("user-7", time.time())  # e.g. rate-limited: gives its place back
+    vanished = await locks.announce("user-7", time.time())  # its worker died before its turn ran
+    assert vanished.number > refused.number
+    await locks.withdraw(refused)
+    # the vanished one's deadline is wait + 1 s away: pull it in, as time passing would
+    sync_redis.zadd(f"{prefix}due:user-7", {vanished.member: 0})
+    started = time.perf_counter()
+    async with locks.hold("user-7") as held:
+        assert held.fence
+    assert time.perf_counter() - started < 0.5
+
+
 async def test_a_dead_workers_lock_expires_and_the_next_fence_is_newer(
     async_redis: Any, sync_redis: Any, prefix: str
 ) -> None:
-    locks = RedisLocks(async_redis, prefix=prefix, lease_seconds=0.3, order_window_seconds=0.0)
+    locks = RedisLocks(async_redis, prefix=prefix, lease_seconds=0.3)
     async with locks.hold("user-3") as first:
         pass
     # a worker that took the lock and died: the key stays until its lease ends, nobody renews it
@@ -78,7 +97,7 @@ async def test_a_dead_workers_lock_expires_and_the_next_fence_is_newer(
 async def test_fences_keep_growing_after_redis_forgets_its_counters(
     async_redis: Any, sync_redis: Any, prefix: str
 ) -> None:
-    locks = RedisLocks(async_redis, prefix=prefix, order_window_seconds=0.0)
+    locks = RedisLocks(async_redis, prefix=prefix)
     async with locks.hold("user-4") as before:
         pass
     sync_redis.delete(f"{prefix}fence:user-4")  # as after a restart without persistence
@@ -88,7 +107,7 @@ async def test_fences_keep_growing_after_redis_forgets_its_counters(
 
 
 async def test_a_long_turn_keeps_its_lease(async_redis: Any, sync_redis: Any, prefix: str) -> None:
-    locks = RedisLocks(async_redis, prefix=prefix, lease_seconds=0.3, order_window_seconds=0.0)
+    locks = RedisLocks(async_redis, prefix=prefix, lease_seconds=0.3)
     async with locks.hold("user-5") as held:
         await asyncio.sleep(0.8)  # past two leases: renewed meanwhile
         assert sync_redis.get(f"{prefix}lock:user-5") == str(held.fence).encode()
