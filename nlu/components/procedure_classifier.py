@@ -71,6 +71,9 @@ class ProcedureClassifier:
         self.offer_score = float(offer_score)
         self._normalizer: Normalizer | None = None
         self._model: LinearIntentModel | None = None
+        # Procedures it learnt from citizens' own messages: the only ones it switches to (an
+        # imported record known by its name alone never takes a curated one's question).
+        self._asked: frozenset[str] = frozenset()
 
     # Training ---------------------------------------------------------------------------------
     def train(self, data: TrainingData, context: TrainingContext) -> None:
@@ -96,6 +99,7 @@ class ProcedureClassifier:
         for text, code in context.questions:
             if code in known:
                 add(text, code)
+        self._asked = frozenset(code for _, code in context.questions if code in known)
         for example in data.examples:
             codes = [s.value for s in example.entities if s.entity == "procedure" and s.value in known]
             if codes:
@@ -160,7 +164,7 @@ class ProcedureClassifier:
         # Several procedures that explain the message are offered as a question ("liệt sĩ cần giấy
         # tờ gì"); a guess among them must be as sure as a switch.
         offered = [c for c in message.procedures if c.score >= self.offer_score and c.explained >= OFFER_EXPLAINED]
-        needed = max(self.switch_probability, self.min_probability) if len(offered) >= 2 else self.min_probability
+        needed = max(self.context_switch_probability, self.min_probability) if len(offered) >= 2 else self.min_probability
         if best in (OTHER, NONE) or probs[best] < needed:
             return
         start, end = next(((c.start, c.end) for c in message.procedures if c.code == best), (0, len(message.original)))
@@ -171,13 +175,19 @@ class ProcedureClassifier:
         return other >= self.veto_probability and other > probs.get(code, 0.0)
 
     def _settles(self, code: str, probs: dict[str, float]) -> bool:
-        """The whole message is about ``code`` more than anything else, as surely as a switch needs."""
-        return probs.get(code, 0.0) >= self.switch_probability and max(probs, key=lambda label: probs[label]) == code
+        """The whole message is about ``code`` more than anything else, as surely as leaving a
+        procedure in context needs: "liệt sĩ thì cần giấy tờ gì" (0.5 for the likeliest of the
+        martyr procedures) still asks which one."""
+        return probs.get(code, 0.0) >= self.context_switch_probability and max(probs, key=lambda label: probs[label]) == code
 
     def _maybe_switch(self, message: Message, current: Entity, probs: dict[str, float]) -> Entity:
         """To a sibling retrieval ranked close too, when the whole message is clearly about it; the
         procedure entity held afterwards."""
-        close = {c.code: c for c in message.procedures if c.score >= self.offer_score and c.code != current.value}
+        asked = getattr(self, "_asked", frozenset())  # models pickled before it: no switching target
+        close = {
+            c.code: c for c in message.procedures
+            if c.score >= self.offer_score and c.code != current.value and c.code in asked
+        }
         sibling = max(close, key=lambda code: probs.get(code, 0.0), default=None)
         if sibling is None or probs.get(sibling, 0.0) < self.switch_probability:
             return current

@@ -182,7 +182,7 @@ def _beats(other: ProcedureCandidate, ours: ProcedureCandidate) -> bool:
     return (
         other.score > ours.score
         or (other.score >= ours.score - EXPLAINED_MARGIN and other.explained > ours.explained)
-        or other.explained >= ours.explained + 2 * EXPLAINED_MARGIN
+        or (other.score >= ours.score - 2 * EXPLAINED_MARGIN and other.explained >= ours.explained + 2 * EXPLAINED_MARGIN)
     )
 
 

@@ -36,7 +36,7 @@ DATA = load_nlu_data({"nlu": [{"intent": "ask_fee", "examples": "\n".join(
 
 @pytest.fixture(scope="module")
 def classifier() -> ProcedureClassifier:
-    component = ProcedureClassifier(min_probability=0.4, switch_probability=0.4)
+    component = ProcedureClassifier(min_probability=0.4, switch_probability=0.4, context_switch_probability=0.4)
     component.train(DATA, TrainingContext(Abbreviations({}), CATALOGUE, OTHERS, QUESTIONS))
     return component
 
@@ -89,7 +89,7 @@ def test_a_tie_retrieval_flagged_is_settled_when_the_whole_message_says_which(cl
 
 def test_a_tie_stays_a_question_when_the_classifier_is_not_sure() -> None:
     # The same tie with a classifier that needs certainty it never reaches on a few examples.
-    unsure = ProcedureClassifier(min_probability=0.4, switch_probability=0.99)
+    unsure = ProcedureClassifier(min_probability=0.4, switch_probability=0.99, context_switch_probability=0.99)
     unsure.train(DATA, TrainingContext(Abbreviations({}), CATALOGUE, OTHERS, QUESTIONS))
     retrieved = Entity("procedure", "benefit", 0, 10, 0.9, "ProcedureResolver")
     ranked = [ProcedureCandidate("benefit", "", 0.9, 0, 10), ProcedureCandidate("terminate", "", 0.88, 0, 10)]
