@@ -3,10 +3,10 @@ message it never saw, how often it names one for a message about none or about o
 for a grid of ``min_probability`` values; the chosen value goes to ``config.yml``. Then, for the
 held-out citizens' questions that retrieval resolves to one procedure, how often switching to a
 close sibling that the classifier prefers makes the answer right, for a grid of ``switch_probability``.
-Last, for held-out messages that retrieval took for a procedure we do not hold, how many of ours the
-classifier would win back and how many other procedures' names it would claim: tried end to end at
-0.6 (best here when a wrong answer weighs twice a lost one), it lost more honest declines on the
-conversation sets than it won answers (dev 81.4 → 80.8 %), so the classifier never overrides.
+Last, for held-out messages that retrieval resolves to one of ours — citizens' questions, and the
+names and aliases of other procedures retrieval was not given — how often a veto ("reads as a
+procedure we do not hold") loses one of ours and declines one of theirs, for ``veto_probability``.
+Retrieval is refitted per fold without that fold's other procedures; it never reads the questions.
 
 In K folds, the held-out part of the citizens' procedure questions and of the training examples
 (with and without a procedure) and of the other procedures' names is left out of training.
@@ -49,40 +49,25 @@ def main() -> None:
     # For a held-out question retrieval resolved: (truth, retrieval's pick, its probability,
     # the best close sibling by probability, that probability).
     switches: list[tuple[str, str, float, str | None, float]] = []
-    # For a held-out message that retrieval took for a procedure we do not hold: (truth, the
-    # classifier's best label, its probability) — truth OTHER for the other procedures' own names.
-    overrides: list[tuple[str, str, float]] = []
-    # For a held-out message retrieval resolved to one of ours, with the held-out fold's other
-    # procedures left out of retrieval too (a question about an unlisted procedure): (truth, ours,
-    # the classifier's probability of "not held", of ours).
+    # For a held-out message retrieval resolved to one of ours: (truth, ours, the classifier's
+    # probability of "not held", of ours); truth OTHER for an unlisted other procedure's phrase.
     vetoes: list[tuple[str, str, float, float]] = []
     resolver_spec = next(c for c in settings.pipeline if c.get("name") == "ProcedureResolver")
-    resolver = ProcedureResolver(**{k: v for k, v in resolver_spec.items() if k != "name"})
-    # The resolver reads the catalogue and the training examples' mentions, never the citizens' questions.
-    resolver.train(data, TrainingContext(abbreviations, catalogue, others, []))
+    resolver_options = {k: v for k, v in resolver_spec.items() if k != "name"}
     started = time.perf_counter()
     for k in range(FOLDS):
         train_examples = [e for i, e in enumerate(examples) if i % FOLDS != k]
+        train_others = [e for i, e in enumerate(others) if i % FOLDS != k]
         classifier = ProcedureClassifier(**options)
         classifier.train(
             TrainingData(train_examples, data.synonyms, data.regexes, data.lookups),
-            TrainingContext(
-                abbreviations, catalogue,
-                [e for i, e in enumerate(others) if i % FOLDS != k],
-                [q for i, q in enumerate(questions) if i % FOLDS != k],
-            ),
+            TrainingContext(abbreviations, catalogue, train_others, [q for i, q in enumerate(questions) if i % FOLDS != k]),
         )
-        fold_resolver = ProcedureResolver(**{k2: v for k2, v in resolver_spec.items() if k2 != "name"})
-        fold_resolver.train(data, TrainingContext(abbreviations, catalogue, [e for i, e in enumerate(others) if i % FOLDS != k], []))
-        unlisted = [(phrase, OTHER) for i, e in enumerate(others) if i % FOLDS == k for phrase in (e.name, *e.aliases)]
-        for text, truth in [q for i, q in enumerate(questions) if i % FOLDS == k] + unlisted:
-            every = specific_first(fold_resolver.ranked(text, limit=8))
-            ours, _ = conclude(every, fold_resolver.min_score, fold_resolver.not_held_score)
-            if ours is not None:
-                probs = classifier.probabilities(text)
-                vetoes.append((truth, ours.code, probs.get(OTHER, 0.0), probs.get(ours.code, 0.0)))
-        held: list[tuple[str, str]] = [q for i, q in enumerate(questions) if i % FOLDS == k]
-        held += [(e.name, OTHER) for i, e in enumerate(others) if i % FOLDS == k]
+        resolver = ProcedureResolver(**resolver_options)
+        resolver.train(data, TrainingContext(abbreviations, catalogue, train_others, []))
+        held_questions = [q for i, q in enumerate(questions) if i % FOLDS == k]
+        held_others = [e for i, e in enumerate(others) if i % FOLDS == k]
+        held: list[tuple[str, str]] = held_questions + [(e.name, OTHER) for e in held_others]
         for example in examples[k::FOLDS]:
             codes = [s.value for s in example.entities if s.entity == "procedure"]
             if codes:
@@ -93,18 +78,16 @@ def main() -> None:
             probs = classifier.probabilities(text)
             best = max(probs, key=lambda label: probs[label])
             outcomes.append((truth, best, probs[best]))
-        for text, truth in [q for i, q in enumerate(questions) if i % FOLDS == k] + [
-            (e.name, OTHER) for i, e in enumerate(others) if i % FOLDS == k
-        ]:
+        unlisted = [(phrase, OTHER) for e in held_others for phrase in (e.name, *e.aliases)]
+        for text, truth in held_questions + unlisted:
             every = specific_first(resolver.ranked(text, limit=8))
-            ours, other = conclude(every, resolver.min_score, resolver.not_held_score)
-            if other is not None:
-                probs = classifier.probabilities(text)
-                best = max(probs, key=lambda label: probs[label])
-                overrides.append((truth, best, probs[best]))
-            if ours is None or truth == OTHER:
+            ours, _ = conclude(every, resolver.min_score, resolver.not_held_score)
+            if ours is None:
                 continue
             probs = classifier.probabilities(text)
+            vetoes.append((truth, ours.code, probs.get(OTHER, 0.0), probs.get(ours.code, 0.0)))
+            if truth == OTHER:
+                continue
             close = [c.code for c in every if c.score >= classifier.offer_score and c.code != ours.code]
             sibling = max(close, key=lambda code: probs.get(code, 0.0), default=None)
             switches.append((truth, ours.code, probs.get(ours.code, 0.0), sibling, probs.get(sibling, 0.0) if sibling else 0.0))
@@ -140,16 +123,6 @@ def main() -> None:
         best_switch = max(best_switch, (share, -threshold))
         print(f"{threshold:18.2f}  {share:11.3f}  {switched_right:14d}  {switched_wrong:14d}")
     print(f"best switch_probability {-best_switch[1]:.2f}")
-    ours_taken = [o for o in overrides if o[0] != OTHER]
-    theirs = [o for o in overrides if o[0] == OTHER]
-    print(f"\nnot held by retrieval: {len(ours_taken)} held-out citizens' questions about ours, "
-          f"{len(theirs)} names of procedures we do not hold")
-    print("override_probability  ours_recovered  ours_misnamed  theirs_claimed")
-    for threshold in THRESHOLDS + [0.9, 0.95]:
-        recovered = sum(b == t and q >= threshold for t, b, q in ours_taken)
-        misnamed = sum(b != t and b not in (OTHER, NONE) and q >= threshold for t, b, q in ours_taken)
-        claimed = sum(b not in (OTHER, NONE) and q >= threshold for _, b, q in theirs)
-        print(f"{threshold:20.2f}  {recovered:14d}  {misnamed:13d}  {claimed:14d}")
     ours_kept = [v for v in vetoes if v[0] != OTHER]
     theirs_taken = [v for v in vetoes if v[0] == OTHER]
     print(f"\nretrieval named one of ours: {len(ours_kept)} held-out citizens' questions about ours "

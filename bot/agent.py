@@ -288,8 +288,10 @@ class Agent:
         if (unsure or story) and procedure_known:
             # A question one clause asks surely ("…, giờ gia đình muốn cho nó cai thì đăng ký ở đâu")
             # comes before the whole story's vague reading.
-            asked = [e for e in parse.get("additional_intents") or [] if e["name"] in ASPECT_INTENTS]
-            aspects = asked[:1] + [r for r in ranking if r["name"] in ASPECT_INTENTS and r["name"] not in {a["name"] for a in asked[:1]}]
+            clause = next((e for e in parse.get("additional_intents") or [] if e["name"] in ASPECT_INTENTS), None)
+            aspects = [r for r in ranking if r["name"] in ASPECT_INTENTS and (clause is None or r["name"] != clause["name"])]
+            if clause is not None:
+                aspects.insert(0, clause)
             if aspects and float(aspects[0]["confidence"]) >= self.config.known_procedure_threshold:
                 # The procedure is clear and the likeliest question is about it: answer that rather
                 # than ask the citizen to rephrase a story ("bố em là thương binh vừa mất, nhà được gì ạ").

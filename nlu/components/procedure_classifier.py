@@ -162,7 +162,7 @@ class ProcedureClassifier:
             return
         best = max(probs, key=lambda label: probs[label])
         # Several procedures that explain the message are offered as a question ("liệt sĩ cần giấy
-        # tờ gì"); a guess among them must be as sure as a switch.
+        # tờ gì"); a guess among them must be as sure as leaving a procedure in context.
         offered = [c for c in message.procedures if c.score >= self.offer_score and c.explained >= OFFER_EXPLAINED]
         needed = max(self.context_switch_probability, self.min_probability) if len(offered) >= 2 else self.min_probability
         if best in (OTHER, NONE) or probs[best] < needed:
