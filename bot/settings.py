@@ -154,6 +154,9 @@ class RedisSettings(BaseModel):
     key_prefix: str = "dvcbot:"
     lock_lease_seconds: float = 10.0  # a dead worker's conversations are free again after this
     lock_wait_seconds: float = 10.0  # a turn waiting longer for its conversation gets a 503
+    # A turn whose client numbered it (REST metadata.sequence) waits up to this long, from its
+    # arrival, for the message numbered just before it (on its way through a busier worker).
+    order_wait_seconds: float = 0.5
     socket_timeout_seconds: float = 2.0
     # Per worker and client (one async, one sync): a command finding them all busy waits up to
     # ``pool_wait_seconds`` for one instead of opening more (Redis accepts 10000 clients by default).

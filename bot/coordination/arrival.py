@@ -10,6 +10,12 @@ without yielding the event loop when it can), before it waits for anything else 
 lock then serves the numbers in order (``bot.coordination.locks.RedisLocks``); a request that ends
 without running a turn (refused, rate-limited) gives its place back. The agent hands the stamp
 (``arrived_at()``) to the lock, which keeps it on the request's ticket.
+
+Reception order is the best a server can know by itself: a message sent 1 ms before another, to a
+worker that is busy for 2 ms, is received second. A client that sends before the previous reply
+came can state its order: ``metadata.sequence`` (1, 2, 3 … per conversation). Such a turn is
+numbered by it and, when the turn sent before it has not been served yet, waits for it a moment
+(``order_wait_seconds``), so the order sent is the order served.
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ SENDER_PATHS = frozenset({"/webhooks/rest/webhook"})
 
 
 class Announcer(Protocol):
-    async def announce(self, sender_id: str, arrived_at: float) -> Ticket: ...
+    async def announce(self, sender_id: str, arrived_at: float, sequence: int = 0) -> Ticket: ...
 
     async def withdraw(self, ticket: Ticket) -> None: ...
 
@@ -75,11 +81,13 @@ class ArrivalStamp:
             messages.append(message)
             if message["type"] != "http.request" or not message.get("more_body", False):
                 break
-        sender = _sender(b"".join(m.get("body", b"") for m in messages if m["type"] == "http.request"))
+        sender, sequence = _sender_and_sequence(
+            b"".join(m.get("body", b"") for m in messages if m["type"] == "http.request")
+        )
         ticket = None
         if sender is not None:
             with contextlib.suppress(ConnectionError, OSError):  # Redis down: the turn's lock says so
-                ticket = await self.announcer.announce(sender, now)
+                ticket = await self.announcer.announce(sender, now, sequence)
 
         async def replay() -> Message:
             return messages.pop(0) if messages else await receive()
@@ -93,10 +101,20 @@ class ArrivalStamp:
                 await self.announcer.withdraw(ticket)
 
 
-def _sender(body: bytes) -> str | None:
+MAX_SEQUENCE = 2**53  # what a JSON number holds exactly
+
+
+def _sender_and_sequence(body: bytes) -> tuple[str | None, int]:
+    """The body's sender (``None`` if it has no usable one) and its ``metadata.sequence`` (0 if none)."""
     try:
         payload: Any = json.loads(body)
     except (ValueError, UnicodeDecodeError):
-        return None
-    sender = payload.get("sender") if isinstance(payload, dict) else None
-    return sender if isinstance(sender, str) and 0 < len(sender) <= 255 else None
+        return None, 0
+    if not isinstance(payload, dict):
+        return None, 0
+    sender = payload.get("sender")
+    metadata = payload.get("metadata")
+    sequence = metadata.get("sequence") if isinstance(metadata, dict) else None
+    if not (isinstance(sequence, int) and not isinstance(sequence, bool) and 0 < sequence <= MAX_SEQUENCE):
+        sequence = 0  # absent or unusable: the order received, as before
+    return (sender if isinstance(sender, str) and 0 < len(sender) <= 255 else None), sequence

@@ -20,6 +20,11 @@ store checks at the write (``SqlTrackerStore.save(..., fence=held.fence)``).
   others wait for it. A predecessor that vanished (its worker died) leaves the queue at its
   deadline; one that ends without running a turn (refused, rate-limited) gives its place back; a
   turn run again after ``StaleTracker`` keeps its number.
+
+  A request whose client states its order (``Ticket.sequence``) is numbered by it, and waits, up to
+  ``order_wait_seconds`` after it was received, while the conversation's last served sequence is
+  not the one just before it: the earlier message is on its way through a busier worker. A message
+  that never comes costs its successor that wait, once.
 """
 
 from __future__ import annotations
@@ -87,9 +92,11 @@ class LocalLocks:
         return len(self._locks)
 
 
-# KEYS: lock, fence counter, queue (member -> number), deadlines (member -> µs).
-# ARGV: member, lease ms, counter ttl ms.
-# Returns the token; 0 while another turn holds the lock or a lower number waits.
+# KEYS: lock, fence counter, queue (member -> number), deadlines (member -> µs), last served sequence.
+# ARGV: member, lease ms, counter ttl ms, the client's sequence (0: none), µs until which it waits
+# for the sequence before it.
+# Returns the token; 0 while another turn holds the lock, a lower number waits, or the turn sent
+# before this one (by the client's sequence) has not been served and may still come.
 _ACQUIRE = """
 local now = redis.call('TIME')
 local now_us = tonumber(now[1]) * 1000000 + tonumber(now[2])
@@ -101,6 +108,12 @@ end
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 local head = redis.call('ZRANGE', KEYS[3], 0, 0)
 if head[1] ~= ARGV[1] then return 0 end
+local sequence = tonumber(ARGV[4])
+if sequence > 1 and now_us < tonumber(ARGV[5]) then
+  local served = tonumber(redis.call('GET', KEYS[5]) or '0')
+  if served ~= sequence - 1 and served < sequence then return 0 end
+end
+if sequence > 0 then redis.call('SET', KEYS[5], ARGV[4], 'PX', ARGV[3]) end
 redis.call('ZREM', KEYS[3], ARGV[1])
 redis.call('ZREM', KEYS[4], ARGV[1])
 local token = redis.call('INCR', KEYS[2])
@@ -112,11 +125,19 @@ redis.call('PEXPIRE', KEYS[2], ARGV[3])
 redis.call('SET', KEYS[1], string.format('%.0f', token), 'PX', ARGV[2])
 return token
 """
-# KEYS: queue, deadlines, number counter. ARGV: member, number (0: take the next), deadline µs, ttl ms.
-# Returns the member's number: the next of the conversation's counter, or the one it already had.
+# KEYS: queue, deadlines, number counter.
+# ARGV: member, number (0: take the next), deadline µs, ttl ms, the client's sequence (0: none).
+# Returns the member's number: the one it already had, else its client's sequence, else the next of
+# the conversation's counter.
 _QUEUE = """
 local number = tonumber(ARGV[2])
-if number == 0 then number = redis.call('INCR', KEYS[3]) end
+local sequence = tonumber(ARGV[5])
+if number == 0 and sequence > 0 then
+  number = sequence
+  if tonumber(redis.call('GET', KEYS[3]) or '0') < sequence then redis.call('SET', KEYS[3], ARGV[5]) end
+elseif number == 0 then
+  number = redis.call('INCR', KEYS[3])
+end
 redis.call('ZADD', KEYS[1], number, ARGV[1])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
@@ -149,6 +170,7 @@ class RedisLocks:
         prefix: str = "dvcbot:",
         lease_seconds: float = 10.0,
         wait_seconds: float = 10.0,
+        order_wait_seconds: float = 0.5,
         poll_seconds: float = 0.002,
         max_poll_seconds: float = 0.02,
         observe_wait: WaitObserver | None = None,
@@ -158,6 +180,7 @@ class RedisLocks:
         self._prefix = prefix
         self._lease_ms = max(1, int(lease_seconds * 1000))
         self._wait = wait_seconds
+        self._order_wait = order_wait_seconds
         self._poll = poll_seconds
         self._max_poll = max_poll_seconds
         # Turns of one conversation waiting on this worker, lowest number first: only the lowest asks
@@ -188,6 +211,7 @@ class RedisLocks:
             f"{p}queue:{sender_id}",
             f"{p}due:{sender_id}",
             f"{p}number:{sender_id}",
+            f"{p}served:{sender_id}",
         ]
 
     @contextlib.asynccontextmanager
@@ -213,19 +237,20 @@ class RedisLocks:
             with contextlib.suppress(RedisError, OSError):  # unreleased, it expires with its lease
                 await self._release(keys=[lock_key], args=[token])
 
-    async def announce(self, sender_id: str, arrived_at: float) -> Ticket:
-        """Take the conversation's next number and a place in its queue now, as the request is received."""
-        ticket = Ticket(sender_id, uuid.uuid4().hex, arrived_at)
+    async def announce(self, sender_id: str, arrived_at: float, sequence: int = 0) -> Ticket:
+        """Take the conversation's next number (or the client's sequence) and a place in its queue now,
+        as the request is received."""
+        ticket = Ticket(sender_id, uuid.uuid4().hex, arrived_at, sequence=sequence)
         try:
             if self._number_now is not None:
                 try:
                     ticket.number = int(
-                        self._number_now(keys=self._keys(sender_id)[2:], args=self._queue_args(ticket))
+                        self._number_now(keys=self._keys(sender_id)[2:5], args=self._queue_args(ticket))
                     )
                     return ticket
                 except (RedisError, OSError):
                     pass  # slow or reconnecting: the usual round trip decides
-            await self._enqueue(self._keys(sender_id)[2:], ticket)
+            await self._enqueue(self._keys(sender_id)[2:5], ticket)
         except (RedisError, OSError) as error:
             raise CoordinationUnavailable(f"Redis unreachable for the conversation queue: {error}") from error
         return ticket
@@ -243,7 +268,7 @@ class RedisLocks:
     def _queue_args(self, ticket: Ticket) -> list[Any]:
         deadline_us = int((time.time() + self._wait + 1.0) * 1_000_000)
         queue_ttl_ms = int((self._wait + 5.0) * 1000) + self._lease_ms
-        return [ticket.member, ticket.number, deadline_us, queue_ttl_ms]
+        return [ticket.member, ticket.number, deadline_us, queue_ttl_ms, ticket.sequence]
 
     async def _take(self, sender_id: str, keys: list[str], arrived_at: float, started: float) -> int:
         ticket = current_ticket()
@@ -255,7 +280,8 @@ class RedisLocks:
             # number, ahead of the turns received after it.
             ticket.member = uuid.uuid4().hex
         ticket.used = True
-        queue_keys = keys[2:]
+        queue_keys = keys[2:5]
+        order_deadline_us = int((ticket.arrived_at + self._order_wait) * 1_000_000)
         if not queued:
             try:
                 await self._enqueue(queue_keys, ticket)
@@ -276,7 +302,8 @@ class RedisLocks:
                 else:
                     token = int(
                         await self._acquire(
-                            keys=keys[:4], args=[ticket.member, self._lease_ms, _COUNTER_TTL_MS]
+                            keys=[*keys[:4], keys[5]],
+                            args=[ticket.member, self._lease_ms, _COUNTER_TTL_MS, ticket.sequence, order_deadline_us],
                         )
                     )
                     if token > 0:

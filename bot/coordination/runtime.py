@@ -109,6 +109,7 @@ def build_coordination(settings: RedisSettings, *, observe_wait: WaitObserver | 
         prefix=settings.key_prefix,
         lease_seconds=settings.lock_lease_seconds,
         wait_seconds=settings.lock_wait_seconds,
+        order_wait_seconds=settings.order_wait_seconds,
         observe_wait=observe_wait,
         # its own connection with a short timeout: numbering blocks the event loop for a round trip
         numbering_client=redis.Redis.from_url(

@@ -15,6 +15,9 @@ class Ticket:
     arrived_at: float  # unix seconds
     number: int = 0  # its place in the conversation, from the conversation's counter in Redis (0: none yet)
     used: bool = False  # taken by a turn; otherwise withdrawn when the request ends
+    # The client's own count of its messages in the conversation (REST ``metadata.sequence``), 0 if
+    # it states none: the order it sent them in, which no worker can see when two arrive ms apart.
+    sequence: int = 0
 
 
 _TICKET: contextvars.ContextVar[Ticket | None] = contextvars.ContextVar("dvcbot_ticket", default=None)

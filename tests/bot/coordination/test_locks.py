@@ -63,6 +63,59 @@ async def test_turns_are_served_in_the_order_they_were_received(
     assert served == [0, 1, 2, 3, 4]
 
 
+async def test_a_turn_the_client_numbered_waits_for_the_one_it_sent_before(
+    async_redis: Any, other_async_redis: Any, prefix: str
+) -> None:
+    """The client's sequence 2 is received first (its worker was idle), sequence 1 a moment later on a
+    busier worker: served 1 then 2, and 2 waited only until 1 was served."""
+    workers = [RedisLocks(client, prefix=prefix, order_wait_seconds=2.0) for client in (async_redis, other_async_redis)]
+    served: list[int] = []
+
+    async def turn(worker: RedisLocks, sequence: int, delay: float) -> None:
+        await asyncio.sleep(delay)
+        token = using_ticket(await worker.announce("user-8", time.time(), sequence))
+        try:
+            async with worker.hold("user-8"):
+                served.append(sequence)
+        finally:
+            reset_ticket(token)
+
+    started = time.perf_counter()
+    await asyncio.gather(turn(workers[0], 2, 0.0), turn(workers[1], 1, 0.05))
+    assert served == [1, 2]
+    assert time.perf_counter() - started < 1.0  # not the whole order wait: 1 came and was served
+
+
+async def test_a_numbered_turn_whose_predecessor_never_comes_waits_once_then_runs(
+    async_redis: Any, prefix: str
+) -> None:
+    locks = RedisLocks(async_redis, prefix=prefix, order_wait_seconds=0.3)
+    for sequence, most in ((1, 0.2), (3, 1.0), (4, 0.2)):  # 2 was lost on the way
+        token = using_ticket(await locks.announce("user-9", time.time(), sequence))
+        started = time.perf_counter()
+        try:
+            async with locks.hold("user-9"):
+                waited = time.perf_counter() - started
+        finally:
+            reset_ticket(token)
+        assert waited < most, (sequence, waited)
+        if sequence == 3:
+            assert waited >= 0.25  # it did wait for 2, as long as order_wait_seconds
+
+
+async def test_a_client_that_starts_counting_again_is_not_held_up(async_redis: Any, prefix: str) -> None:
+    """A page reloaded counts from 1 again; a retried request repeats its number: neither waits."""
+    locks = RedisLocks(async_redis, prefix=prefix, order_wait_seconds=1.0)
+    for sequence in (1, 2, 3, 3, 1, 2):
+        token = using_ticket(await locks.announce("user-10", time.time(), sequence))
+        started = time.perf_counter()
+        try:
+            async with locks.hold("user-10"):
+                assert time.perf_counter() - started < 0.3, sequence
+        finally:
+            reset_ticket(token)
+
+
 async def test_a_withdrawn_or_vanished_predecessor_does_not_hold_up_the_next_turn(
     async_redis: Any, sync_redis: Any, prefix: str
 ) -> None:
