@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.context_search import could_switch
 from bot.domain import Domain
+from bot.earlier_topics import earlier_procedures, pick_earlier, returns_to_earlier
 from bot.events import Event, slot_set
 from bot.tracker import DialogueStateTracker
 from nlu.components.procedure_resolver import OFFER_EXPLAINED
@@ -55,6 +56,18 @@ def resolve_procedure(
         if chosen:
             return {"status": "resolved", "code": chosen, "chosen": True}
     guessed = mentioned and mentioned[0].get("extractor") == "ProcedureClassifier"
+    earlier = earlier_procedures(tracker) if text and returns_to_earlier(text) else []
+    named_elsewhere = (
+        mentioned and not guessed and not parse.get("procedure_ambiguous")
+        and str(mentioned[0]["value"]) not in earlier
+    )
+    if earlier and not named_elsewhere:
+        # "quay lại vụ tiền mai táng, hồ sơ cần gì": one of this conversation's earlier procedures.
+        picked = pick_earlier(text, earlier, interpreter)
+        if len(picked) == 1:
+            return {"status": "switched" if current and current != picked[0] else "resolved", "code": picked[0]}
+        names = interpreter.resolver.index.names if interpreter.resolver else {}
+        return {"status": "ambiguous", "candidates": [{"code": c, "name": names.get(c, c)} for c in picked]}
     if guessed and current and float(mentioned[0].get("confidence") or 0.0) < interpreter.switch_probability():
         # A whole-message guess does not move a follow-up ("nộp về Bộ hay về Sở") off its procedure.
         mentioned = []
@@ -239,8 +252,10 @@ def extract_slots(
         intent == "out_of_scope" and confidence >= CHIT_CHAT_CONFIDENCE
         and resolution.get("status") == "context" and tracker.get_slot("procedure")
     ):
-        # Chit-chat is a new topic: "lệ phí bao nhiêu" after it is not about the old procedure.
+        # Chit-chat is a new topic: "lệ phí bao nhiêu" after it is not about the old procedure,
+        # but "quay lại …" finds it again.
         events.append(slot_set("procedure", None))
+        events.append(slot_set("previous_procedure", tracker.get_slot("procedure")))
     if tracker.get_slot("previous_procedure") and resolution.get("status") in ("resolved", "switched"):
         events.append(slot_set("previous_procedure", None))  # back on a procedure: nothing to return to
     if tracker.get_slot("offered_procedures"):

@@ -12,6 +12,7 @@ Spans point back into the user's text even when an abbreviation was expanded (``
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -227,7 +228,7 @@ class ProcedureIndex:
         "còn gia hạn thì sao" + "giấy phép lao động" gains through "gia hạn" only."""
         tokens = [fixed for t in query_tokens(text, self.abbreviations) for fixed in self._repair(t)]
         spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for gram, start, end in _grams_with_spans(tokens):
+        for gram, start, end in _grams_with_spans(tokens, text):
             spans[gram].append((start, end))
         own = set(spans)
         query = set(own)
@@ -358,7 +359,16 @@ def _main_run(hits: list[tuple[int, int]]) -> tuple[int, int]:
     return best[0], best[1]
 
 
-def _grams_with_spans(tokens: list[QueryToken]) -> list[tuple[str, int, int]]:
+_CLAUSE_PUNCTUATION = re.compile(r"[,.;:?!()]")
+
+
+def _grams_with_spans(tokens: list[QueryToken], text: str = "") -> list[tuple[str, int, int]]:
+    """Syllables and adjacent pairs, never a pair across punctuation: in "vợ sinh, quá hạn có mất
+    không" no name holds "sinh quá"."""
     out = [(t.syllable, t.start, t.end) for t in tokens if t.syllable not in STOPWORDS]
-    out.extend((f"{a.syllable} {b.syllable}", a.start, b.end) for a, b in pairwise(tokens))
+    out.extend(
+        (f"{a.syllable} {b.syllable}", a.start, b.end)
+        for a, b in pairwise(tokens)
+        if not _CLAUSE_PUNCTUATION.search(text, a.end, b.start)
+    )
     return out

@@ -204,3 +204,19 @@ def test_a_story_naming_our_procedure_is_answered_not_taken_for_a_complaint(serv
     # A complaint the classifier is sure of stays a complaint.
     sure = [{"name": "complain", "confidence": 0.9}, {"name": "ask_fee", "confidence": 0.05}]
     assert service.agent._plan_intent("complain", 0.9, {**parse, "intent_ranking": sure}) == service.agent.policy.actions_for("complain")
+
+
+def test_going_back_to_an_earlier_procedure_after_a_digression(client: TestClient) -> None:
+    """ "quay lại …" means a procedure this conversation already discussed, after chit-chat or a
+    declined question, whatever else its words match ("quay lại" alone reads as "resume")."""
+    user = sender()
+    assert WORK_PERMIT in joined(say(client, user, "xin giấy phép lao động cho kỹ sư Hàn Quốc cần giấy tờ gì"))
+    say(client, user, "hôm nay trời nóng quá bạn nhỉ")
+    back = joined(say(client, user, "thoi quay lai, nop o dau vay"))
+    assert WORK_PERMIT in back and "Nơi nộp hồ sơ" in back
+
+    other = sender()
+    say(client, other, "vợ em sắp sinh, chế độ thai sản hồ sơ gồm gì")
+    assert "chưa có trong danh mục" in joined(say(client, other, "còn đăng ký khai sinh cho bé thì làm ở đâu"))
+    again = joined(say(client, other, "quay lại chuyện lúc nãy, mất bao lâu thì có tiền"))
+    assert "thai sản" in again and "Thời hạn giải quyết" in again

@@ -152,3 +152,13 @@ def test_the_more_specific_sibling_comes_first(resolver: ProcedureResolver) -> N
     """Both fit "giấy phép lao động"; only the reissue explains "cấp lại"."""
     message = resolve(resolver, "gplđ bị rách, xin cấp lại thì sao")
     assert [e.value for e in message.entities if e.entity == "procedure"] == ["permit_reissue"]
+
+
+def test_no_name_is_read_across_punctuation(resolver: ProcedureResolver) -> None:
+    """ "...thất, nghiệp vụ" holds no "thất nghiệp": adjacent syllables on both sides of a comma are
+    no phrase of a name, and the mention is never a run over it."""
+    joined = resolve(resolver, "hỏi về trợ cấp thất nghiệp")
+    split = resolve(resolver, "tôi bị tổn thất, nghiệp vụ kế toán của công ty thì hỏi ai")
+    scores = {c.code: c.score for c in split.procedures}
+    assert [e.value for e in joined.entities if e.entity == "procedure"] == ["unemployment"]
+    assert scores.get("unemployment", 0.0) < 0.35

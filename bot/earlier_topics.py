@@ -1,0 +1,55 @@
+"""Going back to a procedure the conversation left: "quay lại vụ tiền mai táng, hồ sơ cần gì".
+
+A message that opens with a return cue ("quay lại", "trở lại", "lúc nãy", "hồi nãy") means one of
+the procedures discussed or offered earlier in this conversation, not whatever its words match
+best in the whole catalogue ("quay lại" reads as "tiếp tục hưởng" there). The earlier ones are read
+from the conversation's own events, most recent first; the message's words choose among them.
+"""
+
+from __future__ import annotations
+
+from nlu.interpreter import Interpreter
+from nlu.normalize import fold
+from nlu.tokenize import syllables
+
+from bot.tracker import DialogueStateTracker
+
+__all__ = ["earlier_procedures", "pick_earlier", "returns_to_earlier"]
+
+_CUES = ("quay lai", "tro lai", "luc nay", "hoi nay", "ban nay", "luc dau", "vu truoc", "cai truoc")
+_CUE_WITHIN = 4  # a discourse marker opens the message: "thôi quay lại, …", "vậy quay lại vụ …"
+_SLOTS = ("procedure", "previous_procedure", "offered_procedures")
+
+
+def returns_to_earlier(text: str) -> bool:
+    """Whether the message opens with a cue for an earlier topic ("ừ thôi quay lại, …")."""
+    opening = " ".join(syllables(fold(text))[: _CUE_WITHIN + 1])
+    return any(f" {cue} " in f" {opening} " for cue in _CUES)
+
+
+def earlier_procedures(tracker: DialogueStateTracker) -> list[str]:
+    """Procedures this conversation discussed or offered, most recent first, each once."""
+    seen: list[str] = []
+    for event in reversed(tracker.events):
+        if event.get("event") != "slot" or event.get("name") not in _SLOTS:
+            continue
+        value = event.get("value")
+        for code in value if isinstance(value, list) else [value]:
+            if isinstance(code, str) and code and code not in seen:
+                seen.append(code)
+    return seen
+
+
+def pick_earlier(text: str, earlier: list[str], interpreter: Interpreter) -> list[str]:
+    """The earlier procedures the message's words point to: one when they choose, several when they
+    fit a few alike ("quay lại trợ cấp" after two allowances were offered), else the most recent."""
+    resolver = interpreter.resolver
+    scored = [c for c in resolver.ranked(text, limit=20) if c.code in earlier] if resolver else []
+    if not scored:
+        return earlier[:1]
+    best = scored[0]
+    alike = [
+        c.code for c in scored
+        if best.score - c.score < resolver.ambiguity_margin and best.explained - c.explained < 0.1
+    ] if resolver else [best.code]
+    return alike[:3]

@@ -1,0 +1,21 @@
+"""The question a message ends with (nlu.components.intent_classifier.question_focus)."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlu.components.intent_classifier import question_focus
+
+
+@pytest.mark.parametrize(
+    ("folded", "focus"),
+    [
+        ("bo toi moi mat thang truoc, gia dinh lam tien tu tuat o dau", "gia dinh lam tien tu tuat o dau"),
+        ("vo sinh doi thi chong duoc nghi may ngay", "chong duoc nghi may ngay"),
+        ("le phi bao nhieu", "le phi bao nhieu"),  # a short question is its own focus
+        ("nghien 3 nam roi, o dau", "nghien 3 nam roi o dau"),  # widened to three words
+        ("ho so gom gi?", "ho so gom gi"),
+    ],
+)
+def test_the_focus_is_the_last_clause_widened_to_three_words(folded: str, focus: str) -> None:
+    assert " ".join(question_focus(folded)) == focus
