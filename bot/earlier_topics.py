@@ -8,11 +8,10 @@ from the conversation's own events, most recent first; the message's words choos
 
 from __future__ import annotations
 
+from bot.tracker import DialogueStateTracker
 from nlu.interpreter import Interpreter
 from nlu.normalize import fold
 from nlu.tokenize import syllables
-
-from bot.tracker import DialogueStateTracker
 
 __all__ = ["earlier_procedures", "pick_earlier", "returns_to_earlier"]
 
