@@ -74,3 +74,15 @@ def test_replies_are_graded_and_grouped(tmp_path: Path, service: Service) -> Non
     assert summary["without_diacritics"]["n"] == 1
     (failure,) = summary["failures"]
     assert failure["reason"] == "answered work_permit_extension"
+
+
+def test_a_name_holding_quotes_is_read_whole() -> None:
+    """ "Cấp lại Bằng "Tổ quốc ghi công"" is one procedure, not "Cấp lại Bằng "."""
+    from bot.conversation_tests import Expectation, grade
+    from bot.messages import BotMessage
+
+    name = 'Cấp lại Bằng "Tổ quốc ghi công"'
+    grader = Grader({"martyr_certificate_reissue": name}, {})
+    reply = [BotMessage(recipient_id="s", text=f'Dạ, về thủ tục "{name}":\nHồ sơ gồm: ...')]
+    right, reason, answered = grade(Expectation("procedure", "martyr_certificate_reissue"), reply, grader)
+    assert answered == ["martyr_certificate_reissue"] and right, reason
