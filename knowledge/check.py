@@ -2,7 +2,8 @@
 
 An entry fails when it cites a legal text listed as replaced (``knowledge/replaced_texts.yml``), has no
 national code or no link to its own page on the national portal, or was last checked longer ago than
-``max_age_days``. A gap the entry declares in ``unconfirmed`` (with its reason) is not a failure but
+``max_age_days``. An entry that is no portal procedure (an official page off the portal, and the reason in
+``unconfirmed.national_code``) needs no code. A gap the entry declares in ``unconfirmed`` (with its reason) is not a failure but
 is counted, so what is still unverified stays visible:
 
     FAIL viec_lam.yml unemployment_benefit: cites 38/2013/QH13, replaced by 74/2025/QH15 after 31/12/2025
@@ -93,6 +94,9 @@ class CheckReport:
     # ``unconfirmed``): a counted warning, or a failure with ``strict``.
     missing_code: list[str] = field(default_factory=list)
     missing_own_link: list[str] = field(default_factory=list)
+    # Entries that are no portal procedure (the 111 line, the minimum wage as information): they link to an
+    # official page off the portal and say in ``unconfirmed.national_code`` why they have no code.
+    not_portal: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -111,6 +115,11 @@ class CheckReport:
             out.append(
                 f"WARN {len(self.missing_code)} of {self.entries} entries have no national code: "
                 + ", ".join(self.missing_code)
+            )
+        if self.not_portal:
+            out.append(
+                f"NOTE {len(self.not_portal)} of {self.entries} entries are no portal procedure (no national code "
+                "expected): " + ", ".join(self.not_portal)
             )
         if self.missing_own_link:
             out.append(
@@ -200,7 +209,15 @@ def _check_one(
                 f"{where} cites {old.number} ({old.title}), replaced by {old.replaced_by} "
                 f"after {old.until:%d/%m/%Y}",
             )
-    if not record.national_code:
+    kind = link_kind(record)
+    if not record.national_code and kind == "other_official" and "national_code" in record.unconfirmed:
+        # Not a procedure of the portal: an official page elsewhere and the reason declared; strict or not,
+        # there is no code to find.
+        report.not_portal.append(record.code)
+        report.declared_gaps.append(
+            f"{file} {record.code}: no portal procedure — {record.unconfirmed['national_code']}"
+        )
+    elif not record.national_code:
         report.missing_code.append(record.code)
         if "national_code" in record.unconfirmed:
             report.declared_gaps.append(
@@ -212,7 +229,6 @@ def _check_one(
             fail(
                 "no_national_code", "no national code (ma_thu_tuc) and no reason in unconfirmed.national_code"
             )
-    kind = link_kind(record)
     report.links[kind] += 1
     if kind not in ("detail_page", "code_page", "other_official"):  # other_official: not a portal procedure
         report.missing_own_link.append(record.code)

@@ -111,6 +111,23 @@ def test_a_declared_missing_code_is_noted_not_failed(tmp_path: Path) -> None:
     assert [p.kind for p in strict.problems] == ["declared_gap", "declared_gap"]
 
 
+def test_an_entry_that_is_no_portal_procedure_needs_no_code_even_in_strict_mode(tmp_path: Path) -> None:
+    text = GOOD.replace('    national_code: "1.014748"\n', "").replace(
+        "    url: https://dichvucong.gov.vn/thu-tuc-hanh-chinh/019d2bfb-2b1d-7649-8f76-f5315475eb46",
+        "    url: https://tongdai111.vn\n    unconfirmed: {national_code: 'Không phải thủ tục trên Cổng DVCQG'}",
+    )
+    strict = check_catalogue(write(tmp_path, text), today=TODAY, strict=True)
+    assert strict.ok and strict.not_portal == ["demo"] and not strict.missing_code
+    assert any(line.startswith("NOTE 1 of 1 entries are no portal procedure") for line in strict.lines())
+    # Without the declared reason it is a missing code like any other.
+    undeclared = text.replace("\n    unconfirmed: {national_code: 'Không phải thủ tục trên Cổng DVCQG'}", "")
+    assert kinds(tmp_path, undeclared) == ["no_national_code"]
+    # An off-portal link does not excuse a portal procedure that has a code.
+    assert kinds(tmp_path, GOOD.replace(
+        "https://dichvucong.gov.vn/thu-tuc-hanh-chinh/019d2bfb-2b1d-7649-8f76-f5315475eb46", "https://tongdai111.vn"
+    )) == ["no_own_link"]
+
+
 def test_the_detail_page_keyed_by_the_own_code_is_an_own_link(tmp_path: Path) -> None:
     page = "https://dichvucong.gov.vn/p/home/dvc-chi-tiet-thu-tuc-hanh-chinh.html?ma_thu_tuc="
     text = GOOD.replace(
