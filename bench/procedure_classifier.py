@@ -6,6 +6,9 @@ close sibling that the classifier prefers makes the answer right, for a grid of 
 Last, for held-out messages that retrieval resolves to one of ours — citizens' questions, and the
 names and aliases of other procedures retrieval was not given — how often a veto ("reads as a
 procedure we do not hold") loses one of ours and declines one of theirs, for ``veto_probability``.
+Last, for held-out questions retrieval finds a tie for ("which one?"), how often settling it on the
+classifier's choice among the tied ones is right or wrong, by its probability and by how many times
+likelier it is than the next tied one (``settle_probability``, ``settle_ratio``).
 Retrieval is refitted per fold without that fold's other procedures; it never reads the questions.
 
 In K folds, the held-out part of the citizens' procedure questions and of the training examples
@@ -28,6 +31,7 @@ from project_inputs import project_inputs
 from nlu.components.base import TrainingContext
 from nlu.components.procedure_classifier import NONE, OTHER, ProcedureClassifier
 from nlu.components.procedure_resolver import ProcedureResolver, conclude, specific_first
+from nlu.other_procedures import is_other
 from nlu.training_data import TrainingData
 
 FOLDS = 5
@@ -52,6 +56,9 @@ def main() -> None:
     # For a held-out message retrieval resolved to one of ours: (truth, ours, the classifier's
     # probability of "not held", of ours); truth OTHER for an unlisted other procedure's phrase.
     vetoes: list[tuple[str, str, float, float]] = []
+    # For a held-out question retrieval ties: (truth, the likeliest tied one, its probability, the next
+    # tied one's, whether it is the likeliest of all).
+    ties: list[tuple[str, str, float, float, bool]] = []
     resolver_spec = next(c for c in settings.pipeline if c.get("name") == "ProcedureResolver")
     resolver_options = {k: v for k, v in resolver_spec.items() if k != "name"}
     started = time.perf_counter()
@@ -86,6 +93,15 @@ def main() -> None:
                 continue
             probs = classifier.probabilities(text)
             vetoes.append((truth, ours.code, probs.get(OTHER, 0.0), probs.get(ours.code, 0.0)))
+            ranked = [c for c in every if not is_other(c.code)][:5]
+            if truth != OTHER and resolver.is_ambiguous(ranked):
+                tied = sorted(
+                    (c.code for c in ranked if ranked[0].score - c.score < resolver.ambiguity_margin),
+                    key=lambda code: -probs.get(code, 0.0),
+                )
+                best = max(probs, key=lambda label: probs[label])
+                second = probs.get(tied[1], 0.0) if len(tied) > 1 else 0.0
+                ties.append((truth, tied[0], probs.get(tied[0], 0.0), second, best == tied[0]))
             if truth == OTHER:
                 continue
             close = [c.code for c in every if c.score >= classifier.offer_score and c.code != ours.code]
@@ -133,6 +149,15 @@ def main() -> None:
         lost = [v for v in ours_kept if v[2] >= threshold and v[2] > v[3]]
         declined = sum(v[2] >= threshold and v[2] > v[3] for v in theirs_taken)
         print(f"{threshold:16.2f}  {len(lost):9d}  {sum(t == c for t, c, *_ in lost):15d}  {declined:15d}")
+
+    print(f"\nties: {len(ties)} held-out citizens' questions retrieval found two or more procedures for alike, "
+          f"the classifier's likeliest of them right in {sum(t == c for t, c, *_ in ties)}")
+    print("settle_probability  settle_ratio  settled_right  settled_wrong  still_asked")
+    for threshold in (0.3, 0.4, 0.5, 0.6):
+        for ratio in (1.0, 2.0, 3.0, 5.0):
+            settled = [t for t in ties if t[4] and t[2] >= threshold and t[2] >= ratio * t[3]]
+            right = sum(t[0] == t[1] for t in settled)
+            print(f"{threshold:18.2f}  {ratio:12.1f}  {right:13d}  {len(settled) - right:13d}  {len(ties) - len(settled):11d}")
 
 
 if __name__ == "__main__":

@@ -73,6 +73,7 @@ class Message:
     entities: list[Entity] = field(default_factory=list)
     procedures: list[ProcedureCandidate] = field(default_factory=list)
     procedure_ambiguous: bool = False
+    procedure_tied: list[str] = field(default_factory=list)  # the procedures tied when ambiguous
     procedure_not_held: ProcedureCandidate | None = None  # a real procedure the catalogue does not hold
     not_held_agency: str | None = None
     not_held_note: str | None = None  # where to turn instead

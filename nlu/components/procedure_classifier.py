@@ -54,6 +54,8 @@ class ProcedureClassifier:
         switch_probability: float = 0.6,
         context_switch_probability: float = 0.6,
         veto_probability: float = 1.01,
+        settle_probability: float | None = None,
+        settle_ratio: float = 1.0,
         offer_score: float = 0.3,
         tol: float = 1e-3,
         **options: Any,
@@ -68,6 +70,11 @@ class ProcedureClassifier:
         # Retrieval named one of ours, but the whole message reads as a procedure we do not hold
         # this surely (and more than as ours): declined instead (above 1.0: never).
         self.veto_probability = float(veto_probability)
+        # A retrieval tie ("which one?") is settled on the classifier's word when its choice is the
+        # likeliest of all, this probable (None: context_switch_probability) and this many times
+        # likelier than the next tied procedure.
+        self.settle_probability = float(settle_probability) if settle_probability is not None else None
+        self.settle_ratio = float(settle_ratio)
         self.offer_score = float(offer_score)
         self._normalizer: Normalizer | None = None
         self._model: LinearIntentModel | None = None
@@ -153,7 +160,7 @@ class ProcedureClassifier:
                 message.procedure_ambiguous = False
                 message.procedure_not_held = ProcedureCandidate(f"{OTHER_PREFIX}{self.name}", "", probs[OTHER], 0, 0)
                 return
-            if message.procedure_ambiguous and self._settles(held.value, probs):
+            if message.procedure_ambiguous and self._settles(held.value, probs, message.procedure_tied):
                 # Retrieval tied two names ("nhờ hòa giải" vs a complaint about unpaid wages); the
                 # whole message says which.
                 message.procedure_ambiguous = False
@@ -174,11 +181,18 @@ class ProcedureClassifier:
         other = probs.get(OTHER, 0.0)
         return other >= self.veto_probability and other > probs.get(code, 0.0)
 
-    def _settles(self, code: str, probs: dict[str, float]) -> bool:
-        """The whole message is about ``code`` more than anything else, as surely as leaving a
-        procedure in context needs: "liệt sĩ thì cần giấy tờ gì" (0.5 for the likeliest of the
-        martyr procedures) still asks which one."""
-        return probs.get(code, 0.0) >= self.context_switch_probability and max(probs, key=lambda label: probs[label]) == code
+    def _settles(self, code: str, probs: dict[str, float], tied: list[str] | None = None) -> bool:
+        """The whole message is about ``code`` more than anything else, surely enough and clearly more
+        than about the other tied procedures: "liệt sĩ thì cần giấy tờ gì" (the martyr procedures
+        alike) still asks which one."""
+        needed = getattr(self, "settle_probability", None) or self.context_switch_probability
+        p = probs.get(code, 0.0)
+        others = max((probs.get(c, 0.0) for c in tied or [] if c != code), default=0.0)
+        return (
+            p >= needed
+            and max(probs, key=lambda label: probs[label]) == code
+            and p >= getattr(self, "settle_ratio", 1.0) * others
+        )
 
     def _maybe_switch(self, message: Message, current: Entity, probs: dict[str, float]) -> Entity:
         """To a sibling retrieval ranked close too, when the whole message is clearly about it; the

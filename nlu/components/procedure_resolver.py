@@ -130,6 +130,8 @@ class ProcedureResolver:
             message.not_held_agency, message.not_held_note = self.others.get(other.code, ("", None))
         if ours is not None:
             message.procedure_ambiguous = self.is_ambiguous(ranked)
+            if message.procedure_ambiguous:
+                message.procedure_tied = [c.code for c in ranked if ranked[0].score - c.score < self.ambiguity_margin]
             message.entities.append(Entity("procedure", ours.code, ours.start, ours.end, ours.score, self.name))
         message.topic_words, message.topic_span = self.topic_words(message)
 

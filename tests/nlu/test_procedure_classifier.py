@@ -104,3 +104,13 @@ def test_a_solver_that_stops_before_learning_fails_loudly() -> None:
     broken = ProcedureClassifier(tol=1e3)
     with pytest.raises(RuntimeError, match="stopped before learning"):
         broken.train(DATA, TrainingContext(Abbreviations({}), CATALOGUE, OTHERS, QUESTIONS))
+
+
+def test_a_tie_is_settled_only_when_the_choice_is_clearly_likelier_than_the_other_tied_one() -> None:
+    """settle_probability with settle_ratio: the likeliest tied procedure must also be this many
+    times likelier than the next tied one, or the citizen is asked which."""
+    settling = ProcedureClassifier(settle_probability=0.4, settle_ratio=3.0)
+    assert settling._settles("a", {"a": 0.5, "b": 0.1, "c": 0.4}, ["a", "b"])
+    assert not settling._settles("a", {"a": 0.5, "b": 0.2, "c": 0.3}, ["a", "b"])  # 2.5 times only
+    assert not settling._settles("a", {"a": 0.35, "b": 0.01}, ["a", "b"])  # not probable enough
+    assert not settling._settles("a", {"a": 0.45, "c": 0.5}, ["a", "b"])  # another is likelier of all
