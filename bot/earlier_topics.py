@@ -1,4 +1,5 @@
-"""Going back to a procedure the conversation left: "quay lại vụ tiền mai táng, hồ sơ cần gì".
+"""Earlier topics of a conversation: going back to a procedure it left ("quay lại vụ tiền mai táng,
+hồ sơ cần gì"), and staying on one it just declined ("làm hộ chiếu" → declined → "phí bao nhiêu").
 
 A message that opens with a return cue ("quay lại", "trở lại", "lúc nãy", "hồi nãy") means one of
 the procedures discussed or offered earlier in this conversation, not whatever its words match
@@ -8,16 +9,19 @@ from the conversation's own events, most recent first; the message's words choos
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.tracker import DialogueStateTracker
 from nlu.interpreter import Interpreter
 from nlu.normalize import fold
 from nlu.tokenize import syllables
 
-__all__ = ["earlier_procedures", "pick_earlier", "returns_to_earlier"]
+__all__ = ["earlier_procedures", "just_declined", "pick_earlier", "returns_to_earlier"]
 
 _CUES = ("quay lai", "tro lai", "luc nay", "hoi nay", "ban nay", "luc dau", "vu truoc", "cai truoc")
 _CUE_WITHIN = 4  # a discourse marker opens the message: "thôi quay lại, …", "vậy quay lại vụ …"
 _SLOTS = ("procedure", "previous_procedure", "offered_procedures")
+_DECLINED = "not_in_catalogue"  # bot.slots.NOT_IN_CATALOGUE
 
 
 def returns_to_earlier(text: str) -> bool:
@@ -52,3 +56,11 @@ def pick_earlier(text: str, earlier: list[str], interpreter: Interpreter) -> lis
         if best.score - c.score < resolver.ambiguity_margin and best.explained - c.explained < 0.1
     ] if resolver else [best.code]
     return alike[:3]
+
+
+def just_declined(tracker: DialogueStateTracker) -> dict[str, Any] | None:
+    """The resolution of the previous message when it was declined as a procedure we do not hold:
+    a question that names nothing right after it ("phí bao nhiêu") is about that procedure still."""
+    previous = next((e for e in reversed(tracker.events) if e.get("event") == "user"), None)
+    resolution = ((previous or {}).get("parse_data") or {}).get("procedure_resolution") or {}
+    return resolution if resolution.get("status") == _DECLINED else None

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.context_search import could_switch
 from bot.domain import Domain
-from bot.earlier_topics import earlier_procedures, pick_earlier, returns_to_earlier
+from bot.earlier_topics import earlier_procedures, just_declined, pick_earlier, returns_to_earlier
 from bot.events import Event, slot_set
 from bot.tracker import DialogueStateTracker
 from nlu.components.procedure_resolver import OFFER_EXPLAINED
@@ -127,6 +127,10 @@ def resolve_procedure(
     if not current and near and (intent in ASPECT_INTENTS or intent == "inform"):
         # "liệt sĩ cần giấy tờ gì": not sure enough to answer, close enough to offer as buttons.
         return {"status": "ambiguous", "candidates": near}
+    declined = just_declined(tracker) if not current and intent in ASPECT_INTENTS else None
+    if declined:
+        # "làm hộ chiếu ở đâu" was declined; "phí bao nhiêu" right after is about the passport still.
+        return {"status": NOT_IN_CATALOGUE, "mention": declined.get("mention"), "context": None, "note": declined.get("note")}
     topic = parse.get("topic_words") or []
     if not current and (intent in ASPECT_INTENTS or intent == "inform") and len(topic) >= MIN_UNKNOWN_TOPIC_SYLLABLES:
         # A subject the bot cannot place, with nothing in context: declined without quoting

@@ -220,3 +220,14 @@ def test_going_back_to_an_earlier_procedure_after_a_digression(client: TestClien
     assert "chưa có trong danh mục" in joined(say(client, other, "còn đăng ký khai sinh cho bé thì làm ở đâu"))
     again = joined(say(client, other, "quay lại chuyện lúc nãy, mất bao lâu thì có tiền"))
     assert "thai sản" in again and "Thời hạn giải quyết" in again
+
+
+def test_a_question_right_after_a_decline_stays_with_the_declined_procedure(client: TestClient) -> None:
+    """ "làm hộ chiếu ở đâu" is declined; "phí bao nhiêu" right after asks the passport's fee, not
+    "which procedure?"; naming one of ours afterwards is answered as usual."""
+    user = sender()
+    assert "chưa có trong danh mục" in joined(say(client, user, "cho em hỏi làm hộ chiếu ở đâu ạ"))
+    again = joined(say(client, user, "phí bao nhiêu"))
+    assert "chưa có trong danh mục" in again and "Phí, lệ phí" not in again
+    ours = joined(say(client, user, "còn trợ cấp thất nghiệp thì lệ phí bao nhiêu"))
+    assert "thất nghiệp" in ours and "Phí, lệ phí" in ours
