@@ -359,7 +359,8 @@ def _main_run(hits: list[tuple[int, int]]) -> tuple[int, int]:
     return best[0], best[1]
 
 
-_CLAUSE_PUNCTUATION = re.compile(r"[,.;:?!()]")
+# A clause break between two syllables; a dot or comma inside a number ("1.001978", "1,5") is none.
+_CLAUSE_PUNCTUATION = re.compile(r"[;:?!()]|(?<!\d)[,.]|[,.](?!\d)")
 
 
 def _grams_with_spans(tokens: list[QueryToken], text: str = "") -> list[tuple[str, int, int]]:
@@ -369,6 +370,6 @@ def _grams_with_spans(tokens: list[QueryToken], text: str = "") -> list[tuple[st
     out.extend(
         (f"{a.syllable} {b.syllable}", a.start, b.end)
         for a, b in pairwise(tokens)
-        if not _CLAUSE_PUNCTUATION.search(text, a.end, b.start)
+        if not _CLAUSE_PUNCTUATION.search(text[max(a.end - 1, 0) : b.start + 1])
     )
     return out
