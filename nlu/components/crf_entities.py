@@ -83,9 +83,11 @@ class CRFEntityExtractor:
         lexicon_dropout: float = 0.5,
         algorithm: str = "auto",
         wide_context: bool = False,
+        outer_context: int = 0,
         **options: Any,
     ) -> None:
         self.wide_context = bool(wide_context)
+        self.outer_context = int(outer_context)
         if algorithm not in _ALGORITHMS:
             raise ValueError(
                 f"CRFEntityExtractor algorithm must be one of {sorted(_ALGORITHMS)}, not {algorithm!r}"
@@ -110,7 +112,14 @@ class CRFEntityExtractor:
         return state
 
     def _features(self, toks: list[Token], text: str, phrases: list[PhraseMatch]) -> list[list[str]]:
-        return featurize(toks, phrases, self._regexes, text, getattr(self, "wide_context", False))
+        return featurize(
+            toks,
+            phrases,
+            self._regexes,
+            text,
+            getattr(self, "wide_context", False),
+            getattr(self, "outer_context", 0),
+        )
 
     def _training_phrases(self, index: int, text: str) -> list[PhraseMatch]:
         """The dictionary's phrases in a training sentence, a share of them hidden."""
