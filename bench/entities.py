@@ -49,7 +49,14 @@ WORK = Path("/tmp/nlu_bench_data")
 
 
 # Conversion -----------------------------------------------------------------------------------
-def _annotate(words: list[str], spans: list[tuple[int, int, str]]) -> str:
+def _annotation(entity: str, roles: bool) -> dict[str, str]:
+    """``fromloc.city_name`` → ``{"entity": "fromloc.city_name"}``, or with ``roles`` the Rasa role
+    it names: ``{"entity": "city_name", "role": "fromloc"}``."""
+    role, dot, name = entity.rpartition(".")
+    return {"entity": name, "role": role} if roles and dot and role else {"entity": entity}
+
+
+def _annotate(words: list[str], spans: list[tuple[int, int, str]], roles: bool = False) -> str:
     """Words and (first, last, entity) word spans → one Rasa-annotated line; ``_`` becomes a space."""
     starts = {first: (last, entity) for first, last, entity in spans}
     out: list[str] = []
@@ -58,7 +65,7 @@ def _annotate(words: list[str], spans: list[tuple[int, int, str]]) -> str:
         if i in starts:
             last, entity = starts[i]
             surface = " ".join(w.replace("_", " ") for w in words[i : last + 1])
-            out.append(f"[{surface}]" + json.dumps({"entity": entity}, ensure_ascii=False))
+            out.append(f"[{surface}]" + json.dumps(_annotation(entity, roles), ensure_ascii=False))
             i = last + 1
         else:
             out.append(words[i].replace("_", " "))
@@ -98,7 +105,7 @@ def _write_rasa(lines: list[tuple[str, str]], target: Path) -> None:
     )
 
 
-def convert_jointidsf(source: Path, work: Path) -> tuple[Path, Path]:
+def convert_jointidsf(source: Path, work: Path, roles: bool = False) -> tuple[Path, Path]:
     paths = []
     for split in ("train", "test"):
         words = (source / split / "seq.in").read_text(encoding="utf-8").splitlines()
@@ -107,7 +114,7 @@ def convert_jointidsf(source: Path, work: Path) -> tuple[Path, Path]:
         lines = []
         for text, tagged, intent in zip(words, tags, intents, strict=True):
             tokens, bio = text.split(), tagged.split()
-            lines.append((intent.strip(), _annotate(tokens, _bio_spans(bio[: len(tokens)]))))
+            lines.append((intent.strip(), _annotate(tokens, _bio_spans(bio[: len(tokens)]), roles)))
         _write_rasa(lines, work / f"{split}.yml")
         paths.append(work / f"{split}.yml")
     return paths[0], paths[1]
@@ -407,6 +414,11 @@ def main() -> None:
         help="change one pipeline option for this run, e.g. CRFEntityExtractor.max_iterations=30",
     )
     parser.add_argument(
+        "--roles",
+        action="store_true",
+        help="read slot names role.entity (fromloc.city_name) as Rasa entity roles (jointidsf format)",
+    )
+    parser.add_argument(
         "--folds",
         type=int,
         default=0,
@@ -429,7 +441,7 @@ def main() -> None:
         if kind == "rasa":
             train_file, test_file = source / "train.yml", source / "test.yml"
         elif kind == "jointidsf":
-            train_file, test_file = convert_jointidsf(source, work)
+            train_file, test_file = convert_jointidsf(source, work, args.roles)
         else:
             train_file, test_file = convert_vimq(source, work)
     work.mkdir(parents=True, exist_ok=True)

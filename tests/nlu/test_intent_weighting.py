@@ -171,3 +171,15 @@ def test_mask_entities_takes_a_list_or_all() -> None:
     assert IntentClassifier(mask_entities=["city_name"])._masks("city_name")
     with pytest.raises(ValueError, match="mask_entities"):
         IntentClassifier(mask_entities="some")
+
+
+def test_bench_reads_dotted_slot_names_as_roles_when_asked() -> None:
+    bench = _bench_entities()
+    words = ["từ", "hà_nội", "đến", "huế"]
+    spans = [(1, 1, "fromloc.city_name"), (3, 3, "city_name")]
+    assert bench._annotate(words, spans) == (
+        'từ [hà nội]{"entity": "fromloc.city_name"} đến [huế]{"entity": "city_name"}'
+    )
+    assert bench._annotate(words, spans, roles=True) == (
+        'từ [hà nội]{"entity": "city_name", "role": "fromloc"} đến [huế]{"entity": "city_name"}'
+    )
