@@ -7,7 +7,12 @@ around a phrase. Tokens are syllables and punctuation with BIO tags; the feature
 window of three each side, and the dictionary's and the regexes' hits as evidence.
 
 Rasa entity roles and groups (``[Hà Nội]{"entity": "province", "role": "from"}``) are part of the
-tag, so one model learns the entity and its role together and returns both.
+tag, so one model learns the entity and its role together and returns both. With ``role_model:
+span`` the CRF tags entity types only and ``span_roles.SpanRoleModel`` gives each tagged span its
+role from the whole sentence (a role is often decided far from its span: "hạ cánh" five words back,
+or "the second city of 'giữa X và Y'"); with many roles (a flight set's origin, destination, stop;
+departure, arrival, return) it is also fewer tags, so a faster CRF. ``outer_context: K`` adds the
+K nearest words each side outside the dictionary's phrases to the CRF's features.
 
 In training, the dictionary's evidence is hidden for a share of the phrases (``lexicon_dropout``,
 chosen by a hash, so training is repeatable): otherwise every training entity would be in the
