@@ -98,7 +98,7 @@ def featurize(
                     evidence[i].append(f"re={name}")
     out = []
     n = len(toks)
-    outer_words = _outer_context(folded, toks, phrases, outer) if outer > 0 else [[] for _ in toks]
+    outer_words = _outer_context(folded, toks, phrases, outer) if outer > 0 else None
     opening = [f"first={folded[0]}", f"first2={'_'.join(folded[:2])}"] if n and wide else []
     for i in range(n):
         f, w = folded[i], lower[i]
@@ -130,7 +130,8 @@ def featurize(
             else:
                 features.append(f"{offset}:pad")
         features.extend(opening)
-        features.extend(outer_words[i])
+        if outer_words is not None:
+            features.extend(outer_words[i])
         if wide:
             features.extend(sorted({f"L={folded[j]}" for j in range(max(0, i - _BAG), i - _WINDOW)}))
             features.extend(sorted({f"R={folded[j]}" for j in range(i + _WINDOW + 1, min(n, i + _BAG + 1))}))
