@@ -4,6 +4,7 @@ score its test split as ``dvcbot test nlu`` does, print the figures.
     python bench/entities.py PATH [--format rasa|jointidsf|vimq] [--work DIR] [--set C.OPTION=VALUE]
     python bench/entities.py --phoatis DIR     (= DIR --format jointidsf; --vimq DIR likewise)
     python bench/entities.py --synthetic [--work DIR]
+    python bench/entities.py PATH --folds K    (K-fold cross-validation on the train split alone)
 
 PATH is not shipped with dvcbot: public research sets (the PhoATIS flight-booking set of
 VinAIResearch/JointIDSF, the ViMQ medical questions) are for research only, so they are read from
@@ -21,6 +22,10 @@ bench, 28 slot types, where the words around a value decide its type: origin or 
 departure or arrival day; cities in the test split partly never seen in training) and measures on
 that. It is far easier than real data: a check of the machinery and of the time and memory bounds,
 not a score to quote.
+
+``--folds K`` scores the train split by K-fold cross-validation (stratified by intent, as
+``dvcbot test nlu --cross-validation``) and never reads the test split: the way to choose options on a
+public set without looking at its test figures.
 
 Prints: intent accuracy, entity micro F1, sentence accuracy, parse p50/p95, training seconds and
 the process's peak resident memory. Asserts nothing.
@@ -44,7 +49,14 @@ WORK = Path("/tmp/nlu_bench_data")
 
 
 # Conversion -----------------------------------------------------------------------------------
-def _annotate(words: list[str], spans: list[tuple[int, int, str]]) -> str:
+def _annotation(entity: str, roles: bool) -> dict[str, str]:
+    """``fromloc.city_name`` → ``{"entity": "fromloc.city_name"}``, or with ``roles`` the Rasa role
+    it names: ``{"entity": "city_name", "role": "fromloc"}``."""
+    role, dot, name = entity.rpartition(".")
+    return {"entity": name, "role": role} if roles and dot and role else {"entity": entity}
+
+
+def _annotate(words: list[str], spans: list[tuple[int, int, str]], roles: bool = False) -> str:
     """Words and (first, last, entity) word spans → one Rasa-annotated line; ``_`` becomes a space."""
     starts = {first: (last, entity) for first, last, entity in spans}
     out: list[str] = []
@@ -53,7 +65,7 @@ def _annotate(words: list[str], spans: list[tuple[int, int, str]]) -> str:
         if i in starts:
             last, entity = starts[i]
             surface = " ".join(w.replace("_", " ") for w in words[i : last + 1])
-            out.append(f"[{surface}]" + json.dumps({"entity": entity}, ensure_ascii=False))
+            out.append(f"[{surface}]" + json.dumps(_annotation(entity, roles), ensure_ascii=False))
             i = last + 1
         else:
             out.append(words[i].replace("_", " "))
@@ -93,7 +105,7 @@ def _write_rasa(lines: list[tuple[str, str]], target: Path) -> None:
     )
 
 
-def convert_jointidsf(source: Path, work: Path) -> tuple[Path, Path]:
+def convert_jointidsf(source: Path, work: Path, roles: bool = False) -> tuple[Path, Path]:
     paths = []
     for split in ("train", "test"):
         words = (source / split / "seq.in").read_text(encoding="utf-8").splitlines()
@@ -102,7 +114,7 @@ def convert_jointidsf(source: Path, work: Path) -> tuple[Path, Path]:
         lines = []
         for text, tagged, intent in zip(words, tags, intents, strict=True):
             tokens, bio = text.split(), tagged.split()
-            lines.append((intent.strip(), _annotate(tokens, _bio_spans(bio[: len(tokens)]))))
+            lines.append((intent.strip(), _annotate(tokens, _bio_spans(bio[: len(tokens)]), roles)))
         _write_rasa(lines, work / f"{split}.yml")
         paths.append(work / f"{split}.yml")
     return paths[0], paths[1]
@@ -339,6 +351,47 @@ def measure(train_file: Path, test_file: Path, work: Path, overrides: list[str] 
     print(f"report: {work / 'report.json'}")
 
 
+def measure_folds(train_file: Path, work: Path, folds: int, overrides: list[str] | None = None) -> None:
+    """K-fold cross-validation on ``train_file`` with the pipeline of ``dvcbot train --nlu``."""
+    from bot.service import ABBREVIATIONS_FILE
+    from bot.settings import load_settings
+    from nlu.evaluate import cross_validate
+    from nlu.interpreter import Interpreter
+    from nlu.normalize import Abbreviations
+    from nlu.training_data import TrainingData, load_nlu_files
+
+    settings = load_settings()
+    abbreviations = Abbreviations.from_file(settings.path(ABBREVIATIONS_FILE))
+    pipeline = _with_overrides(settings.pipeline, overrides or [])
+    data = load_nlu_files([train_file])
+    train_seconds: list[float] = []
+
+    def train(part: list[Any]) -> Interpreter:
+        started = time.process_time()
+        fold_data = TrainingData(part, data.synonyms, data.regexes, data.lookups)
+        interpreter = Interpreter.train(
+            pipeline, fold_data, abbreviations=abbreviations, catalogue=[], model_fingerprint="folds",
+            project_data=False,
+        )
+        train_seconds.append(time.process_time() - started)
+        return interpreter
+
+    report, predictions = cross_validate(data.examples, train, folds)
+    (work / "folds_report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    (work / "folds_predictions.json").write_text(
+        json.dumps(predictions, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    entities = report["entities"]
+    print(f"{folds}-fold cross-validation on {len(data.examples)} examples of {train_file}")
+    print(f"intent_accuracy            {100 * report['intent']['accuracy']:6.1f}")
+    print(f"entity_micro_f1            {100 * entities['micro_f1']:6.1f}")
+    print(f"sentence_accuracy          {100 * report['sentence_accuracy']:6.1f}")
+    print(f"train_cpu_seconds_per_fold {sum(train_seconds) / len(train_seconds):6.1f}")
+    print(f"peak_rss_mb                {_peak_rss_mb():6.1f}")
+    for confusion in entities["confusions"][:8]:
+        print(f"  confused: {confusion['entity']} → {confusion['predicted']} ×{confusion['count']}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("path", nargs="?", type=Path, help="a data set directory (not shipped)")
@@ -360,6 +413,18 @@ def main() -> None:
         metavar="COMPONENT.OPTION=VALUE",
         help="change one pipeline option for this run, e.g. CRFEntityExtractor.max_iterations=30",
     )
+    parser.add_argument(
+        "--roles",
+        action="store_true",
+        help="read slot names role.entity (fromloc.city_name) as Rasa entity roles (jointidsf format)",
+    )
+    parser.add_argument(
+        "--folds",
+        type=int,
+        default=0,
+        metavar="K",
+        help="K-fold cross-validation on the train split only (the test split is not read)",
+    )
     args = parser.parse_args()
     for alias, kind in ((args.phoatis, "jointidsf"), (args.vimq, "vimq")):
         if alias is not None:
@@ -376,10 +441,15 @@ def main() -> None:
         if kind == "rasa":
             train_file, test_file = source / "train.yml", source / "test.yml"
         elif kind == "jointidsf":
-            train_file, test_file = convert_jointidsf(source, work)
+            train_file, test_file = convert_jointidsf(source, work, args.roles)
         else:
             train_file, test_file = convert_vimq(source, work)
     work.mkdir(parents=True, exist_ok=True)
+    if args.folds:
+        if args.folds < 2:
+            parser.error("--folds needs K >= 2")
+        measure_folds(train_file, work, args.folds, args.set)
+        return
     measure(train_file, test_file, work, args.set)
 
 

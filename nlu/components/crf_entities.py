@@ -7,7 +7,12 @@ around a phrase. Tokens are syllables and punctuation with BIO tags; the feature
 window of three each side, and the dictionary's and the regexes' hits as evidence.
 
 Rasa entity roles and groups (``[Hà Nội]{"entity": "province", "role": "from"}``) are part of the
-tag, so one model learns the entity and its role together and returns both.
+tag, so one model learns the entity and its role together and returns both. With ``role_model:
+span`` the CRF tags entity types only and ``span_roles.SpanRoleModel`` gives each tagged span its
+role from the whole sentence (a role is often decided far from its span: "hạ cánh" five words back,
+or "the second city of 'giữa X và Y'"); with many roles (a flight set's origin, destination, stop;
+departure, arrival, return) it is also fewer tags, so a faster CRF. ``outer_context: K`` adds the
+K nearest words each side outside the dictionary's phrases to the CRF's features.
 
 In training, the dictionary's evidence is hidden for a share of the phrases (``lexicon_dropout``,
 chosen by a hash, so training is repeatable): otherwise every training entity would be in the
@@ -35,6 +40,7 @@ import pycrfsuite
 from nlu.components.base import TrainingContext
 from nlu.components.phrase_lexicon import PhraseLexicon, PhraseMatch, phrase_key
 from nlu.components.sequence_features import Token, featurize, tokens
+from nlu.components.span_roles import NO_ROLE, SpanRoleModel, span_features
 from nlu.message import Entity, Message
 from nlu.normalize import fold
 from nlu.training_data import EntitySpan, Example, TrainingData
@@ -83,9 +89,18 @@ class CRFEntityExtractor:
         lexicon_dropout: float = 0.5,
         algorithm: str = "auto",
         wide_context: bool = False,
+        outer_context: int = 0,
+        role_model: str = "tag",
         **options: Any,
     ) -> None:
+        if role_model not in ("tag", "span"):
+            raise ValueError(f"CRFEntityExtractor role_model must be 'tag' or 'span', not {role_model!r}")
+        # "tag": roles and groups are part of the CRF's tags; "span": the CRF tags entity types and
+        # a linear model over each span and the whole sentence gives the role (``span_roles``).
+        self.role_model = role_model
+        self._roles: SpanRoleModel | None = None
         self.wide_context = bool(wide_context)
+        self.outer_context = int(outer_context)
         if algorithm not in _ALGORITHMS:
             raise ValueError(
                 f"CRFEntityExtractor algorithm must be one of {sorted(_ALGORITHMS)}, not {algorithm!r}"
@@ -110,7 +125,14 @@ class CRFEntityExtractor:
         return state
 
     def _features(self, toks: list[Token], text: str, phrases: list[PhraseMatch]) -> list[list[str]]:
-        return featurize(toks, phrases, self._regexes, text, getattr(self, "wide_context", False))
+        return featurize(
+            toks,
+            phrases,
+            self._regexes,
+            text,
+            getattr(self, "wide_context", False),
+            getattr(self, "outer_context", 0),
+        )
 
     def _training_phrases(self, index: int, text: str) -> list[PhraseMatch]:
         """The dictionary's phrases in a training sentence, a share of them hidden."""
@@ -122,7 +144,7 @@ class CRFEntityExtractor:
         return kept
 
     def train(self, data: TrainingData, context: TrainingContext) -> None:
-        self._model, self._tagger = None, None
+        self._model, self._tagger, self._roles = None, None, None
         self._synonyms = {fold(k): v for k, v in data.synonyms.items()}
         self._regexes = []
         for entity, patterns in data.regexes.items():
@@ -147,6 +169,8 @@ class CRFEntityExtractor:
                 )
                 token_count += len(tags)
                 tag_set.update(tags)
+        if self._roles_apart():
+            self._roles = SpanRoleModel.fit(self._role_rows(examples))
         algorithm = self._algorithm_for(token_count, len(tag_set))
         self._trained_with = algorithm
         trainer.select(algorithm)
@@ -164,6 +188,36 @@ class CRFEntityExtractor:
             trainer.train(path)
             with open(path, "rb") as handle:
                 self._model = handle.read()
+
+    def _roles_apart(self) -> bool:
+        return getattr(self, "role_model", "tag") == "span"
+
+    def _role_rows(self, examples: list[Example]) -> list[tuple[list[str], str, str]]:
+        rows = []
+        for example in examples:
+            toks = tokens(example.text)
+            spans = self._token_spans(example, toks)
+            words = [fold(t.text) for t in toks]
+            typed = [(first, last, span.entity) for first, last, span in spans]
+            for index, (_, _, span) in enumerate(spans):
+                label = _SEP.join([span.role or "", span.group or ""]) if span.role or span.group else NO_ROLE
+                rows.append((span_features(words, typed, index), span.entity, label))
+        return rows
+
+    def _token_spans(self, example: Example, toks: list[Token]) -> list[tuple[int, int, EntitySpan]]:
+        out = []
+        for span in example.entities:
+            if span.entity in self._skip:
+                continue
+            inside = [i for i, t in enumerate(toks) if t.start >= span.start and t.end <= span.end]
+            if inside:
+                out.append((inside[0], inside[-1], span))
+        out.sort(key=lambda item: item[0])
+        kept: list[tuple[int, int, EntitySpan]] = []
+        for item in out:
+            if not kept or item[0] > kept[-1][1]:
+                kept.append(item)
+        return kept
 
     def _algorithm_for(self, token_count: int, tag_count: int) -> str:
         if self.algorithm != "auto":
@@ -214,8 +268,9 @@ class CRFEntityExtractor:
             if span.entity in self._skip:
                 continue
             inside = [i for i, t in enumerate(toks) if t.start >= span.start and t.end <= span.end]
+            label = _SEP.join([span.entity, "", ""]) if self._roles_apart() else _tag_label(span)
             for n, i in enumerate(inside):
-                tags[i] = ("B-" if n == 0 else "I-") + _tag_label(span)
+                tags[i] = ("B-" if n == 0 else "I-") + label
         return tags
 
     def _open(self) -> pycrfsuite.Tagger | None:
@@ -239,6 +294,7 @@ class CRFEntityExtractor:
             return
         tags = tagger.tag(self._features(toks, text, self._lexicon.matches(fold(text))))
         threshold = self.min_confidence if getattr(self, "_trained_with", "lbfgs") in _PROBABILISTIC else 0.0
+        found: list[tuple[int, int, str, float]] = []
         i = 0
         while i < len(tags):
             if not tags[i].startswith("B-") and not tags[i].startswith("I-"):
@@ -250,8 +306,27 @@ class CRFEntityExtractor:
                 j += 1
             confidence = min(tagger.marginal(tags[k], k) for k in range(i, j))
             if confidence >= threshold:
-                self._claim(message, label, toks[i].start, toks[j - 1].end, confidence)
+                found.append((i, j - 1, label, confidence))
             i = j
+        roles = getattr(self, "_roles", None)
+        if roles is not None:
+            found = self._with_roles(roles, toks, found)
+        for first, last, label, confidence in found:
+            self._claim(message, label, toks[first].start, toks[last].end, confidence)
+
+    @staticmethod
+    def _with_roles(
+        roles: SpanRoleModel, toks: list[Token], found: list[tuple[int, int, str, float]]
+    ) -> list[tuple[int, int, str, float]]:
+        """The CRF's typed spans with the role and group the span model reads for each."""
+        words = [fold(t.text) for t in toks]
+        typed = [(first, last, _untag_label(label)[0]) for first, last, label, _ in found]
+        out = []
+        for index, (first, last, _, confidence) in enumerate(found):
+            entity = typed[index][2]
+            role_label, _ = roles.role(span_features(words, typed, index), entity)
+            out.append((first, last, f"{entity}{_SEP}{role_label}" if role_label else entity, confidence))
+        return out
 
     def _claim(self, message: Message, label: str, start: int, end: int, confidence: float) -> None:
         """Adds the span unless another extractor owns it; a dictionary guess of another type there

@@ -93,7 +93,7 @@ class IntentClassifier:
         C: float = 8.0,
         ranking_length: int = 10,
         min_df: int = 2,
-        mask_entities: list[str] | None = None,
+        mask_entities: list[str] | str | None = None,
         clause_confidence: float = 0.8,
         class_weight: str = "balanced",
         entity_features: bool = False,
@@ -115,7 +115,13 @@ class IntentClassifier:
         self.C = float(C)
         self.ranking_length = ranking_length
         self.min_df = int(min_df)
-        self.mask_entities = set(mask_entities if mask_entities is not None else ["procedure"])
+        # "all": every entity's words give way to the placeholder, so the intent is read from how
+        # the question is asked, not from which city or date it names (another data set's option).
+        self._mask_all = mask_entities == "all"
+        if isinstance(mask_entities, str) and not self._mask_all:
+            raise ValueError(f"IntentClassifier mask_entities must be a list or 'all', not {mask_entities!r}")
+        listed = [] if isinstance(mask_entities, str) else mask_entities
+        self.mask_entities = set(listed if listed is not None else ["procedure"])
         self.temperature = 1.0
         self._normalizer: Normalizer | None = None
         self._model: LinearIntentModel | None = None
@@ -145,7 +151,7 @@ class IntentClassifier:
                 continue
             text = normalizer(example.text)
             variants = {text.normalized, text.folded}
-            spans = [(e.start, e.end) for e in example.entities if e.entity in self.mask_entities]
+            spans = [(e.start, e.end) for e in example.entities if self._masks(e.entity)]
             if spans:
                 masked = normalizer(mask_spans(example.text, spans))
                 variants.update((masked.normalized, masked.folded))
@@ -262,6 +268,9 @@ class IntentClassifier:
                 best_t, best_loss = float(t), loss
         return best_t
 
+    def _masks(self, entity: str) -> bool:
+        return getattr(self, "_mask_all", False) or entity in self.mask_entities
+
     # Inference --------------------------------------------------------------------------------
     @staticmethod
     def _entity_items(entities: list[str]) -> list[str]:
@@ -289,7 +298,7 @@ class IntentClassifier:
         if not message.normalized.strip():
             return
         normalized, tokens = message.normalized, message.tokens
-        spans = [(e.start, e.end) for e in message.entities if e.entity in self.mask_entities]
+        spans = [(e.start, e.end) for e in message.entities if self._masks(e.entity)]
         if spans and self._normalizer is not None:
             normalized = self._normalizer(mask_spans(message.original, spans)).normalized
             tokens = words(normalized)

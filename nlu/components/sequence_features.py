@@ -9,6 +9,10 @@ Nghệ · An``): a comma often ends an entity, so it is kept. Each token is desc
 - its neighbours in a window of three each side, and the pairs it forms with them; with ``wide``
   (``CRFEntityExtractor wide_context: true``), the words further out, up to eight each side, as a
   bag (which side, not how far), and the sentence's first two words (what kind of question it is);
+- with ``outer`` (``CRFEntityExtractor outer_context: K``), the K nearest words each side *outside*
+  the dictionary's phrases: in "đến thành phố Hồ Chí Minh vào khoảng 6 giờ", the words that decide
+  "6 giờ" is an arrival time are "vào" and "đến", past a five-syllable city the window of three
+  never reaches; every token of a phrase shares the phrase's outer words;
 - evidence from the dictionary (``PhraseLexicon``): every label the training data annotated on a
   phrase covering the token, with how much of the phrase's annotations it had (``lex=B-province``,
   ``lex_share=B-province:hi``), and the regex patterns that match there.
@@ -68,9 +72,11 @@ def featurize(
     regexes: list[tuple[str, re.Pattern[str]]],
     text: str,
     wide: bool = False,
+    outer: int = 0,
 ) -> list[list[str]]:
     """One feature list per token of ``text``, with the dictionary's ``phrases`` found in it;
-    ``wide``: also the far words as a bag and the sentence's opening."""
+    ``wide``: also the far words as a bag and the sentence's opening; ``outer``: that many words
+    each side outside the phrases."""
     lower = [t.text.lower() for t in toks]
     folded = [_fold_word(t.text) for t in toks]
     evidence: list[list[str]] = [[] for _ in toks]
@@ -92,6 +98,7 @@ def featurize(
                     evidence[i].append(f"re={name}")
     out = []
     n = len(toks)
+    outer_words = _outer_context(folded, toks, phrases, outer) if outer > 0 else None
     opening = [f"first={folded[0]}", f"first2={'_'.join(folded[:2])}"] if n and wide else []
     for i in range(n):
         f, w = folded[i], lower[i]
@@ -123,6 +130,8 @@ def featurize(
             else:
                 features.append(f"{offset}:pad")
         features.extend(opening)
+        if outer_words is not None:
+            features.extend(outer_words[i])
         if wide:
             features.extend(sorted({f"L={folded[j]}" for j in range(max(0, i - _BAG), i - _WINDOW)}))
             features.extend(sorted({f"R={folded[j]}" for j in range(i + _WINDOW + 1, min(n, i + _BAG + 1))}))
@@ -134,5 +143,36 @@ def featurize(
             features.append(f"-2|-1={folded[i - 2]}_{folded[i - 1]}")
         if i + 2 < n:
             features.append(f"1|2={folded[i + 1]}_{folded[i + 2]}")
+        out.append(features)
+    return out
+
+
+def _outer_context(
+    folded: list[str], toks: list[Token], phrases: list[PhraseMatch], size: int
+) -> list[list[str]]:
+    """Per token, the ``size`` nearest words left and right that lie outside every phrase (a token
+    in a phrase looks out from the phrase's ends), and the nearest pair on each side."""
+    n = len(toks)
+    span_of = list(range(n)), list(range(n))  # first and last token of the unit each token is in
+    covered = [False] * n
+    starts = {t.start: i for i, t in enumerate(toks)}
+    ends = {t.end: i for i, t in enumerate(toks)}
+    for match in phrases:
+        first, last = starts.get(match.start), ends.get(match.end)
+        if first is None or last is None:
+            continue
+        for i in range(first, last + 1):
+            covered[i] = True
+            span_of[0][i], span_of[1][i] = first, last
+    out: list[list[str]] = []
+    for i in range(n):
+        left = [folded[j] for j in range(span_of[0][i] - 1, -1, -1) if not covered[j]][:size]
+        right = [folded[j] for j in range(span_of[1][i] + 1, n) if not covered[j]][:size]
+        features = [f"oL{k + 1}={w}" for k, w in enumerate(left)]
+        features += [f"oR{k + 1}={w}" for k, w in enumerate(right)]
+        if len(left) > 1:
+            features.append(f"oL12={left[0]}_{left[1]}")
+        if len(right) > 1:
+            features.append(f"oR12={right[0]}_{right[1]}")
         out.append(features)
     return out

@@ -59,8 +59,9 @@ def _lines() -> list[str]:
     return lines
 
 
-@pytest.fixture(scope="module")
-def trained() -> tuple[LookupEntityExtractor, CRFEntityExtractor]:
+@pytest.fixture(scope="module", params=["tag", "span"])
+def trained(request: pytest.FixtureRequest) -> tuple[LookupEntityExtractor, CRFEntityExtractor]:
+    """Roles in the CRF's tags (the default) and from the span model (``role_model: span``)."""
     data = load_nlu_data(
         {
             "nlu": [
@@ -69,7 +70,7 @@ def trained() -> tuple[LookupEntityExtractor, CRFEntityExtractor]:
             ]
         }
     )
-    lookup, crf = LookupEntityExtractor(), CRFEntityExtractor()
+    lookup, crf = LookupEntityExtractor(), CRFEntityExtractor(role_model=request.param)
     context = TrainingContext(Abbreviations({}))
     lookup.train(data, context)
     crf.train(data, context)
@@ -169,3 +170,8 @@ def test_the_parse_result_carries_the_roles() -> None:
         ("province", "Quảng Ngãi", "from"),
         ("province", "Nghệ An", "to"),
     ]
+
+
+def test_an_unknown_role_model_is_refused() -> None:
+    with pytest.raises(ValueError, match="role_model"):
+        CRFEntityExtractor(role_model="guess")

@@ -142,3 +142,44 @@ def test_an_intent_of_one_example_does_not_void_the_held_out_folds() -> None:
 def test_defaults_keep_the_projects_behaviour() -> None:
     classifier = IntentClassifier()
     assert (classifier.class_weight, classifier.entity_features) == ("balanced", False)
+
+
+def test_masking_every_entity_reads_the_question_not_the_values() -> None:
+    cities = ["Hà Nội", "Huế", "Vinh", "Đà Lạt", "Cần Thơ", "Pleiku"]
+    fares = [f"giá vé đi [{c}](city_name) bao nhiêu" for c in cities[:3]]
+    fares += [f"vé tới [{c}](city_name) giá bao nhiêu" for c in cities[:3]]
+    flights = [f"chuyến bay đi [{c}](city_name) lúc nào" for c in cities[3:]]
+    flights += [f"có chuyến bay tới [{c}](city_name) không" for c in cities[3:]]
+    data = load_nlu_data({"nlu": [_block("airfare", fares), _block("flight", flights)]})
+    classifier = IntentClassifier(mask_entities="all", class_weight="none")
+    classifier.train(data, TrainingContext(Abbreviations({})))
+    assert classifier._masks("city_name") and classifier._masks("anything")
+    from nlu.message import Entity, Message
+
+    text = "giá vé đi Pleiku bao nhiêu"  # a city only ever seen in flight questions
+    start = text.index("Pleiku")
+    message = Message(text=text, original=text, normalized=Normalizer(Abbreviations({}))(text).normalized)
+    message.tokens = words(message.normalized)
+    message.entities = [Entity("city_name", "Pleiku", start, start + 6, 1.0, "CRFEntityExtractor")]
+    classifier.process(message)
+    assert message.intent is not None and message.intent.name == "airfare"
+
+
+def test_mask_entities_takes_a_list_or_all() -> None:
+    assert not IntentClassifier()._masks("city_name")
+    assert IntentClassifier()._masks("procedure")
+    assert IntentClassifier(mask_entities=["city_name"])._masks("city_name")
+    with pytest.raises(ValueError, match="mask_entities"):
+        IntentClassifier(mask_entities="some")
+
+
+def test_bench_reads_dotted_slot_names_as_roles_when_asked() -> None:
+    bench = _bench_entities()
+    words = ["từ", "hà_nội", "đến", "huế"]
+    spans = [(1, 1, "fromloc.city_name"), (3, 3, "city_name")]
+    assert bench._annotate(words, spans) == (
+        'từ [hà nội]{"entity": "fromloc.city_name"} đến [huế]{"entity": "city_name"}'
+    )
+    assert bench._annotate(words, spans, roles=True) == (
+        'từ [hà nội]{"entity": "city_name", "role": "fromloc"} đến [huế]{"entity": "city_name"}'
+    )
