@@ -39,13 +39,14 @@ class RoundTrips:
     def __init__(self) -> None:
         self.counts: Counter[str] = Counter()
 
-    def watch_engine(self, engine: Any, name: str) -> None:
-        from sqlalchemy import event
+    def watch_databases(self) -> None:
+        """Every engine of the process (the stores', the read pools', the catalogue's)."""
+        from sqlalchemy import Engine, event
 
         def count(*_: Any) -> None:
-            self.counts[name] += 1
+            self.counts["database"] += 1
 
-        event.listen(engine, "before_cursor_execute", count)
+        event.listen(Engine, "before_cursor_execute", count)
 
     def watch_redis(self) -> None:
         import redis.asyncio.connection
@@ -159,11 +160,8 @@ async def measure(args: argparse.Namespace, database: str) -> dict[str, Any]:
         os.environ["DVCBOT_REDIS__URL"] = args.redis
     trips = RoundTrips()
     trips.watch_redis()
+    trips.watch_databases()
     app = create_app(load_settings())
-    service = app.state.service
-    trips.watch_engine(service.tracker_engine, "database")
-    if service.catalogue_engine is not service.tracker_engine:
-        trips.watch_engine(service.catalogue_engine, "database")
     async with app.router.lifespan_context(app):
         await drive(app, min(args.conversations, 8), trips)  # warm: caches, pools, first statements
         return await drive(app, args.conversations, trips)
