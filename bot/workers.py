@@ -55,8 +55,7 @@ def run(settings: Settings, *, host: str | None, port: int | None, workers: int,
         "timeout_graceful_shutdown": settings.server.shutdown_grace_seconds,
         "timeout_keep_alive": settings.server.keep_alive_seconds,
         # h11 even where httptools is installed: it keeps the connection after a request it refuses
-        # (a control character in a header value), which httptools closes. The loop is uvloop when
-        # installed (a project dependency), asyncio's otherwise.
+        # (a control character in a header value), which httptools closes (tests/bot/test_fuzz_api.py).
         "http": "h11",
     }
     if workers == 1:
