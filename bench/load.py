@@ -32,7 +32,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from measure import ROOT, free_port, percentile, wait_healthy
+from measure import ROOT, cpu_seconds, free_port, percentile, process_tree, wait_healthy
 
 sys.path.insert(0, str(ROOT))
 
@@ -212,6 +212,35 @@ def verify(database: str, results: Results) -> dict[str, int]:
     return counts
 
 
+def tree_cpu(pid: int) -> dict[int, float]:
+    """CPU seconds so far of ``pid`` and of each of its descendants (the workers)."""
+    return {p: cpu_seconds(p) for p in process_tree(pid)}
+
+
+def database_backends_cpu(database: str) -> dict[int, float]:
+    """CPU seconds so far of each PostgreSQL backend connected to the store's database (same machine)."""
+    if not database.startswith("postgresql"):
+        return {}
+    from sqlalchemy import text
+
+    from bot.service import make_engine
+
+    engine = make_engine(database)
+    try:
+        with engine.connect() as connection:
+            pids = connection.execute(
+                text("select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()")
+            ).scalars().all()
+    finally:
+        engine.dispose()
+    return {int(p): cpu_seconds(int(p)) for p in pids}
+
+
+def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds spent between two readings; a process that appeared meanwhile counts whole."""
+    return sum(max(0.0, seconds - before.get(pid, 0.0)) for pid, seconds in after.items())
+
+
 def start_service(port: int, workers: int, database: str, redis: str | None) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
@@ -265,8 +294,15 @@ def main() -> int:
         url = f"http://127.0.0.1:{port}"
     run = uuid.uuid4().hex[:8]
     senders = [f"load-{run}-{i}" for i in range(args.conversations)]
+    server_before = tree_cpu(server.pid) if server is not None else {}
+    backends_before = database_backends_cpu(database)
+    client_before = time.process_time()
+    load_before = os.getloadavg()
     try:
         results, elapsed = asyncio.run(run_load(url, senders, args.deadline, args.timeout))
+        client_cpu = time.process_time() - client_before
+        server_cpu = cpu_spent(server_before, tree_cpu(server.pid)) if server is not None else None
+        backends_cpu = cpu_spent(backends_before, database_backends_cpu(database))
     finally:
         if server is not None:
             server.terminate()
@@ -286,6 +322,12 @@ def main() -> int:
         "p99_ms": round(percentile(results.latencies, 0.99) * 1000, 1) if messages else None,
         "errors": results.errors,
         **verify(database, results),
+        # CPU milliseconds per answered message: the service's processes, the PostgreSQL backends of its
+        # database, this load client; figures the machine's other work moves less than msg/s
+        "server_cpu_ms_per_message": round(server_cpu * 1000 / messages, 2) if server_cpu and messages else None,
+        "database_cpu_ms_per_message": round(backends_cpu * 1000 / messages, 2) if backends_cpu and messages else None,
+        "client_cpu_ms_per_message": round(client_cpu * 1000 / messages, 2) if messages else None,
+        "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in load],
     }
     print(
@@ -297,7 +339,12 @@ def main() -> int:
     print(
         f"  not answered: {results.errors or 0}; lost {figures['lost']}, reordered {figures['reordered']}, "
         f"duplicated {figures['duplicated']}, without reply {figures['without_reply']}, "
-        f"extra session starts {figures['session_starts_over_1']}; load average {figures['load_average_after']}"
+        f"extra session starts {figures['session_starts_over_1']}"
+    )
+    print(
+        f"  CPU per message: service {figures['server_cpu_ms_per_message']} ms, PostgreSQL "
+        f"{figures['database_cpu_ms_per_message']} ms, load client {figures['client_cpu_ms_per_message']} ms; "
+        f"load average {figures['load_average_before']} -> {figures['load_average_after']}"
     )
     if args.json:
         print(json.dumps(figures, ensure_ascii=False))

@@ -5,6 +5,11 @@ A REST client picks its own sender id, so the id alone proves nothing: whoever k
 starts a conversation gets a random secret back once (``X-Dvcbot-Sender-Secret``); the database
 holds only its digest, so a leaked table gives no secret away. The first claim wins atomically (the
 sender id is the primary key), across every process sharing the database. Schema: revision 0005.
+
+A digest, once stored, never changes (nothing updates or deletes these rows), so each process keeps
+the digests it has read or written (up to ``cache_size`` conversations, the least recently used
+dropped first): a later turn of the conversation is verified in memory, without a database read
+(``verify_in_memory``, which the REST channel asks first, on the event loop).
 """
 
 from __future__ import annotations
@@ -12,7 +17,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 
 from sqlalchemy import Engine, Float, String, bindparam, insert, select
@@ -49,27 +56,68 @@ def _digest(secret: str) -> str:
 
 
 class SqlSenderSecretStore:
-    def __init__(self, engine: Engine, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        clock: Callable[[], float] = time.time,
+        *,
+        read_engine: Engine | None = None,  # reads only (PostgreSQL: autocommit, bot.service.make_read_engine)
+        cache_size: int = 50_000,
+    ) -> None:
         self._engine = engine
+        self._reads = read_engine or engine
         self._clock = clock
+        self._cache_size = cache_size
+        self._known: OrderedDict[str, str] = OrderedDict()  # sender id → stored digest
+        self._known_lock = threading.Lock()  # the stores are called from worker threads
         upgrade_schema(engine)
 
     def issue(self, sender_id: str) -> str | None:
-        with self._engine.connect() as connection:
-            if connection.execute(_STORED_HASH, {"b_sender": sender_id}).first() is not None:
-                return None
+        if self._cached(sender_id) is not None or self._stored(sender_id) is not None:
+            return None
         secret = secrets.token_urlsafe(32)
+        digest = _digest(secret)
         try:
             with self._engine.begin() as connection:
                 connection.execute(
-                    _INSERT,
-                    {"sender_id": sender_id, "secret_hash": _digest(secret), "created_at": self._clock()},
+                    _INSERT, {"sender_id": sender_id, "secret_hash": digest, "created_at": self._clock()}
                 )
         except IntegrityError:  # another request claimed it first
             return None
+        self._remember(sender_id, digest)
         return secret
 
     def verify(self, sender_id: str, secret: str) -> bool:
-        with self._engine.connect() as connection:
-            stored = connection.execute(_STORED_HASH, {"b_sender": sender_id}).scalar()
+        known = self.verify_in_memory(sender_id, secret)
+        if known is not None:
+            return known
+        stored = self._stored(sender_id)
         return hmac.compare_digest(_digest(secret), stored or _NO_SECRET) and stored is not None
+
+    def verify_in_memory(self, sender_id: str, secret: str) -> bool | None:
+        """``verify`` from this process's memory, or ``None`` when the digest must be read first."""
+        stored = self._cached(sender_id)
+        if stored is None:
+            return None
+        return hmac.compare_digest(_digest(secret), stored)
+
+    def _stored(self, sender_id: str) -> str | None:
+        with self._reads.connect() as connection:
+            stored = connection.execute(_STORED_HASH, {"b_sender": sender_id}).scalar()
+        if stored is not None:
+            self._remember(sender_id, stored)
+        return stored
+
+    def _cached(self, sender_id: str) -> str | None:
+        with self._known_lock:
+            stored = self._known.get(sender_id)
+            if stored is not None:
+                self._known.move_to_end(sender_id)
+            return stored
+
+    def _remember(self, sender_id: str, digest: str) -> None:
+        with self._known_lock:
+            self._known[sender_id] = digest
+            self._known.move_to_end(sender_id)
+            while len(self._known) > self._cache_size:
+                self._known.popitem(last=False)

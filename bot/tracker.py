@@ -33,6 +33,9 @@ class DialogueStateTracker:
     followup_action: str | None = None
     latest_input_channel: str | None = None
     version: int = 0
+    # The store's own note of the recent events as it read them: their JSON text and how many there
+    # are, so a turn's write appends its events to that text instead of serialising all of them again.
+    stored_recent: tuple[str, int] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         replay, self.events = self.events, []

@@ -20,6 +20,7 @@ from its events once, and its next turn writes the row.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from typing import Any
@@ -32,13 +33,16 @@ from sqlalchemy import (
     Float,
     Integer,
     String,
+    Text,
     bindparam,
+    cast,
     insert,
     select,
     update,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 from bot.events import Event
 from bot.privacy import mask_deep, redact_event
@@ -80,8 +84,19 @@ class ConversationStateRow(_Base):
 _EVENTS = EventRow.__table__
 _STATES = ConversationStateRow.__table__
 
+
+class _JsonText(TypeDecorator[str]):
+    """A JSON column's value bound as JSON text already written (PostgreSQL casts it to json)."""
+
+    impl = JSON
+    cache_ok = True
+
+    def bind_processor(self, dialect: Any) -> None:
+        return None
+
 # Built once: composing a statement costs more than running it on SQLite (a turn runs three).
-_READ_STATE = select(_STATES.c.version, _STATES.c.state, _STATES.c.recent).where(
+# The recent events as their stored text: parsed here, and kept for the write to append to.
+_READ_STATE = select(_STATES.c.version, _STATES.c.state, cast(_STATES.c.recent, Text).label("recent")).where(
     _STATES.c.sender_id == bindparam("b_sender")
 )
 _READ_STATE_FOR_UPDATE = _READ_STATE.with_for_update()  # PostgreSQL: a row lock; SQLite ignores it
@@ -93,7 +108,7 @@ _INSERT_EVENTS = insert(_EVENTS)
 _STATE_VALUES = {
     "version": bindparam("b_new_version"),
     "state": bindparam("b_state"),
-    "recent": bindparam("b_recent"),
+    "recent": bindparam("b_recent", type_=_JsonText()),
     "updated_at": bindparam("b_now"),
 }
 _UPDATE_STATE = (
@@ -111,13 +126,26 @@ _UPDATE_FENCED_STATE = (
     .values(**_STATE_VALUES, fence=bindparam("b_fence"))
 )
 
+def _strict_json(value: Any) -> str:
+    """As the engines serialise JSON (``bot.service.make_engine``): NaN and Infinity refused."""
+    return json.dumps(value, allow_nan=False)
+
+
 # How long each store call took, by operation; the service passes its metrics here (bot.metrics).
 StoreTimer = Callable[[str, float], None]
 
 
 class SqlTrackerStore:
-    def __init__(self, engine: Engine, slot_names: list[str], *, timer: StoreTimer | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        slot_names: list[str],
+        *,
+        timer: StoreTimer | None = None,
+        read_engine: Engine | None = None,  # retrieve and history (bot.service.make_read_engine)
+    ) -> None:
         self._engine = engine
+        self._reads = read_engine or engine
         self._slot_names = slot_names
         self._timer = timer
         upgrade_schema(engine)  # the schema is owned by knowledge/migrations/, not create_all
@@ -125,7 +153,7 @@ class SqlTrackerStore:
     # Reading -------------------------------------------------------------------------------------
     def retrieve(self, sender_id: str) -> DialogueStateTracker:
         started = time.perf_counter()
-        with self._engine.connect() as connection:
+        with self._reads.connect() as connection:
             tracker = self._read(connection, sender_id)
         self._timed("retrieve", started)
         return tracker
@@ -136,15 +164,16 @@ class SqlTrackerStore:
         query = _READ_STATE_FOR_UPDATE if for_update else _READ_STATE
         row = connection.execute(query, {"b_sender": sender_id}).first()
         if row is not None:
-            return DialogueStateTracker.restore(
-                sender_id, self._slot_names, row.state, row.recent, row.version
-            )
+            recent = json.loads(row.recent)
+            tracker = DialogueStateTracker.restore(sender_id, self._slot_names, row.state, recent, row.version)
+            tracker.stored_recent = (row.recent, len(recent))
+            return tracker
         legacy = connection.execute(_READ_EVENTS, {"b_sender": sender_id}).scalars().all()
         return DialogueStateTracker(sender_id, self._slot_names, events=list(legacy))
 
     def history(self, sender_id: str) -> list[Event]:
         """Every stored event of the conversation, oldest first (the snapshot keeps only the recent ones)."""
-        with self._engine.connect() as connection:
+        with self._reads.connect() as connection:
             rows = connection.execute(_READ_EVENTS, {"b_sender": sender_id}).scalars().all()
         return list(rows)
 
@@ -192,6 +221,13 @@ class SqlTrackerStore:
         earlier = tracker.events[: len(tracker.events) - len(new_events)]  # as read: already redacted
         recent = (earlier + redacted)[-RECENT_EVENTS:]
         state = mask_deep(tracker.snapshot())  # what replaying the redacted events would give
+        stored, tracker.stored_recent = tracker.stored_recent, None  # the text below is the new one
+        recent_text: str | None = None
+        if stored is not None and stored[1] == len(earlier) and len(earlier) + len(redacted) <= RECENT_EVENTS:
+            # Nothing falls out of the window: the stored text with this turn's events appended
+            # (earlier events are not serialised again: a turn's user event alone is kilobytes).
+            added = _strict_json(redacted)
+            recent_text = added if not earlier else f"{stored[0].rstrip()[:-1]}, {added[1:]}"
         now = time.time()
         if tracker.version == 0:
             try:  # two first turns at once: the second is refused (its transaction rolls back whole)
@@ -216,7 +252,7 @@ class SqlTrackerStore:
                 "b_version": tracker.version,
                 "b_new_version": tracker.version + 1,
                 "b_state": state,
-                "b_recent": recent,
+                "b_recent": recent_text if recent_text is not None else _strict_json(recent),
                 "b_now": now,
             }
             if fence is not None:

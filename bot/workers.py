@@ -54,6 +54,9 @@ def run(settings: Settings, *, host: str | None, port: int | None, workers: int,
         "log_config": None,  # uvicorn's loggers propagate to the root handlers, which mask (bot.privacy)
         "timeout_graceful_shutdown": settings.server.shutdown_grace_seconds,
         "timeout_keep_alive": settings.server.keep_alive_seconds,
+        # h11 even where httptools is installed: it keeps the connection after a request it refuses
+        # (a control character in a header value), which httptools closes (tests/bot/test_fuzz_api.py).
+        "http": "h11",
     }
     if workers == 1:
         from bot.api.app import create_app

@@ -37,3 +37,7 @@ class SenderSecrets(Protocol):
     def verify(self, sender_id: str, secret: str) -> bool:
         """Whether ``secret`` is the one issued for ``sender_id`` (constant time)."""
         ...
+
+    def verify_in_memory(self, sender_id: str, secret: str) -> bool | None:
+        """``verify`` without blocking (no database read), or ``None`` when it cannot tell so."""
+        ...

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import Engine, bindparam, func, select
+from sqlalchemy import Engine, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.privacy import mask_numbers
@@ -68,21 +68,32 @@ _HANDOFFS = HandoffRow.__table__
 # Asked on every turn (console.handoff_policy): a Core statement built once, no ORM session.
 _OPEN_FOR = (
     select(_HANDOFFS)
-    .where(_HANDOFFS.c.sender_id == bindparam("b_sender"), _HANDOFFS.c.state.in_(_OPEN))
+    # Two comparisons, not IN: SQLAlchemy renders an IN list's SQL again at every execution.
+    .where(
+        _HANDOFFS.c.sender_id == bindparam("b_sender"),
+        or_(*(_HANDOFFS.c.state == bindparam(f"b_state_{i}", state) for i, state in enumerate(_OPEN))),
+    )
     .order_by(_HANDOFFS.c.id.desc())
     .limit(1)
 )
 
 
 class HandoffStore:
-    def __init__(self, engine: Engine, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        clock: Callable[[], float] = time.time,
+        read_engine: Engine | None = None,  # for open_for, asked on every turn (bot.service.make_read_engine)
+    ) -> None:
         self._engine = engine
+        self._reads = read_engine or engine
         self._clock = clock
         upgrade_schema(engine)
 
     def open_for(self, sender_id: str) -> Handoff | None:
         """The conversation's queued or held handoff, if any."""
-        with self._engine.connect() as connection:
+        with self._reads.connect() as connection:
             row = connection.execute(_OPEN_FOR, {"b_sender": sender_id}).first()
         return Handoff.of(row) if row else None  # type: ignore[arg-type]  # a Row has the same names
 

@@ -21,7 +21,9 @@ class HandoffParts:
     texts: HandoffTexts
 
 
-def build_handoff(config: ConsoleSettings, engine: Engine, *, hotline: str) -> HandoffParts:
-    store = HandoffStore(engine)
+def build_handoff(
+    config: ConsoleSettings, engine: Engine, *, hotline: str, read_engine: Engine | None = None
+) -> HandoffParts:
+    store = HandoffStore(engine, read_engine=read_engine)
     texts = HandoffTexts(store, config.handoff, hotline)
     return HandoffParts(store, HandoffPolicy(store, config.handoff), HandoffAction(store, texts), texts)

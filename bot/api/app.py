@@ -31,7 +31,6 @@ from bot.messages import BotMessage, UserMessage
 from bot.service import Service, build_service
 from bot.settings import Settings
 from bot.warmup import warm_up
-from channels.rest import rest_router
 from console.routes import mount_console
 
 __all__ = ["create_app"]
@@ -76,7 +75,6 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     dossier = mount_dossier(app, built)  # the reference one-stop service under /dossier-service
     app.include_router(model.router)
     app.include_router(procedures.router)
-    app.include_router(rest_router(on_message, channels.limiter, secrets=built.sender_secrets))
     app.include_router(pending.router)
     mount_voice(app, settings, built)  # POST /api/voice/webhook: cloud voice vendors' call control
     mount_console(app, settings, built)  # call-centre staff: /console, agent assist, handoff inbox

@@ -27,6 +27,7 @@ from channels.base import OnMessage, OutputSender
 from channels.dedupe import SeenIds
 from channels.feedback import feedback_router
 from channels.rate_limit import Limiter, RateLimiter
+from channels.rest import rest_router
 from channels.telegram import TelegramChannel, TelegramWebhook, build_application
 from channels.widget import WidgetCors, widget_router
 from channels.zalo import (
@@ -79,6 +80,9 @@ def mount_channels(app: FastAPI, settings: Settings, service: Service, on_messag
         shared.rate_limiter(limits.messages_per_minute, limits.burst) if shared
         else RateLimiter(limits.messages_per_minute, burst=limits.burst)
     )
+    # First of all the app's routers: a request is matched against the routers in the order they were
+    # included, and the REST channel carries most of the traffic (FastAPI walks each router before it).
+    app.include_router(rest_router(on_message, runtime.limiter, secrets=service.sender_secrets))
 
     def load_events(sender_id: str) -> list[dict[str, Any]]:
         store = service.agent.store

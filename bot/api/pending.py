@@ -32,6 +32,9 @@ async def pending(
 ) -> list[dict[str, Any]]:
     if secret is None:
         raise HTTPException(status_code=401, detail=f"{SENDER_SECRET_HEADER} required")
-    if not await asyncio.to_thread(service.sender_secrets.verify, sender, secret):
+    verified = service.sender_secrets.verify_in_memory(sender, secret)
+    if verified is None:
+        verified = await asyncio.to_thread(service.sender_secrets.verify, sender, secret)
+    if not verified:
         raise HTTPException(status_code=403, detail=WRONG_SECRET)
     return [message.as_rest() for message in await service.agent.take_pending(sender)]

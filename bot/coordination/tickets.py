@@ -18,6 +18,10 @@ class Ticket:
     # The client's own count of its messages in the conversation (REST ``metadata.sequence``), 0 if
     # it states none: the order it sent them in, which no worker can see when two arrive ms apart.
     sequence: int = 0
+    # The conversation's lock, when it was free as the request was received and taken then in the
+    # same step as the number (0: not taken yet), and when (``time.perf_counter()``) it was taken.
+    token: int = 0
+    taken_at: float = 0.0
 
 
 _TICKET: contextvars.ContextVar[Ticket | None] = contextvars.ContextVar("dvcbot_ticket", default=None)

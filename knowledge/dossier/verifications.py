@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine, bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from knowledge.dossier.tables import VerificationRow
@@ -40,6 +40,13 @@ class VerificationStore(Protocol):
     def forget(self, *, sender_id: str, channel: str) -> None: ...
 
 
+_VERIFICATIONS = VerificationRow.__table__
+# Asked by the dossier follow-up policy on every dossier-like question: a Core statement built once.
+_CURRENT = select(_VERIFICATIONS.c.code, _VERIFICATIONS.c.status, _VERIFICATIONS.c.verified_at).where(
+    _VERIFICATIONS.c.sender_id == bindparam("b_sender"), _VERIFICATIONS.c.channel == bindparam("b_channel")
+)
+
+
 class SqlVerificationStore:
     def __init__(self, engine: Engine, *, ttl_seconds: float = 1800.0, clock: Callable[[], float] = time.time) -> None:
         self._engine = engine
@@ -59,11 +66,11 @@ class SqlVerificationStore:
 
     def current(self, *, sender_id: str, channel: str) -> Verification | None:
         """The conversation's verification, or ``None`` when it has none or it has expired."""
-        with Session(self._engine) as session:
-            row = session.get(VerificationRow, (sender_id, channel))
-            if row is None or self._clock() - row.verified_at > self._ttl:
-                return None
-            return Verification(row.code, row.status, row.verified_at)
+        with self._engine.connect() as connection:
+            row = connection.execute(_CURRENT, {"b_sender": sender_id, "b_channel": channel}).first()
+        if row is None or self._clock() - row.verified_at > self._ttl:
+            return None
+        return Verification(row.code, row.status, row.verified_at)
 
     def forget(self, *, sender_id: str, channel: str) -> None:
         with Session(self._engine) as session, session.begin():

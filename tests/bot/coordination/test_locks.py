@@ -10,7 +10,7 @@ import pytest
 import redis.asyncio
 
 from bot.coordination import CoordinationUnavailable, LocalLocks, RedisLocks
-from bot.coordination.tickets import reset_ticket, using_ticket
+from bot.coordination.tickets import Ticket, reset_ticket, using_ticket
 from tests.bot.coordination.conftest import needs_redis
 from tests.servers import free_port
 
@@ -181,3 +181,52 @@ async def test_local_locks_are_dropped_when_free() -> None:
     async with locks.hold("a"), locks.hold("b"):
         assert len(locks) == 2
     assert len(locks) == 0
+
+
+async def test_a_request_received_while_its_conversation_is_free_holds_its_lock_from_then(
+    async_redis: Any, other_async_redis: Any, sync_redis: Any, prefix: str
+) -> None:
+    """Numbered and locked in one step as it is received; the next request, received meanwhile on the
+    other worker, is served after it; a request refused before its turn ran gives the lock back."""
+    workers = [RedisLocks(client, prefix=prefix) for client in (async_redis, other_async_redis)]
+    first = await workers[0].announce("user-11", time.time())
+    assert first.token and sync_redis.get(f"{prefix}lock:user-11") == str(first.token).encode()
+    second = await workers[1].announce("user-11", time.time())
+    assert not second.token and second.number > first.number
+    served: list[str] = []
+
+    async def turn(worker: RedisLocks, ticket: Any, name: str, delay: float) -> None:
+        await asyncio.sleep(delay)
+        token = using_ticket(ticket)
+        try:
+            async with worker.hold("user-11") as held:
+                served.append(name)
+                assert held.fence == (ticket.token or held.fence)
+        finally:
+            reset_ticket(token)
+
+    await asyncio.gather(turn(workers[1], second, "second", 0.0), turn(workers[0], first, "first", 0.02))
+    assert served == ["first", "second"]
+    refused = await workers[0].announce("user-11", time.time())
+    assert refused.token
+    await workers[0].withdraw(refused)  # e.g. rate-limited
+    assert sync_redis.get(f"{prefix}lock:user-11") is None
+    async with workers[1].hold("user-11") as after:
+        assert (after.fence or 0) > refused.token
+
+
+async def test_a_request_whose_reply_was_lost_gets_its_own_lock_again(
+    async_redis: Any, sync_redis: Any, prefix: str
+) -> None:
+    """The step that numbers and locks a request ran, but its reply never came (a timed-out call): the
+    same request asking again gets the lock it holds, not a wait for its own lease to end."""
+    locks = RedisLocks(async_redis, prefix=prefix)
+    ticket = await locks.announce("user-12", time.time())
+    again = Ticket("user-12", ticket.member, ticket.arrived_at)
+    keys = locks._keys("user-12")
+    reply = await locks._arrive(
+        keys=[*keys[2:5], keys[0], keys[1], keys[5], keys[6]], args=locks._arrive_args(again)
+    )
+    assert int(reply[1]) == ticket.token
+    other = await locks.announce("user-12", time.time())
+    assert not other.token  # anyone else still waits for it
