@@ -162,6 +162,9 @@ _UNSAID = (
     (re.compile(r"(?<=\w)\s+việc\s+", re.IGNORECASE), " "),
     (re.compile(r"[\s,]+(?:tại|ở|trên lãnh thổ)\s+Việt Nam\b", re.IGNORECASE), ""),
     (re.compile(r"\b(thay đổi|sửa đổi|điều chỉnh|bổ sung)\s+nội dung\s+(?=\w+\s+\w+)", re.IGNORECASE), r"\1 "),
+    # Who is confirmed eligible, between the paper and what for: "giấy xác nhận (công dân Việt Nam ở
+    # trong nước) đủ điều kiện nhận trẻ em nước ngoài làm con nuôi".
+    (re.compile(r"\b(xác nhận|chứng nhận)\s+[^,;]+?\s+(đủ điều kiện)\b", re.IGNORECASE), r"\1 \2"),
 )
 # The authority's own verb in front of what the citizen asks for: "giải quyết (việc) khiếu nại về
 # trợ giúp pháp lý" is asked "khiếu nại về trợ giúp pháp lý".
@@ -315,7 +318,7 @@ def derive_phrases(name: str) -> tuple[list[str], list[str]]:
         [
             variant
             for form in [core, *aliases, *owners]
-            for variant in (form, *_abbreviated(form), *_everyday(form), _spoken(form))
+            for variant in (form, *_abbreviated(form), *_everyday(form), *_spoken(form))
         ],
         exclude=[official, *aliases],
     )
@@ -330,11 +333,16 @@ def _unsaid(form: str) -> str:
     return _trim(form)
 
 
-def _spoken(form: str) -> str:
-    """``"xóa đăng ký biện pháp bảo đảm bằng tàu biển"`` → ``"xóa thế chấp tàu biển"``."""
+def _spoken(form: str) -> list[str]:
+    """``"xóa đăng ký biện pháp bảo đảm bằng tàu biển"`` → ``["xóa đăng ký thế chấp tàu biển",
+    "xóa thế chấp tàu biển"]``: each everyday word on top of the ones before."""
+    out = []
     for official, word in _SPOKEN:
-        form = official.sub(word, form)
-    return _unsaid(form)
+        said = official.sub(word, form)
+        if said != form:
+            form = said
+            out.append(_unsaid(form))
+    return out
 
 
 def _everyday(form: str) -> list[str]:
@@ -379,14 +387,21 @@ def listed_names(entries: Iterable[Listed]) -> list[tuple[str, tuple[str, ...]]]
 
 
 def borrowed_names(
-    names: dict[str, str], others: Sequence[tuple[str, Sequence[str]]]
+    names: dict[str, str],
+    others: Sequence[tuple[str, Sequence[str]]],
+    wording: dict[str, Sequence[str]] | None = None,
 ) -> dict[str, list[str]]:
     """Per record code, the names (and their aliases) of listed procedures whose words all occur
     in the record's name, given to the records they cover best: "Đăng ký kết hôn" goes to "Thủ tục
-    đăng ký kết hôn", not to "Thủ tục đăng ký kết hôn lưu động"."""
+    đăng ký kết hôn", not to "Thủ tục đăng ký kết hôn lưu động". ``wording`` adds, per code, the
+    everyday words of its derived phrases: "Đăng ký thế chấp, xóa đăng ký thế chấp quyền sử dụng
+    đất" is "Xóa đăng ký biện pháp bảo đảm bằng quyền sử dụng đất" (``"xóa thế chấp sổ đỏ"``)."""
+    wording = wording or {}
     cores = {code: _syllables(name) for code, name in names.items()}
+    said = {code: _syllables(" ".join(_spoken_words(p) for p in wording.get(code, ()))) for code in names}
     by_word: dict[str, set[str]] = {}
     for code, words in cores.items():
+        words = words | said[code]
         for word in words:
             by_word.setdefault(word, set()).add(code)
     out: dict[str, list[str]] = {}
@@ -414,6 +429,11 @@ def borrowed_names(
             if len(words) / len(cores[code]) >= best - 1e-9:
                 out.setdefault(code, []).extend([name, *aliases])
     return out
+
+
+def _spoken_words(phrase: str) -> str:
+    """The words an everyday phrase says that the official name does not: only those are added."""
+    return " ".join(word for official, word in _SPOKEN if official.search(phrase) is None and word in phrase)
 
 
 _CHANGE = re.compile(

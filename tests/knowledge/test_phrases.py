@@ -184,3 +184,14 @@ def test_an_agency_that_handles_the_procedure_is_still_cut_off() -> None:
 def test_everyday_wording_as_keywords(name: str, keyword: str) -> None:
     aliases, keywords = derive_phrases(name)
     assert keyword in keywords and keyword not in aliases
+
+
+def test_a_listed_name_is_matched_by_the_record_s_everyday_wording() -> None:
+    names = {
+        "xoa": "Xóa đăng ký biện pháp bảo đảm bằng quyền sử dụng đất",
+        "tau": "Xóa đăng ký biện pháp bảo đảm bằng tàu biển",
+    }
+    listed = [("Xóa đăng ký thế chấp quyền sử dụng đất", ("giải chấp sổ đỏ",))]
+    assert borrowed_names(names, listed) == {}
+    wording = {code: derive_phrases(name)[1] for code, name in names.items()}
+    assert borrowed_names(names, listed, wording) == {"xoa": ["Xóa đăng ký thế chấp quyền sử dụng đất", "giải chấp sổ đỏ"]}
