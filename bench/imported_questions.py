@@ -107,7 +107,11 @@ def main() -> None:
         service = build_service(settings)
         for questions_file in question_files:
             asked = asyncio.run(ask(service, load_questions(questions_file)))
-            line = {"questions_file": questions_file.name, "imported": report.count("imported"), **figures(asked)}
+            line = {
+                "questions_file": questions_file.name,
+                "imported": report.count("imported"),
+                **figures(asked),
+            }
             print(json.dumps(line, ensure_ascii=False), flush=True)
             if "--show-misses" in sys.argv:
                 for a in asked:

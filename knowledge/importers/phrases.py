@@ -161,7 +161,10 @@ _UNSAID = (
     (re.compile(r"\s+của\s+", re.IGNORECASE), " "),
     (re.compile(r"(?<=\w)\s+việc\s+", re.IGNORECASE), " "),
     (re.compile(r"[\s,]+(?:tại|ở|trên lãnh thổ)\s+Việt Nam\b", re.IGNORECASE), ""),
-    (re.compile(r"\b(thay đổi|sửa đổi|điều chỉnh|bổ sung)\s+nội dung\s+(?=\w+\s+\w+)", re.IGNORECASE), r"\1 "),
+    (
+        re.compile(r"\b(thay đổi|sửa đổi|điều chỉnh|bổ sung)\s+nội dung\s+(?=\w+\s+\w+)", re.IGNORECASE),
+        r"\1 ",
+    ),
     # Who is confirmed eligible, between the paper and what for: "giấy xác nhận (công dân Việt Nam ở
     # trong nước) đủ điều kiện nhận trẻ em nước ngoài làm con nuôi".
     (re.compile(r"\b(xác nhận|chứng nhận)\s+[^,;]+?\s+(đủ điều kiện)\b", re.IGNORECASE), r"\1 \2"),
@@ -313,7 +316,9 @@ def derive_phrases(name: str) -> tuple[list[str], list[str]]:
     forms += [_LEFT_OUT.sub("", form) for form in forms if _LEFT_OUT.search(form)]
     forms += [_unsaid(form) for form in forms]
     aliases = _unique(forms, exclude=[official])
-    owners = [_trim(_CHANGED_OWNER.sub(r"\1 \2", form)) for form in (core, *aliases) if _CHANGED_OWNER.match(form)]
+    owners = [
+        _trim(_CHANGED_OWNER.sub(r"\1 \2", form)) for form in (core, *aliases) if _CHANGED_OWNER.match(form)
+    ]
     keywords = _unique(
         [
             variant

@@ -164,7 +164,12 @@ def test_a_listed_name_that_is_another_records_own_stays_with_it(tmp_path: Path)
     folder = tmp_path / "pages"
     folder.mkdir()
     for code, name in pages.items():
-        page = {"ma_thu_tuc": code, "ten_thu_tuc": name, "linh_vuc": "Công chứng", "cap_thuc_hien": "Cấp tỉnh"}
+        page = {
+            "ma_thu_tuc": code,
+            "ten_thu_tuc": name,
+            "linh_vuc": "Công chứng",
+            "cap_thuc_hien": "Cấp tỉnh",
+        }
         (folder / f"{code}.json").write_text(json.dumps(page, ensure_ascii=False), encoding="utf-8")
     catalogue = fresh_catalogue(tmp_path)
     listed = [("Bổ nhiệm công chứng viên", ("làm công chứng viên", "cấp thẻ công chứng viên"))]

@@ -172,7 +172,10 @@ def test_an_agency_that_handles_the_procedure_is_still_cut_off() -> None:
     ("name", "keyword"),
     [
         # Everyday words together: "biện pháp bảo đảm" is a mortgage, land-use rights a red book.
-        ("Xóa đăng ký biện pháp bảo đảm bằng quyền sử dụng đất, tài sản gắn liền với đất", "xóa thế chấp sổ đỏ"),
+        (
+            "Xóa đăng ký biện pháp bảo đảm bằng quyền sử dụng đất, tài sản gắn liền với đất",
+            "xóa thế chấp sổ đỏ",
+        ),
         ("Đăng ký biện pháp bảo đảm bằng tàu bay", "đăng ký thế chấp tàu bay"),
         # A change of several particulars of an office is asked as a change of the office.
         (
@@ -194,4 +197,6 @@ def test_a_listed_name_is_matched_by_the_record_s_everyday_wording() -> None:
     listed = [("Xóa đăng ký thế chấp quyền sử dụng đất", ("giải chấp sổ đỏ",))]
     assert borrowed_names(names, listed) == {}
     wording = {code: derive_phrases(name)[1] for code, name in names.items()}
-    assert borrowed_names(names, listed, wording) == {"xoa": ["Xóa đăng ký thế chấp quyền sử dụng đất", "giải chấp sổ đỏ"]}
+    assert borrowed_names(names, listed, wording) == {
+        "xoa": ["Xóa đăng ký thế chấp quyền sử dụng đất", "giải chấp sổ đỏ"]
+    }
