@@ -1,15 +1,16 @@
 """How often chat finds an imported procedure asked about in natural words.
 
 Prints figures; asserts nothing. Run from the project root:
-``python bench/imported_questions.py RECORDS_DIR QUESTIONS_YML [--show-misses]``.
+``python bench/imported_questions.py RECORDS_DIR QUESTIONS_YML [QUESTIONS_YML ...] [--show-misses]``.
 
 RECORDS_DIR is imported (``dvcbot catalogue import``) into a fresh catalogue beside the curated
 entries, the assistant is started on it (it retrains, as ``dvcbot run`` does after an import), and
-every question of QUESTIONS_YML (``procedures: [{code, questions: [...]}]``) is sent as the first
+every question of each QUESTIONS_YML (``procedures: [{code, questions: [...]}]``) is sent as the first
 message of a new conversation through the agent — interpreter, policies, actions — as a channel
 does. A question is found when the reply answers about the expected procedure: it names it in
 quotes, as every answer does ('Dạ, về thủ tục "..."'); a "which one?" question does not count.
-Figures are given for the questions with diacritics and without.
+Figures are given for the questions with diacritics and without, one line per file (the import
+and the training are done once for all of them).
 """
 
 from __future__ import annotations
@@ -94,8 +95,8 @@ def main() -> None:
     from knowledge.importers.run import import_path
     from nlu.other_procedures import load_other_procedures
 
-    records, questions_file = Path(sys.argv[1]), Path(sys.argv[2])
-    questions = load_questions(questions_file)
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    records, question_files = Path(args[0]), [Path(a) for a in args[1:]]
     with tempfile.TemporaryDirectory() as tmp:
         database = f"sqlite:///{tmp}/dvcbot.db"
         settings = load_settings(
@@ -104,12 +105,19 @@ def main() -> None:
         others = load_other_procedures([settings.path(p) for p in settings.other_procedures])
         report = import_path(catalogue=load_catalogue(settings), path=records, others=listed_names(others))
         service = build_service(settings)
-        asked = asyncio.run(ask(service, questions))
-    print(json.dumps({"imported": report.count("imported"), **figures(asked)}, ensure_ascii=False))
-    if "--show-misses" in sys.argv:
-        for a in asked:
-            if not a.found:
-                print(f"MISS {a.code} {a.question!r} -> {a.reply.splitlines()[0][:160] if a.reply else ''!r}")
+        for questions_file in question_files:
+            asked = asyncio.run(ask(service, load_questions(questions_file)))
+            line = {
+                "questions_file": questions_file.name,
+                "imported": report.count("imported"),
+                **figures(asked),
+            }
+            print(json.dumps(line, ensure_ascii=False), flush=True)
+            if "--show-misses" in sys.argv:
+                for a in asked:
+                    if not a.found:
+                        first = a.reply.splitlines()[0][:160] if a.reply else ""
+                        print(f"MISS {a.code} {a.question!r} -> {first!r}")
 
 
 if __name__ == "__main__":

@@ -89,13 +89,19 @@ _AGENCY = (
     r"(?:sở|phòng|ủy ban|ubnd|bộ|cục|chi cục|tổng cục|vụ|trung tâm|ngân hàng nhà nước|nhnn|cơ quan|công an"
     r"|thủ tướng|chủ tịch|chính phủ|văn phòng|ban quản lý|kho bạc|cơ quan đại diện|tòa án|viện kiểm sát)"
 )
+# The bodies that hand a procedure ("do Sở Tư pháp cấp", "của Thủ tướng"), without the offices and
+# centres a procedure is about ("của Văn phòng giám định tư pháp", "của Trung tâm trọng tài").
+_AUTHORITY = (
+    r"(?:sở|phòng|ủy ban|ubnd|bộ|cục|chi cục|tổng cục|vụ|ngân hàng nhà nước|nhnn|cơ quan|công an"
+    r"|thủ tướng|chủ tịch|chính phủ|kho bạc|tòa án|viện kiểm sát)(?!\s+(?:công chứng|luật sư|giám định|thừa phát lại))"
+)
 _LEVEL = r"cấp\s+(?:tỉnh|huyện|xã|trung ương|bộ|cơ sở)"
 # Qualifiers that say who handles the procedure or where, never what it is.
 _QUALIFIERS = (
     re.compile(r"[\s,;]+(?:được\s+)?(?:thực hiện|giải quyết)\s+(?:tại|ở|bởi)\s+.*$", re.IGNORECASE),
     re.compile(rf"[\s,;]+(?:tại|ở)\s+(?:{_LEVEL}|{_AGENCY})\b.*$", re.IGNORECASE),
     re.compile(r"[\s,;]+thuộc\s+(?:thẩm quyền|phạm vi|chức năng)\b.*$", re.IGNORECASE),
-    re.compile(rf"[\s,;]+(?:do|của)\s+{_AGENCY}\b.*$", re.IGNORECASE),
+    re.compile(rf"[\s,;]+(?:do|của)\s+{_AUTHORITY}\b.*$", re.IGNORECASE),
     re.compile(rf"[\s,;]+{_LEVEL}\s*$", re.IGNORECASE),
     re.compile(r"[\s,;]+(?:theo|trên cơ sở)\s+(?:quy định|đề nghị|yêu cầu|thủ tục)\b.*$", re.IGNORECASE),
 )
@@ -149,9 +155,43 @@ _EVERYDAY = (
     (re.compile(r"\btặng thưởng\b", re.IGNORECASE), "tặng"),
     (re.compile(r"\btrên lãnh thổ\b", re.IGNORECASE), "ở"),
 )
+# Words a name needs in writing and people leave out when they say it: "đăng ký hoạt động (của) chi
+# nhánh", "giám sát (việc) giám hộ", "(tại Việt Nam)", "thay đổi (nội dung) giấy phép".
+_UNSAID = (
+    (re.compile(r"\s+của\s+", re.IGNORECASE), " "),
+    (re.compile(r"(?<=\w)\s+việc\s+", re.IGNORECASE), " "),
+    (re.compile(r"[\s,]+(?:tại|ở|trên lãnh thổ)\s+Việt Nam\b", re.IGNORECASE), ""),
+    (
+        re.compile(r"\b(thay đổi|sửa đổi|điều chỉnh|bổ sung)\s+nội dung\s+(?=\w+\s+\w+)", re.IGNORECASE),
+        r"\1 ",
+    ),
+    # Who is confirmed eligible, between the paper and what for: "giấy xác nhận (công dân Việt Nam ở
+    # trong nước) đủ điều kiện nhận trẻ em nước ngoài làm con nuôi".
+    (re.compile(r"\b(xác nhận|chứng nhận)\s+[^,;]+?\s+(đủ điều kiện)\b", re.IGNORECASE), r"\1 \2"),
+)
+# The authority's own verb in front of what the citizen asks for: "giải quyết (việc) khiếu nại về
+# trợ giúp pháp lý" is asked "khiếu nại về trợ giúp pháp lý".
+_HANDLING = re.compile(r"^(?:giải quyết|tiếp nhận|xử lý)\s+(?:việc\s+)?(?=\w+\s+\w+)", re.IGNORECASE)
+# A verb that changes, renews or ends something, then what it changes, then whose: "thay đổi tên gọi,
+# trưởng chi nhánh, địa chỉ trụ sở ... | của | chi nhánh tổ chức hòa giải thương mại nước ngoài" is
+# also asked "thay đổi chi nhánh tổ chức hòa giải thương mại nước ngoài".
+_CHANGED_OWNER = re.compile(
+    r"^((?:đăng ký\s+)?(?:thay đổi|sửa đổi|bổ sung|chấm dứt))\s+.+?\s+của\s+(.+)$",
+    re.IGNORECASE,
+)
+# Everyday words for the official ones, applied together ("xóa đăng ký biện pháp bảo đảm bằng quyền sử
+# dụng đất" → "xóa thế chấp sổ đỏ"), as a weaker phrase (a keyword).
+_SPOKEN = (
+    (re.compile(r"\bbiện pháp bảo đảm(?:\s+bằng)?\b", re.IGNORECASE), "thế chấp"),
+    (re.compile(r"\bxóa đăng ký\b", re.IGNORECASE), "xóa"),
+    (re.compile(r"\bquyền sử dụng đất(?:,? tài sản gắn liền với đất)?", re.IGNORECASE), "sổ đỏ"),
+    (re.compile(r"\bgiao dịch\b", re.IGNORECASE), "hợp đồng"),
+    (re.compile(r"\btổ chức hành nghề\b", re.IGNORECASE), "văn phòng"),
+    (re.compile(r"\bcó yếu tố nước ngoài\b", re.IGNORECASE), "với người nước ngoài"),
+)
 _VOLUNTARY = re.compile(r"^tự nguyện\s+", re.IGNORECASE)
 _DANGLING = re.compile(
-    r"[\s,;:\-–]+(?:của|và|về|cho|tại|các|đối|với|hoặc|theo|ở|trong|thuộc|do|có|đã|được|là|từ)$",
+    r"[\s,;:\-–]+(?:của|và|về|cho|tại|các|đối|với|hoặc|theo|(?<!nhà )ở|trong|thuộc|do|có|đã|được|là|từ)$",
     re.IGNORECASE,
 )
 # Short forms too general to name a procedure on their own.
@@ -239,6 +279,14 @@ def derive_phrases(name: str) -> tuple[list[str], list[str]]:
     core = _REQUEST.sub("", _core(official))
     # What the name itself says it is called: "(gọi tắt là mã BIN)".
     forms: list[str] = [_trim(m.group(1)) for m in _CALLED.finditer(official)] + [core]
+    # A name that joins two procedures ("đăng ký hoạt động của chi nhánh ...; đăng ký hoạt động ...
+    # khi thay đổi ...") is asked by its first.
+    if ";" in core:
+        core = _trim(core.split(";", 1)[0])
+        forms.append(core)
+    if _HANDLING.match(core):
+        core = _HANDLING.sub("", core)
+        forms.append(core)
     short = _trim(_TAIL.split(core, maxsplit=1)[0])
     forms.append(short)
     # The first of a list that names the procedure: "giám định tiền giả, tiền nghi giả".
@@ -266,12 +314,40 @@ def derive_phrases(name: str) -> tuple[list[str], list[str]]:
         forms.append(_LICENCE.sub("", whole))
     forms += [_INNER_LICENCE.sub(" ", form) for form in forms if _INNER_LICENCE.search(form)]
     forms += [_LEFT_OUT.sub("", form) for form in forms if _LEFT_OUT.search(form)]
+    forms += [_unsaid(form) for form in forms]
     aliases = _unique(forms, exclude=[official])
+    owners = [
+        _trim(_CHANGED_OWNER.sub(r"\1 \2", form)) for form in (core, *aliases) if _CHANGED_OWNER.match(form)
+    ]
     keywords = _unique(
-        [variant for form in aliases or [core] for variant in (*_abbreviated(form), *_everyday(form))],
+        [
+            variant
+            for form in [core, *aliases, *owners]
+            for variant in (form, *_abbreviated(form), *_everyday(form), *_spoken(form))
+        ],
         exclude=[official, *aliases],
     )
     return aliases, keywords
+
+
+def _unsaid(form: str) -> str:
+    """``"đăng ký hoạt động của Chi nhánh Trung tâm trọng tài"`` → ``"đăng ký hoạt động Chi nhánh
+    Trung tâm trọng tài"``: without the words a name needs in writing only."""
+    for written, said in _UNSAID:
+        form = written.sub(said, form)
+    return _trim(form)
+
+
+def _spoken(form: str) -> list[str]:
+    """``"xóa đăng ký biện pháp bảo đảm bằng tàu biển"`` → ``["xóa đăng ký thế chấp tàu biển",
+    "xóa thế chấp tàu biển"]``: each everyday word on top of the ones before."""
+    out = []
+    for official, word in _SPOKEN:
+        said = official.sub(word, form)
+        if said != form:
+            form = said
+            out.append(_unsaid(form))
+    return out
 
 
 def _everyday(form: str) -> list[str]:
@@ -316,14 +392,21 @@ def listed_names(entries: Iterable[Listed]) -> list[tuple[str, tuple[str, ...]]]
 
 
 def borrowed_names(
-    names: dict[str, str], others: Sequence[tuple[str, Sequence[str]]]
+    names: dict[str, str],
+    others: Sequence[tuple[str, Sequence[str]]],
+    wording: dict[str, Sequence[str]] | None = None,
 ) -> dict[str, list[str]]:
     """Per record code, the names (and their aliases) of listed procedures whose words all occur
     in the record's name, given to the records they cover best: "Đăng ký kết hôn" goes to "Thủ tục
-    đăng ký kết hôn", not to "Thủ tục đăng ký kết hôn lưu động"."""
+    đăng ký kết hôn", not to "Thủ tục đăng ký kết hôn lưu động". ``wording`` adds, per code, the
+    everyday words of its derived phrases: "Đăng ký thế chấp, xóa đăng ký thế chấp quyền sử dụng
+    đất" is "Xóa đăng ký biện pháp bảo đảm bằng quyền sử dụng đất" (``"xóa thế chấp sổ đỏ"``)."""
+    wording = wording or {}
     cores = {code: _syllables(name) for code, name in names.items()}
+    said = {code: _syllables(" ".join(_spoken_words(p) for p in wording.get(code, ()))) for code in names}
     by_word: dict[str, set[str]] = {}
     for code, words in cores.items():
+        words = words | said[code]
         for word in words:
             by_word.setdefault(word, set()).add(code)
     out: dict[str, list[str]] = {}
@@ -351,6 +434,11 @@ def borrowed_names(
             if len(words) / len(cores[code]) >= best - 1e-9:
                 out.setdefault(code, []).extend([name, *aliases])
     return out
+
+
+def _spoken_words(phrase: str) -> str:
+    """The words an everyday phrase says that the official name does not: only those are added."""
+    return " ".join(word for official, word in _SPOKEN if official.search(phrase) is None and word in phrase)
 
 
 _CHANGE = re.compile(

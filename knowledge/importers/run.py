@@ -163,11 +163,15 @@ def _keep_distinct_phrases(
     kept = {
         origin: (own(aliases, origin), own(keywords, origin)) for origin, (aliases, keywords) in kept.items()
     }
-    borrowed = borrowed_names({c.origin: c.record.name for c in portal}, others)
+    borrowed = borrowed_names(
+        {c.origin: c.record.name for c in portal}, others, {o: keywords for o, (_, keywords) in kept.items()}
+    )
     for candidate in portal:
         aliases, keywords = kept[candidate.origin]
         known = {phrase_key(p) for p in (candidate.record.name, *aliases)}
-        for name in borrowed.get(candidate.origin, []):
+        # A listed name that is another record's own ("cấp thẻ công chứng viên", listed with "Bổ
+        # nhiệm công chứng viên") stays that record's.
+        for name in own(borrowed.get(candidate.origin, []), candidate.origin):
             if phrase_key(name) not in known:
                 known.add(phrase_key(name))
                 aliases = [*aliases, name]

@@ -155,3 +155,26 @@ def test_a_short_form_that_is_another_records_name_is_dropped(tmp_path: Path) ->
     assert border is not None
     assert "đăng ký kết hôn có yếu tố nước ngoài" not in border.aliases
     assert "đăng ký kết hôn có yếu tố nước ngoài tại khu vực biên giới" in border.aliases
+
+
+def test_a_listed_name_that_is_another_records_own_stays_with_it(tmp_path: Path) -> None:
+    # The list of procedures not held gives "Bổ nhiệm công chứng viên" the alias "cấp thẻ công chứng
+    # viên", which is the other record's name without its "Thủ tục".
+    pages = {"1.013803": "Bổ nhiệm công chứng viên", "1.013859": "Thủ tục cấp thẻ công chứng viên"}
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for code, name in pages.items():
+        page = {
+            "ma_thu_tuc": code,
+            "ten_thu_tuc": name,
+            "linh_vuc": "Công chứng",
+            "cap_thuc_hien": "Cấp tỉnh",
+        }
+        (folder / f"{code}.json").write_text(json.dumps(page, ensure_ascii=False), encoding="utf-8")
+    catalogue = fresh_catalogue(tmp_path)
+    listed = [("Bổ nhiệm công chứng viên", ("làm công chứng viên", "cấp thẻ công chứng viên"))]
+    import_path(catalogue=catalogue, path=folder, others=listed)
+    appointment = catalogue.get("nc_1_013803")
+    assert appointment is not None
+    assert "làm công chứng viên" in appointment.aliases
+    assert "cấp thẻ công chứng viên" not in appointment.aliases

@@ -129,3 +129,74 @@ def test_a_listed_name_is_matched_without_the_words_of_its_paper() -> None:
     }
     borrowed = borrowed_names(names, [("Cấp giấy phép làm đại lý đổi ngoại tệ", ())])
     assert borrowed == {"dai_ly": ["Cấp giấy phép làm đại lý đổi ngoại tệ"]}
+
+
+@pytest.mark.parametrize(
+    ("name", "alias"),
+    [
+        # "của", "việc", "tại Việt Nam" and "nội dung" are written, not said.
+        (
+            "Đăng ký hoạt động của chi nhánh của công ty luật nước ngoài tại Việt Nam",
+            "đăng ký hoạt động chi nhánh công ty luật nước ngoài",
+        ),
+        ("Đăng ký chấm dứt giám sát việc giám hộ", "đăng ký chấm dứt giám sát giám hộ"),
+        (
+            "Thay đổi nội dung Giấy phép thành lập của Trung tâm trọng tài",
+            "thay đổi Giấy phép thành lập Trung tâm trọng tài",
+        ),
+        # The authority's own verb: people ask for what it settles.
+        ("Thủ tục giải quyết khiếu nại về trợ giúp pháp lý", "khiếu nại về trợ giúp pháp lý"),
+        # Two procedures in one name are asked by the first.
+        (
+            "Đăng ký hoạt động của Chi nhánh Trung tâm trọng tài; đăng ký hoạt động của Chi nhánh khi thay đổi trụ sở",
+            "đăng ký hoạt động Chi nhánh Trung tâm trọng tài",
+        ),
+        # An office a procedure is about is no agency that handles it.
+        (
+            "Cấp lại Giấy đăng ký hoạt động của Văn phòng giám định tư pháp trong trường hợp bị mất",
+            "cấp lại Giấy đăng ký hoạt động Văn phòng giám định tư pháp",
+        ),
+    ],
+)
+def test_words_only_written_are_left_out(name: str, alias: str) -> None:
+    aliases, _ = derive_phrases(name)
+    assert alias in aliases
+
+
+def test_an_agency_that_handles_the_procedure_is_still_cut_off() -> None:
+    aliases, _ = derive_phrases("Cấp giấy xác nhận do Sở Tư pháp cấp")
+    assert "cấp giấy xác nhận" in aliases
+
+
+@pytest.mark.parametrize(
+    ("name", "keyword"),
+    [
+        # Everyday words together: "biện pháp bảo đảm" is a mortgage, land-use rights a red book.
+        (
+            "Xóa đăng ký biện pháp bảo đảm bằng quyền sử dụng đất, tài sản gắn liền với đất",
+            "xóa thế chấp sổ đỏ",
+        ),
+        ("Đăng ký biện pháp bảo đảm bằng tàu bay", "đăng ký thế chấp tàu bay"),
+        # A change of several particulars of an office is asked as a change of the office.
+        (
+            "Thay đổi tên gọi, trưởng chi nhánh, địa chỉ trụ sở của chi nhánh tổ chức hòa giải thương mại nước ngoài",
+            "thay đổi chi nhánh tổ chức hòa giải thương mại nước ngoài",
+        ),
+    ],
+)
+def test_everyday_wording_as_keywords(name: str, keyword: str) -> None:
+    aliases, keywords = derive_phrases(name)
+    assert keyword in keywords and keyword not in aliases
+
+
+def test_a_listed_name_is_matched_by_the_record_s_everyday_wording() -> None:
+    names = {
+        "xoa": "Xóa đăng ký biện pháp bảo đảm bằng quyền sử dụng đất",
+        "tau": "Xóa đăng ký biện pháp bảo đảm bằng tàu biển",
+    }
+    listed = [("Xóa đăng ký thế chấp quyền sử dụng đất", ("giải chấp sổ đỏ",))]
+    assert borrowed_names(names, listed) == {}
+    wording = {code: derive_phrases(name)[1] for code, name in names.items()}
+    assert borrowed_names(names, listed, wording) == {
+        "xoa": ["Xóa đăng ký thế chấp quyền sử dụng đất", "giải chấp sổ đỏ"]
+    }
