@@ -24,7 +24,6 @@ from nlu.normalize import Abbreviations
 from nlu.registry import build_component
 from nlu.tokenize import segmentation_memo
 from nlu.training_data import TrainingData
-from nlu.training_workers import train_components
 
 __all__ = ["MODEL_FORMAT", "Interpreter", "fingerprint"]
 
@@ -75,7 +74,8 @@ class Interpreter:
             project_data=project_data,
         )
         with segmentation_memo():  # components segment the same examples: once each
-            components = train_components(components, data, context)
+            for component in components:
+                component.train(data, context)
         return cls(components, model_fingerprint, time.perf_counter() - started)
 
     def save(self, directory: Path) -> Path:
