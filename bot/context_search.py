@@ -43,14 +43,14 @@ def could_switch(text: str, resolver: ProcedureResolver | None) -> bool:
     gain: dict[int, float] = {}
     for gram in distinctive:
         weight = index.idf.get(gram, 0.0)
-        for phrase in index._by_gram.get(gram, ()):
+        for phrase in index.postings(gram).tolist():
             gain[phrase] = gain.get(phrase, 0.0) + weight
     gaining = {index.phrases[phrase].code for phrase, value in gain.items() if value >= MIN_CONTEXT_GAIN}
     if not gaining:
         return False
     needed = MIN_CONTEXT_EXPLAINED * len(content)
     by_code = _phrases_by_code(resolver)
-    return any(len(content & grams) >= needed for code in gaining for grams in by_code.get(code, ()))
+    return any(len(content.intersection(grams)) >= needed for code in gaining for grams in by_code.get(code, ()))
 
 
 def _own_grams(text: str, resolver: ProcedureResolver) -> set[str]:
@@ -59,14 +59,14 @@ def _own_grams(text: str, resolver: ProcedureResolver) -> set[str]:
     return {gram for gram, _, _ in _grams_with_spans(tokens)}
 
 
-_BY_CODE: dict[int, dict[str, list[frozenset[str]]]] = {}
+_BY_CODE: dict[int, dict[str, list[tuple[str, ...]]]] = {}
 
 
-def _phrases_by_code(resolver: ProcedureResolver) -> dict[str, list[frozenset[str]]]:
+def _phrases_by_code(resolver: ProcedureResolver) -> dict[str, list[tuple[str, ...]]]:
     """Each procedure's phrases' grams; computed once per index (a trained index does not change)."""
     key = id(resolver.index)
     if key not in _BY_CODE:
-        grouped: dict[str, list[frozenset[str]]] = {}
+        grouped: dict[str, list[tuple[str, ...]]] = {}
         for phrase in resolver.index.phrases:
             grouped.setdefault(phrase.code, []).append(phrase.grams)
         _BY_CODE.clear()  # one model per process

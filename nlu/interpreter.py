@@ -22,6 +22,7 @@ from nlu.components.procedure_resolver import ProcedureResolver
 from nlu.message import Entity, IntentScore, Message, ProcedureCandidate
 from nlu.normalize import Abbreviations
 from nlu.registry import build_component
+from nlu.tokenize import segmentation_memo
 from nlu.training_data import TrainingData
 
 __all__ = ["MODEL_FORMAT", "Interpreter", "fingerprint"]
@@ -72,8 +73,9 @@ class Interpreter:
             abbreviations=abbreviations, catalogue=catalogue, others=others or [], questions=questions or [],
             project_data=project_data,
         )
-        for component in components:
-            component.train(data, context)
+        with segmentation_memo():  # components segment the same examples: once each
+            for component in components:
+                component.train(data, context)
         return cls(components, model_fingerprint, time.perf_counter() - started)
 
     def save(self, directory: Path) -> Path:

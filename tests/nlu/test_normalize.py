@@ -1,3 +1,4 @@
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,22 @@ def test_every_shipped_abbreviation_expands(key: str) -> None:
     normalized = Normalizer(Abbreviations(table))(f"hỏi {key} nhé").normalized
     assert expansion.lower() in normalized
     assert fold(expansion) != key  # an entry that maps a word to itself would be noise
+
+
+def _fold_one_by_one(text: str) -> str:
+    """The definition of folding, one character at a time (what ``fold``'s table caches)."""
+    out = []
+    for char in text:
+        lower = char.lower()
+        if len(lower) != 1:
+            lower = char
+        base = "d" if lower == "đ" else unicodedata.normalize("NFD", lower)[0]
+        out.append(base if lower == "đ" or base.isascii() else lower)
+    return "".join(out)
+
+
+def test_fold_table_agrees_with_the_definition_on_every_character() -> None:
+    characters = "".join(chr(c) for c in range(0x10000) if not 0xD800 <= c < 0xE000)
+    assert fold(characters) == _fold_one_by_one(characters)
+    assert len(fold(characters)) == len(characters)
+    assert fold("ĐẢM BẢO chất lượng, Điện") == "dam bao chat luong, dien"

@@ -162,3 +162,11 @@ def test_no_name_is_read_across_punctuation(resolver: ProcedureResolver) -> None
     scores = {c.code: c.score for c in split.procedures}
     assert [e.value for e in joined.entities if e.entity == "procedure"] == ["unemployment"]
     assert scores.get("unemployment", 0.0) < 0.35
+
+
+def test_posting_lists_name_the_phrases_holding_a_gram(resolver: ProcedureResolver) -> None:
+    index = resolver.index
+    for gram in ["lao", "lao dong", "giay phep"]:
+        expected = [i for i, phrase in enumerate(index.phrases) if gram in phrase.grams]
+        assert expected and index.postings(gram).tolist() == expected
+    assert index.postings("khong co tu nay").tolist() == []

@@ -8,7 +8,10 @@ import sys
 import textwrap
 from pathlib import Path
 
-from nlu.tokenize import words
+import pytest
+
+from nlu import tokenize
+from nlu.tokenize import segmentation_memo, words
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,3 +52,41 @@ def test_the_first_segmentations_from_many_threads_all_succeed() -> None:
     assert outcome["errors"] == []
     assert len(outcome["results"]) == 32
     assert all(segmented[:3] == ["cấp", "giấy_phép", "lao_động"] for segmented in outcome["results"].values())
+
+
+SEGMENTER_ONLY = textwrap.dedent(
+    """
+    import json, sys
+    from nlu.tokenize import words
+
+    segmented = words("giấy phép lao động")
+    package_loaded = "underthesea" in sys.modules
+    import underthesea  # the whole package still loads for whoever asks for it
+
+    print(json.dumps({"segmented": segmented, "package_loaded": package_loaded,
+                      "pos_tag": underthesea.pos_tag("giấy phép")[0][0]}, ensure_ascii=False))
+    """
+)
+
+
+def test_segmenting_loads_the_segmenter_not_the_whole_package() -> None:
+    run = subprocess.run(
+        [sys.executable, "-c", SEGMENTER_ONLY], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
+    )
+    outcome = json.loads(run.stdout)
+    assert outcome == {"segmented": ["giấy_phép", "lao_động"], "package_loaded": False, "pos_tag": "giấy phép"}
+
+
+def test_inside_a_memo_each_text_is_segmented_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+
+    def segment(text: str) -> tuple[str, ...]:
+        calls.append(text)
+        return tuple(text.split())
+
+    monkeypatch.setattr(tokenize, "_segment", segment)
+    with segmentation_memo():
+        first = [words("hồ sơ gồm gì"), words("hồ sơ gồm gì"), words("lệ phí")]
+    words("lệ phí")
+    assert first == [["hồ", "sơ", "gồm", "gì"], ["hồ", "sơ", "gồm", "gì"], ["lệ", "phí"]]
+    assert calls == ["hồ sơ gồm gì", "lệ phí", "lệ phí"]  # the memo ends with its block
