@@ -31,7 +31,7 @@ conversations:
         expect: {decline: not_in_catalogue}
   - conversation: a wrong expectation is reported as a failure
     steps:
-      - user: "hồ sơ gia hạn giấy phép lao động"
+      - user: "hồ sơ gia hạn giấy phép lao động gồm những gì"
         expect: {procedure: maternity_benefit, aspect: documents}
 """
 
