@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.tracker import DialogueStateTracker
+from nlu.components.procedure_resolver import EXPLAINED_MARGIN
 from nlu.interpreter import Interpreter
 from nlu.normalize import fold
 from nlu.tokenize import syllables
@@ -47,15 +48,17 @@ def pick_earlier(text: str, earlier: list[str], interpreter: Interpreter) -> lis
     """The earlier procedures the message's words point to: one when they choose, several when they
     fit a few alike ("quay lại trợ cấp" after two allowances were offered), else the most recent."""
     resolver = interpreter.resolver
-    scored = [c for c in resolver.ranked(text, limit=20) if c.code in earlier] if resolver else []
+    if resolver is None:
+        return earlier[:1]
+    scored = [c for c in resolver.ranked(text, limit=20) if c.code in earlier]
     if not scored:
         return earlier[:1]
     best = scored[0]
-    alike = [
+    # Alike as the resolver's own ties are: close in score and in how much of the message they explain.
+    return [
         c.code for c in scored
-        if best.score - c.score < resolver.ambiguity_margin and best.explained - c.explained < 0.1
-    ] if resolver else [best.code]
-    return alike[:3]
+        if best.score - c.score < resolver.ambiguity_margin and best.explained - c.explained < EXPLAINED_MARGIN
+    ][:3]
 
 
 def just_declined(tracker: DialogueStateTracker) -> dict[str, Any] | None:

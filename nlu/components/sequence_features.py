@@ -80,12 +80,7 @@ def featurize(
     lower = [t.text.lower() for t in toks]
     folded = [_fold_word(t.text) for t in toks]
     evidence: list[list[str]] = [[] for _ in toks]
-    starts = {t.start: i for i, t in enumerate(toks)}
-    ends = {t.end: i for i, t in enumerate(toks)}
-    for match in phrases:
-        first, last = starts.get(match.start), ends.get(match.end)
-        if first is None or last is None:
-            continue
+    for first, last, match in _phrase_tokens(toks, phrases):
         for i in range(first, last + 1):
             prefix = "B" if i == first else "I"
             for label, share in match.shares[:3]:
@@ -147,6 +142,18 @@ def featurize(
     return out
 
 
+def _phrase_tokens(toks: list[Token], phrases: list[PhraseMatch]) -> list[tuple[int, int, PhraseMatch]]:
+    """Each phrase found with its first and last token (phrases not on token boundaries left out)."""
+    starts = {t.start: i for i, t in enumerate(toks)}
+    ends = {t.end: i for i, t in enumerate(toks)}
+    out = []
+    for match in phrases:
+        first, last = starts.get(match.start), ends.get(match.end)
+        if first is not None and last is not None:
+            out.append((first, last, match))
+    return out
+
+
 def _outer_context(
     folded: list[str], toks: list[Token], phrases: list[PhraseMatch], size: int
 ) -> list[list[str]]:
@@ -155,12 +162,7 @@ def _outer_context(
     n = len(toks)
     span_of = list(range(n)), list(range(n))  # first and last token of the unit each token is in
     covered = [False] * n
-    starts = {t.start: i for i, t in enumerate(toks)}
-    ends = {t.end: i for i, t in enumerate(toks)}
-    for match in phrases:
-        first, last = starts.get(match.start), ends.get(match.end)
-        if first is None or last is None:
-            continue
+    for first, last, _ in _phrase_tokens(toks, phrases):
         for i in range(first, last + 1):
             covered[i] = True
             span_of[0][i], span_of[1][i] = first, last
