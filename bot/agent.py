@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from actions.sdk import Action, CollectingDispatcher, Tracker
+from bot.aspect_choice import companion_aspects
 from bot.coordination.arrival import arrived_at
 from bot.coordination.errors import CoordinationUnavailable
 from bot.coordination.locks import ConversationLocks, LocalLocks
@@ -313,21 +314,17 @@ class Agent:
         if intent in ASPECT_INTENTS and resolution.get("code"):
             # "hồ sơ gồm gì và lệ phí bao nhiêu": answer every question of the message, in turn.
             extras = [e["name"] for e in parse.get("additional_intents") or [] if e["name"] in ASPECT_INTENTS]
-            for extra in [*extras, *self._runner_up_aspect(confidence, ranking)]:
-                planned += [a for a in self.policy.actions_for(extra) if a not in planned]
+            companions = companion_aspects(
+                intent, confidence, ranking, extras, str(parse.get("text") or ""),
+                sure=self.config.sure_aspect_probability, second=self.config.second_aspect_probability,
+            )
+            for extra in companions:
+                if extra in ASPECT_INTENTS:
+                    planned += [a for a in self.policy.actions_for(extra) if a not in planned]
         if intent == "thank" and any(e["name"] in ("goodbye", "greet") for e in parse.get("additional_intents") or []):
             # "cảm ơn nhiều, chào ad": after thanks, "chào" takes leave — thank, then say goodbye.
             planned += [a for a in self.policy.actions_for("goodbye") if a not in planned]
         return planned
-
-    def _runner_up_aspect(self, confidence: float, ranking: list[dict[str, Any]]) -> list[str]:
-        """The second aspect worth answering as well when the classifier is unsure between two: its
-        probabilities are calibrated, so a 0.6 / 0.3 split means the runner-up is often the one asked."""
-        if confidence >= self.config.sure_aspect_probability or len(ranking) < 2:
-            return []
-        runner_up = ranking[1]
-        likely = float(runner_up["confidence"]) >= self.config.second_aspect_probability
-        return [runner_up["name"]] if likely and runner_up["name"] in ASPECT_INTENTS else []
 
     async def _run_action(self, name: str, turn: _Turn) -> None:
         queue = [name]

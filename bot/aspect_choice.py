@@ -1,0 +1,45 @@
+"""Which questions about a procedure one reply answers, besides the likeliest one.
+
+A policy of its own so the agent only asks it: the message's other questions ("hồ sơ gồm gì và lệ
+phí bao nhiêu"), the runner-up when the classifier is torn between two, and the conditions beside a
+yes/no question ("có được hỗ trợ tiền đi lại không": whether, then how much) — a help-line officer
+answers "yes, if …" before the figure.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from actions.facts import is_yes_no_question
+
+__all__ = ["YES_NO_WITH_CONDITIONS", "companion_aspects"]
+
+ELIGIBILITY = "ask_eligibility"
+# A yes/no question classified as one of these also gets the conditions: "có được trợ cấp không"
+# (amount), "quá hạn có nộp được không" (time), "có phải lên huyện không" (place), "có phải làm lại
+# hồ sơ không" (steps). A yes/no question about papers or fees is answered by that section itself.
+YES_NO_WITH_CONDITIONS = frozenset(
+    {"ask_benefit", "ask_processing_time", "ask_where_to_submit", "ask_procedure_steps"}
+)
+
+
+def companion_aspects(
+    intent: str,
+    confidence: float,
+    ranking: list[dict[str, Any]],
+    additional: list[str],
+    text: str,
+    *,
+    sure: float,
+    second: float,
+) -> list[str]:
+    """The aspect intents to answer after ``intent`` (itself an aspect), in order, without repeats."""
+    chosen: list[str] = list(additional)
+    if confidence < sure and len(ranking) >= 2:
+        # Calibrated probabilities: a 0.6 / 0.3 split means the runner-up is often the one asked.
+        runner_up = ranking[1]
+        if float(runner_up["confidence"]) >= second:
+            chosen.append(str(runner_up["name"]))
+    if intent in YES_NO_WITH_CONDITIONS and is_yes_no_question(text):
+        chosen.append(ELIGIBILITY)
+    return [a for a in dict.fromkeys(chosen) if a != intent]

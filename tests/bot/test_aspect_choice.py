@@ -1,0 +1,66 @@
+"""Which aspects one reply answers besides the likeliest (bot.aspect_choice)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.aspect_choice import YES_NO_WITH_CONDITIONS, companion_aspects
+
+
+def ranked(*pairs: tuple[str, float]) -> list[dict[str, object]]:
+    return [{"name": name, "confidence": confidence} for name, confidence in pairs]
+
+
+def choose(intent: str, text: str, ranking: list[dict[str, object]] | None = None, extras: list[str] | None = None) -> list[str]:
+    ranking = ranking or ranked((intent, 0.95), ("ask_fee", 0.03))
+    return companion_aspects(
+        intent, float(ranking[0]["confidence"]), ranking, extras or [], text, sure=0.75, second=0.15
+    )
+
+
+@pytest.mark.parametrize(
+    "intent, text",
+    [
+        ("ask_benefit", "bố em là bệnh binh, mất tuần trước, nhà em có được nhận tiền chôn cất không ạ"),
+        ("ask_benefit", "con toi hoc nghe o trung tam thi co duoc giam tien hoc ko"),
+        ("ask_processing_time", "mẹ mất 2 tháng rồi mới làm hồ sơ thì có còn kịp không"),
+        ("ask_where_to_submit", "chuyen ve que o roi thi co phai len tinh nop lai khong"),
+        ("ask_procedure_steps", "doi cho o thi co phai lam lai ho so tu dau ko a"),
+    ],
+)
+def test_a_yes_no_question_gets_the_conditions_beside_its_answer(intent: str, text: str) -> None:
+    assert intent in YES_NO_WITH_CONDITIONS
+    assert choose(intent, text) == ["ask_eligibility"]
+
+
+@pytest.mark.parametrize(
+    "intent, text",
+    [
+        ("ask_benefit", "mỗi tháng được bao nhiêu tiền vậy ạ"),  # how much: not a yes/no question
+        ("ask_processing_time", "nop xong thi bao lau co ket qua"),
+        ("ask_fee", "làm cái này có mất phí không"),  # yes/no about a fee: the fee section says it
+        ("ask_documents", "co can giay khai sinh ban goc ko"),  # yes/no about a paper: the papers say it
+        ("ask_eligibility", "người nhà nộp thay có được không"),  # already the conditions
+    ],
+)
+def test_other_questions_get_no_conditions_added(intent: str, text: str) -> None:
+    assert "ask_eligibility" not in choose(intent, text)
+
+
+def test_torn_between_two_the_runner_up_comes_after_the_message_s_other_questions() -> None:
+    ranking = ranked(("ask_fee", 0.55), ("ask_processing_time", 0.30), ("ask_documents", 0.1))
+    assert choose("ask_fee", "lệ phí với thời gian làm", ranking, extras=["ask_documents"]) == [
+        "ask_documents", "ask_processing_time",
+    ]
+
+
+def test_a_sure_classifier_or_an_unlikely_runner_up_adds_nothing() -> None:
+    assert choose("ask_fee", "lệ phí bao nhiêu", ranked(("ask_fee", 0.9), ("ask_benefit", 0.08))) == []
+    assert choose("ask_fee", "lệ phí bao nhiêu", ranked(("ask_fee", 0.6), ("ask_benefit", 0.1))) == []
+
+
+def test_nothing_is_repeated_nor_the_main_question_itself() -> None:
+    ranking = ranked(("ask_benefit", 0.5), ("ask_eligibility", 0.4))
+    assert choose("ask_benefit", "có được hỗ trợ không", ranking, extras=["ask_eligibility", "ask_benefit"]) == [
+        "ask_eligibility",
+    ]
