@@ -3,16 +3,19 @@
 A policy of its own so the agent only asks it: the message's other questions ("hồ sơ gồm gì và lệ
 phí bao nhiêu"), the runner-up when the classifier is torn between two, and the conditions beside a
 yes/no question ("có được hỗ trợ tiền đi lại không": whether, then how much) — a help-line officer
-answers "yes, if …" before the figure.
+answers "yes, if …" before the figure — and beside a question about the applicant's own deadline.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from actions.facts import is_yes_no_question
+from nlu.normalize import fold
+from nlu.tokenize import syllables
 
-__all__ = ["YES_NO_WITH_CONDITIONS", "companion_aspects"]
+__all__ = ["YES_NO_WITH_CONDITIONS", "asks_a_deadline", "companion_aspects"]
 
 ELIGIBILITY = "ask_eligibility"
 # A yes/no question classified as one of these also gets the conditions: "có được trợ cấp không"
@@ -21,6 +24,21 @@ ELIGIBILITY = "ask_eligibility"
 YES_NO_WITH_CONDITIONS = frozenset(
     {"ask_benefit", "ask_processing_time", "ask_where_to_submit", "ask_procedure_steps"}
 )
+
+# The applicant's own time limit, which the conditions state ("nộp chậm nhất 10 ngày trước"), not
+# the agency's processing time: "phải nộp trước bao nhiêu ngày", "đăng ký trong vòng mấy ngày",
+# "hạn chót", "quá hạn thì sao". Folded, so it reads typed without diacritics alike.
+_DEADLINE = re.compile(
+    r"\b(truoc (bao nhieu|may) ngay|truoc bao lau|cham nhat|han chot|qua han|tre han|muon han"
+    r"|(phai|can|duoc) (nop|dang ky|bao|bao cao|gui|lam|khai bao|thong bao|xin)( \w+){0,6} trong (vong )?"
+    r"(bao lau|may ngay|bao nhieu ngay|may thang|bao nhieu thang))\b"
+)
+
+
+def asks_a_deadline(text: str) -> bool:
+    """ "phải nộp gia hạn trước bao nhiêu ngày", "quá hạn có sao không": a question about the
+    applicant's own time limit."""
+    return bool(_DEADLINE.search(" ".join(syllables(fold(text)))))
 
 
 def companion_aspects(
@@ -40,6 +58,6 @@ def companion_aspects(
         runner_up = ranking[1]
         if float(runner_up["confidence"]) >= second:
             chosen.append(str(runner_up["name"]))
-    if intent in YES_NO_WITH_CONDITIONS and is_yes_no_question(text):
+    if (intent in YES_NO_WITH_CONDITIONS and is_yes_no_question(text)) or asks_a_deadline(text):
         chosen.append(ELIGIBILITY)
     return [a for a in dict.fromkeys(chosen) if a != intent]

@@ -64,3 +64,21 @@ def test_nothing_is_repeated_nor_the_main_question_itself() -> None:
     assert choose("ask_benefit", "có được hỗ trợ không", ranking, extras=["ask_eligibility", "ask_benefit"]) == [
         "ask_eligibility",
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hợp đồng của anh ấy hết hạn cuối tháng, phải xin lại trước mấy ngày",
+        "cty phai bao cao so lao dong trong vong bao nhieu ngay",
+        "nếu nộp trễ hạn thì sao ạ",
+        "han chot nop ho so la khi nao",
+    ],
+)
+def test_a_question_about_the_applicant_s_own_deadline_gets_the_conditions(text: str) -> None:
+    assert "ask_eligibility" in choose("ask_processing_time", text)
+
+
+@pytest.mark.parametrize("text", ["nộp rồi bao lâu thì có kết quả", "giai quyet mat may ngay", "mấy hôm thì xong"])
+def test_the_agency_s_processing_time_is_no_deadline(text: str) -> None:
+    assert choose("ask_processing_time", text) == []
