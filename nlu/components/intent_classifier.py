@@ -75,6 +75,19 @@ def question_focus(folded: str, least_words: int = FOCUS_WORDS) -> list[str]:
     return _SYLLABLE.findall(folded[:end]) + tokens
 
 
+def focus_start(folded: str, least_words: int = FOCUS_WORDS) -> int:
+    """Where the question a message ends with begins (0: the whole message is the question); the
+    words ``question_focus`` gives are those after it, but for the break words inside it."""
+    words = 0
+    end = len(folded)
+    for match in reversed(list(_FOCUS_BREAK.finditer(folded))):
+        words += len(_SYLLABLE.findall(folded[match.end() : end]))
+        end = match.start()
+        if words >= least_words:
+            return match.end()
+    return 0
+
+
 def _identity(tokens: list[str]) -> list[str]:
     return tokens
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from nlu.components.base import TrainingContext
+from nlu.components.intent_classifier import focus_start
 from nlu.message import Entity, Message, ProcedureCandidate
 from nlu.normalize import Abbreviations, fold
 from nlu.other_procedures import is_other, not_in
@@ -132,8 +133,27 @@ class ProcedureResolver:
             message.procedure_ambiguous = self.is_ambiguous(ranked)
             if message.procedure_ambiguous:
                 message.procedure_tied = [c.code for c in ranked if ranked[0].score - c.score < self.ambiguity_margin]
+                asked = self.tie_settled_by_question(message.original, message.procedure_tied)
+                if asked is not None:
+                    # "chú đang lãnh trợ cấp hằng tháng, mới mất, được hỗ trợ mai táng bao nhiêu":
+                    # the story names one, the question the other.
+                    ours = next(c for c in ranked if c.code == asked)
+                    message.procedures = [ours, *[c for c in ranked if c is not ours]]
+                    message.procedure_ambiguous, message.procedure_tied = False, None
             message.entities.append(Entity("procedure", ours.code, ours.start, ours.end, ours.score, self.name))
         message.topic_words, message.topic_span = self.topic_words(message)
+
+    def tie_settled_by_question(self, text: str, tied: list[str]) -> str | None:
+        """The one tied procedure the question a message ends with names, when the others do not
+        appear in it at all."""
+        folded = fold(text)
+        start = focus_start(folded) if len(folded) == len(text) else 0
+        if start == 0:
+            return None
+        in_question = {c.code: c.score for c in self.ranked(text[start:], limit=8)}
+        named = [code for code in tied if in_question.get(code, 0.0) >= self.min_score]
+        unnamed = [code for code in tied if in_question.get(code, 0.0) < self.offer_score]
+        return named[0] if len(named) == 1 and len(unnamed) == len(tied) - 1 else None
 
     def topic_words(self, message: Message) -> tuple[list[str], tuple[int, int] | None]:
         """Words that name a subject the bot did not recognise: not question wording ("cần",

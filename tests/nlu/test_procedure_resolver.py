@@ -170,3 +170,26 @@ def test_posting_lists_name_the_phrases_holding_a_gram(resolver: ProcedureResolv
         expected = [i for i, phrase in enumerate(index.phrases) if gram in phrase.grams]
         assert expected and index.postings(gram).tolist() == expected
     assert index.postings("khong co tu nay").tolist() == []
+
+
+def test_a_tie_is_settled_by_the_procedure_the_question_names() -> None:
+    # Both names are in the message; the story names the allowance being drawn, the question the
+    # funeral support asked about.
+    catalogue = [
+        CatalogueEntry("monthly_allowance", "Trợ cấp xã hội hằng tháng", "bao_tro_xa_hoi",
+                       aliases=("trợ cấp xã hội hằng tháng", "trợ cấp hằng tháng")),
+        CatalogueEntry("funeral_support", "Hỗ trợ chi phí mai táng", "bao_tro_xa_hoi",
+                       aliases=("hỗ trợ mai táng", "tiền mai táng", "chi phí mai táng")),
+    ]
+    component = ProcedureResolver(min_score=0.35, ambiguity_margin=0.08)
+    component.train(FRAME, TrainingContext(Abbreviations({}), catalogue))
+    both = "trợ cấp hằng tháng hay tiền mai táng cần giấy tờ gì"
+    assert resolve(component, both).procedure_ambiguous  # one clause naming both: still asked
+    story_then_question = "bà tôi đang hưởng trợ cấp hằng tháng, mới mất hôm qua, nhà xin tiền mai táng ở đâu"
+    message = resolve(component, story_then_question)
+    assert not message.procedure_ambiguous
+    assert [e.value for e in message.entities if e.entity == "procedure"] == ["funeral_support"]
+    assert message.procedures[0].code == "funeral_support"
+    the_other_way = "nhà đã lo tiền mai táng cho ông rồi, còn bà tôi xin trợ cấp hằng tháng thì làm sao"
+    message = resolve(component, the_other_way)
+    assert [e.value for e in message.entities if e.entity == "procedure"] == ["monthly_allowance"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlu.components.intent_classifier import question_focus
+from nlu.components.intent_classifier import focus_start, question_focus
 
 
 @pytest.mark.parametrize(
@@ -19,3 +19,15 @@ from nlu.components.intent_classifier import question_focus
 )
 def test_the_focus_is_the_last_clause_widened_to_three_words(folded: str, focus: str) -> None:
     assert " ".join(question_focus(folded)) == focus
+
+
+@pytest.mark.parametrize(
+    ("folded", "question"),
+    [
+        ("bo toi moi mat thang truoc, gia dinh lam tien tu tuat o dau", "gia dinh lam tien tu tuat o dau"),
+        ("nghien 3 nam roi, o dau", "nghien 3 nam roi, o dau"),  # widened: the whole message
+        ("me em dang lanh tro cap, gio me mat thi xin mai tang o dau", "xin mai tang o dau"),
+    ],
+)
+def test_focus_start_is_where_that_question_begins(folded: str, question: str) -> None:
+    assert folded[focus_start(folded) :].strip() == question
