@@ -9,7 +9,12 @@ procedure we do not hold") loses one of ours and declines one of theirs, for ``v
 Last, for held-out questions retrieval finds a tie for ("which one?"), how often settling it on the
 classifier's choice among the tied ones is right or wrong, by its probability and by how many times
 likelier it is than the next tied one (``settle_probability``, ``settle_ratio``).
-Retrieval is refitted per fold without that fold's other procedures; it never reads the questions.
+Last, for held-out messages that retrieval takes for a procedure we do not hold — citizens' questions
+about ours it misreads, and the names and aliases of other procedures that the classifier was not
+given (retrieval holds every name, as it does in service) — how often rescuing one of ours from the
+decline on the classifier's word is right or wrong (``rescue_probability``).
+Retrieval is refitted per fold without that fold's other procedures (but for the rescue table); it
+never reads the questions.
 
 In K folds, the held-out part of the citizens' procedure questions and of the training examples
 (with and without a procedure) and of the other procedures' names is left out of training.
@@ -59,9 +64,14 @@ def main() -> None:
     # For a held-out question retrieval ties: (truth, the likeliest tied one, its probability, the next
     # tied one's, whether it is the likeliest of all).
     ties: list[tuple[str, str, float, float, bool]] = []
+    # For a held-out message retrieval (holding every other procedure) declines: (truth, the
+    # classifier's likeliest label, its probability, whether retrieval ranks that one of ours too).
+    rescues: list[tuple[str, str, float, bool]] = []
     resolver_spec = next(c for c in settings.pipeline if c.get("name") == "ProcedureResolver")
     resolver_options = {k: v for k, v in resolver_spec.items() if k != "name"}
     started = time.perf_counter()
+    every_name = ProcedureResolver(**resolver_options)
+    every_name.train(data, TrainingContext(abbreviations, catalogue, others, []))
     for k in range(FOLDS):
         train_examples = [e for i, e in enumerate(examples) if i % FOLDS != k]
         train_others = [e for i, e in enumerate(others) if i % FOLDS != k]
@@ -87,6 +97,13 @@ def main() -> None:
             outcomes.append((truth, best, probs[best]))
         unlisted = [(phrase, OTHER) for e in held_others for phrase in (e.name, *e.aliases)]
         for text, truth in held_questions + unlisted:
+            every = specific_first(every_name.ranked(text, limit=8))
+            ours, other = conclude(every, every_name.min_score, every_name.not_held_score)
+            if other is not None:
+                probs = classifier.probabilities(text)
+                best = max(probs, key=lambda label: probs[label])
+                ranked_too = any(c.code == best and c.score >= classifier.offer_score for c in every)
+                rescues.append((truth, best, probs[best], ranked_too))
             every = specific_first(resolver.ranked(text, limit=8))
             ours, _ = conclude(every, resolver.min_score, resolver.not_held_score)
             if ours is None:
@@ -158,6 +175,17 @@ def main() -> None:
             settled = [t for t in ties if t[4] and t[2] >= threshold and t[2] >= ratio * t[3]]
             right = sum(t[0] == t[1] for t in settled)
             print(f"{threshold:18.2f}  {ratio:12.1f}  {right:13d}  {len(settled) - right:13d}  {len(ties) - len(settled):11d}")
+
+    wrongly_declined = [r for r in rescues if r[0] != OTHER]
+    print(f"\nrescue: retrieval declined {len(wrongly_declined)} held-out citizens' questions about ours and "
+          f"{len(rescues) - len(wrongly_declined)} names of procedures we do not hold")
+    print("rescue_probability  ranked_too  rescued_right  rescued_wrong  theirs_answered")
+    for threshold in (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95):
+        for ranked_too in (False, True):
+            taken = [r for r in rescues if r[1] not in (OTHER, NONE) and r[2] >= threshold and (r[3] or not ranked_too)]
+            right = sum(r[0] == r[1] for r in taken)
+            theirs = sum(r[0] == OTHER for r in taken)
+            print(f"{threshold:18.2f}  {ranked_too!s:>10}  {right:13d}  {len(taken) - right - theirs:13d}  {theirs:15d}")
 
 
 if __name__ == "__main__":
