@@ -3,7 +3,9 @@
 A policy of its own so the agent only asks it: the message's other questions ("hồ sơ gồm gì và lệ
 phí bao nhiêu"), the runner-up when the classifier is torn between two, and the conditions beside a
 yes/no question ("có được hỗ trợ tiền đi lại không": whether, then how much) — a help-line officer
-answers "yes, if …" before the figure — and beside a question about the applicant's own deadline.
+answers "yes, if …" before the figure — and beside a question about the applicant's own deadline;
+last, the steps or the place when the message's wording asks them outright ("làm sao", "với ai")
+whatever the classifier made of the story around it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from actions.facts import is_yes_no_question
 from nlu.normalize import fold
 from nlu.tokenize import syllables
 
-__all__ = ["YES_NO_WITH_CONDITIONS", "asks_a_deadline", "companion_aspects"]
+__all__ = ["YES_NO_WITH_CONDITIONS", "asked_by_wording", "asks_a_deadline", "companion_aspects"]
 
 ELIGIBILITY = "ask_eligibility"
 # A yes/no question classified as one of these also gets the conditions: "có được trợ cấp không"
@@ -33,6 +35,25 @@ _DEADLINE = re.compile(
     r"|(phai|can|duoc) (nop|dang ky|bao|bao cao|gui|lam|khai bao|thong bao|xin)( \w+){0,6} trong (vong )?"
     r"(bao lau|may ngay|bao nhieu ngay|may thang|bao nhieu thang))\b"
 )
+
+
+# Question wording that asks one aspect whatever the story around it: "làm sao để đưa ông vào trung
+# tâm" asks the steps, "khai báo tai nạn với ai" the place. The classifier reads the whole message;
+# these are read as a second opinion, answered beside its choice. Folded.
+_ASKS = {
+    "ask_procedure_steps": re.compile(
+        r"\b(lam sao|lam the nao|nhu the nao|ra sao|phai lam gi|can lam gi|bat dau tu dau|lam ntn|xin sao)\b"
+    ),
+    "ask_where_to_submit": re.compile(
+        r"\b(o dau|cho nao|noi nao|voi ai|bao ai|cho ai|ai cap|ai giai quyet|goi so nao|co quan nao|len dau)\b"
+    ),
+}
+
+
+def asked_by_wording(text: str) -> list[str]:
+    """The aspect intents the message's question wording asks outright."""
+    folded = " ".join(syllables(fold(text)))
+    return [intent for intent, wording in _ASKS.items() if wording.search(folded)]
 
 
 def asks_a_deadline(text: str) -> bool:
@@ -60,4 +81,5 @@ def companion_aspects(
             chosen.append(str(runner_up["name"]))
     if (intent in YES_NO_WITH_CONDITIONS and is_yes_no_question(text)) or asks_a_deadline(text):
         chosen.append(ELIGIBILITY)
+    chosen.extend(asked_by_wording(text))
     return [a for a in dict.fromkeys(chosen) if a != intent]

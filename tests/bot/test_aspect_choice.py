@@ -82,3 +82,21 @@ def test_a_question_about_the_applicant_s_own_deadline_gets_the_conditions(text:
 @pytest.mark.parametrize("text", ["nộp rồi bao lâu thì có kết quả", "giai quyet mat may ngay", "mấy hôm thì xong"])
 def test_the_agency_s_processing_time_is_no_deadline(text: str) -> None:
     assert choose("ask_processing_time", text) == []
+
+
+@pytest.mark.parametrize(
+    "text, asked",
+    [
+        ("mẹ tôi nằm viện lâu rồi, giờ muốn làm hồ sơ cho mẹ thì làm thế nào", "ask_procedure_steps"),
+        ("con toi bi tai nan o cong trinh, gio phai lam gi truoc", "ask_procedure_steps"),
+        ("nhà có người mất, báo với ai trước ạ", "ask_where_to_submit"),
+        ("so bi chay mat roi, len dau xin lai", "ask_where_to_submit"),
+    ],
+)
+def test_wording_that_asks_the_steps_or_the_place_outright_adds_them(text: str, asked: str) -> None:
+    assert asked in choose("ask_eligibility", text)
+
+
+def test_wording_adds_nothing_the_classifier_already_chose() -> None:
+    assert choose("ask_where_to_submit", "nộp hồ sơ ở đâu") == []
+    assert choose("ask_benefit", "mỗi tháng được bao nhiêu") == []
