@@ -48,8 +48,9 @@ _DETAIL_PAGE = re.compile(r"^https://dichvucong\.gov\.vn/thu-tuc-hanh-chinh/[0-9
 _CODE_LOOKUP = re.compile(
     r"^https://dichvucong\.gov\.vn/tim-kiem-thu-tuc-hanh-chinh\?keyword=(?P<code>[0-9.]+)$"
 )
-# The portal's detail page keyed by the national code (``ma_thu_tuc=1.010830``): the procedure's own page
-# while its 2026 page (/thu-tuc-hanh-chinh/<uuid>) is not known.
+# The portal's old detail page keyed by the national code (``ma_thu_tuc=1.010830``). Reported dead since August
+# 2026: a link of this form fails the check; use the 2026 page (/thu-tuc-hanh-chinh/<uuid>) or, while it is not
+# known, the look-up by the entry's own code (``tim-kiem-thu-tuc-hanh-chinh?keyword=<code>``).
 _CODE_PAGE = re.compile(
     r"^https://dichvucong\.gov\.vn/p/home/dvc-chi-tiet-thu-tuc-hanh-chinh\.html\?ma_thu_tuc=(?P<code>[0-9.]+)$"
 )
@@ -152,7 +153,7 @@ def load_replaced_texts(path: Path = REPLACED_TEXTS_FILE) -> list[ReplacedText]:
 
 
 def link_kind(record: ProcedureRecord) -> str:
-    """``detail_page``, ``code_page`` (the portal's detail page keyed by this entry's own code),
+    """``detail_page``, ``code_page`` (the portal's old detail page keyed by this entry's own code, a dead form),
     ``code_lookup`` (the portal's look-up by this entry's own code), ``name_lookup``
     (the look-up by its name, while the code is unknown), ``other_official``
     (a non-portal page, for an entry that is not a portal procedure), or ``missing`` / ``generic``."""
@@ -230,8 +231,14 @@ def _check_one(
                 "no_national_code", "no national code (ma_thu_tuc) and no reason in unconfirmed.national_code"
             )
     report.links[kind] += 1
-    if kind not in ("detail_page", "code_page", "other_official"):  # other_official: not a portal procedure
+    if kind not in ("detail_page", "other_official"):  # other_official: not a portal procedure
         report.missing_own_link.append(record.code)
+    if kind == "code_page":
+        fail(
+            "no_own_link",
+            f"url {record.url} uses the portal's ma_thu_tuc page form, reported dead since 08/2026; link the "
+            "2026 page /thu-tuc-hanh-chinh/<id> or the look-up by the entry's own code",
+        )
     if kind == "name_lookup":
         if "url" in record.unconfirmed:
             report.declared_gaps.append(

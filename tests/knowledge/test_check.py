@@ -42,7 +42,9 @@ def test_the_shipped_catalogue_passes() -> None:
     assert report.ok, "\n".join(report.lines())
     assert report.entries >= 80
     assert sum(report.unconfirmed.values()) > 0  # counted, not hidden
-    assert report.links["detail_page"] + report.links["code_page"] >= 37
+    # Own 2026 pages; no entry left on the ma_thu_tuc page form, reported dead since 08/2026.
+    assert report.links["detail_page"] >= 48
+    assert report.links["code_page"] == 0
     # What is still missing is listed and counted, not hidden among the notes.
     assert len(report.missing_code) <= report.entries - 37
     warned = f"WARN {len(report.missing_code)} of {report.entries} entries have no national code"
@@ -128,15 +130,26 @@ def test_an_entry_that_is_no_portal_procedure_needs_no_code_even_in_strict_mode(
     )) == ["no_own_link"]
 
 
-def test_the_detail_page_keyed_by_the_own_code_is_an_own_link(tmp_path: Path) -> None:
+def test_the_dead_ma_thu_tuc_page_form_fails_even_with_the_own_code(tmp_path: Path) -> None:
     page = "https://dichvucong.gov.vn/p/home/dvc-chi-tiet-thu-tuc-hanh-chinh.html?ma_thu_tuc="
     text = GOOD.replace(
         "https://dichvucong.gov.vn/thu-tuc-hanh-chinh/019d2bfb-2b1d-7649-8f76-f5315475eb46", page + "1.014748"
     )
     report = check_catalogue(write(tmp_path, text), today=TODAY)
-    assert report.ok and report.links["code_page"] == 1 and not report.missing_own_link
+    assert [p.kind for p in report.problems] == ["no_own_link"]
+    assert "reported dead" in report.problems[0].line()
+    assert report.links["code_page"] == 1 and report.missing_own_link == ["demo"]
     other = text.replace(page + "1.014748", page + "1.001978")  # another procedure's page
     assert kinds(tmp_path, other) == ["no_own_link"]
+
+
+def test_the_look_up_by_the_own_code_passes_but_is_not_an_own_page(tmp_path: Path) -> None:
+    text = GOOD.replace(
+        "https://dichvucong.gov.vn/thu-tuc-hanh-chinh/019d2bfb-2b1d-7649-8f76-f5315475eb46",
+        "https://dichvucong.gov.vn/tim-kiem-thu-tuc-hanh-chinh?keyword=1.014748",
+    )
+    report = check_catalogue(write(tmp_path, text), today=TODAY)
+    assert report.ok and report.links["code_lookup"] == 1 and report.missing_own_link == ["demo"]
 
 
 def test_the_generic_search_page_is_not_an_own_link(tmp_path: Path) -> None:
