@@ -21,6 +21,7 @@ from actions.procedure import (
     SupportLinks,
 )
 from actions.procedure_form import ValidateProcedureForm
+from actions.related import FollowRelatedAction
 from actions.sdk import Action
 from knowledge.catalogue import ProcedureCatalogue
 
@@ -44,6 +45,7 @@ def build_actions(
         DeclineProcedureAction(catalogue, links),
         ListProceduresAction(catalogue, field_names, links),
         ClarifyAction(fallback_buttons),
+        FollowRelatedAction(catalogue, links, facts),
     ]
     if dossier is None:  # no dossier status assembled: point to the national portal
         actions.append(DossierStatusUnavailableAction(links))

@@ -27,6 +27,7 @@ from bot.dossier_followups import DossierFollowupPolicy
 from bot.dossier_setup import DossierRuntime, build_dossier_runtime, reference_database_url
 from bot.metrics import Metrics
 from bot.outputs import OutputRegistry
+from bot.related_procedures import FirstPolicies, RelatedProcedurePolicy
 from bot.rules import RulePolicy
 from bot.sender_secret_store import SqlSenderSecretStore
 from bot.settings import Settings
@@ -206,13 +207,17 @@ def build_service(settings: Settings) -> Service:
         ),
     )
     actions[handoff.action.name()] = handoff.action
+    rules = RulePolicy.load(settings.path(settings.rules))
     agent = Agent(
-        first=DossierFollowupPolicy(
-            lambda sender, channel: verifications.current(sender_id=sender, channel=channel) is not None
+        first=FirstPolicies(
+            DossierFollowupPolicy(
+                lambda sender, channel: verifications.current(sender_id=sender, channel=channel) is not None
+            ),
+            RelatedProcedurePolicy(catalogue, settings.policies.known_procedure_threshold),
         ),
         interpreter=interpreter,
         domain=domain,
-        policy=RulePolicy.load(settings.path(settings.rules)),
+        policy=rules,
         store=SqlTrackerStore(tracker_engine, domain.slot_names, timer=metrics.store, read_engine=tracker_reads),
         locks=coordination.locks,
         metrics=metrics,

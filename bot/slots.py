@@ -20,7 +20,7 @@ from nlu.interpreter import Interpreter
 from nlu.normalize import fold
 from nlu.tokenize import syllables
 
-__all__ = ["ASPECT_INTENTS", "NOT_IN_CATALOGUE", "extract_slots", "resolve_procedure"]
+__all__ = ["ASPECT_INTENTS", "NOT_IN_CATALOGUE", "clean_mention", "extract_slots", "resolve_procedure"]
 
 ASPECT_INTENTS = frozenset(
     {
@@ -90,6 +90,10 @@ def resolve_procedure(
         if in_context:
             return {"status": "switched", "code": in_context[0].code}
     not_held = parse.get("procedure_not_held")
+    if not_held is None and (current or just_declined(tracker)):
+        # A follow-up is short, so its name scores lower: "thế còn khai tử thì sao", "làm visa thì sao"
+        # after a decline (nlu: ProcedureResolver.followup_not_held).
+        not_held = parse.get("procedure_not_held_in_context")
     # A referral ("trẻ em bị bạo hành, báo ở đâu") is answered whatever the wording looked like.
     urgent = bool(not_held and not_held.get("note")) and intent not in _PLEASANTRIES
     resolver = interpreter.resolver
@@ -103,7 +107,7 @@ def resolve_procedure(
         return {"status": "context", "code": current}
     # Sad or angry wording ("bố em mất, khai tử làm sao") often reads as a complaint; a named
     # procedure we do not hold still gets the honest decline.
-    mention = _clean_mention(not_held.get("mention")) if not_held else None
+    mention = clean_mention(not_held.get("mention")) if not_held else None
     if not_held and current and mention is None and not urgent:
         # Too little of a name to leave the procedure in context for ("lên bhxh huyện nộp à").
         return {"status": "context", "code": current}
@@ -195,7 +199,7 @@ def _names_an_act(mention: str) -> bool:
     return bool(words) and (words[0] in _ACTS or " ".join(words[:2]) in _ACTS)
 
 
-def _clean_mention(mention: str | None) -> str | None:
+def clean_mention(mention: str | None) -> str | None:
     """The user's words for the procedure, without question words at either end, when they still
     read as a name (two syllables or more): "gia hạn thì" → "gia hạn"."""
     if not mention:

@@ -77,7 +77,7 @@ class ReplacedText:
 class Problem:
     file: str
     code: str
-    kind: str  # replaced_basis | no_national_code | no_own_link | stale | future_date | declared_gap
+    kind: str  # replaced_basis | no_national_code | no_own_link | stale | future_date | declared_gap | related
     message: str
 
     def line(self) -> str:
@@ -283,8 +283,13 @@ def check_records(
     today = today or dt.date.today()
     replaced = load_replaced_texts() if replaced is None else replaced
     report = CheckReport()
+    codes = {record.code for records in files.values() for record in records}
     for file, records in files.items():
         for record in records:
+            for link in record.related:
+                if link.code not in codes or link.code == record.code:
+                    # A link to nothing would send a follow-up nowhere (bot.related_procedures).
+                    report.problems.append(Problem(file, record.code, "related", f"related code {link.code!r} is no other entry"))
             if record.source != "curated":
                 continue
             report.entries += 1

@@ -24,6 +24,7 @@ __all__ = [
     "LegalBasis",
     "Level",
     "ProcedureRecord",
+    "Related",
     "SubmissionMethod",
 ]
 
@@ -87,6 +88,19 @@ class Fact(_Strict):
     unconfirmed: str | None = None
 
 
+class Related(_Strict):
+    """A procedure that the citizen of this one usually needs next, for what this one does not give.
+
+    ``{code: monthly_social_allowance, aspects: [benefit], why: "Giấy xác nhận khuyết tật không kèm
+    tiền; người khuyết tật nặng, đặc biệt nặng có giấy được xét trợ cấp xã hội hằng tháng"}`` on the
+    disability certificate: after it, "được trợ cấp bao nhiêu" is about the monthly allowance. Only
+    where the link is real (the law makes one the basis of the other); ``why`` is said to the user."""
+
+    code: str = Field(pattern=r"^[a-z0-9_.\-]+$")
+    aspects: list[FactAspect] = Field(min_length=1)
+    why: str
+
+
 class ProcedureRecord(_Strict):
     """A whole procedure as the chatbot answers about it."""
 
@@ -119,6 +133,7 @@ class ProcedureRecord(_Strict):
     unconfirmed: dict[str, str] = Field(default_factory=dict)
     notes: str | None = None
     facts: list[Fact] = Field(default_factory=list)
+    related: list[Related] = Field(default_factory=list)
     source: Literal["curated", "national_portal"] = "curated"
 
     @model_validator(mode="after")

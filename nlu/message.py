@@ -77,20 +77,28 @@ class Message:
     procedure_not_held: ProcedureCandidate | None = None  # a real procedure the catalogue does not hold
     not_held_agency: str | None = None
     not_held_note: str | None = None  # where to turn instead
+    # The real procedure we do not hold that the message names if it is a follow-up (a lower score
+    # than procedure_not_held, the words matched being its subject), with its (agency, note).
+    not_held_in_context: ProcedureCandidate | None = None
+    not_held_in_context_where: tuple[str, str | None] = ("", None)
     topic_words: list[str] = field(default_factory=list)
     topic_span: tuple[int, int] | None = None
 
     def _not_held(self) -> dict[str, Any] | None:
         """The real procedure we do not hold that the message is about, with the user's own words
         for it ("kết hôn" in "cho hỏi đăng ký kết hôn cần gì")."""
-        other = self.procedure_not_held
+        return self._described(self.procedure_not_held, self.not_held_agency, self.not_held_note)
+
+    def _described(
+        self, other: ProcedureCandidate | None, agency: str | None, note: str | None
+    ) -> dict[str, Any] | None:
         if other is None:
             return None
         return {
             "name": other.name, "score": round(other.score, 4),
             "mention": self.original[other.start : other.end] if other.end > other.start else None,
-            "agency": self.not_held_agency or None,
-            "note": self.not_held_note,
+            "agency": agency or None,
+            "note": note,
         }
 
     def as_parse_result(self) -> dict[str, Any]:
@@ -105,6 +113,7 @@ class Message:
             "procedure_ranking": [candidate.as_dict() for candidate in self.procedures],
             "procedure_ambiguous": self.procedure_ambiguous,
             "procedure_not_held": self._not_held(),
+            "procedure_not_held_in_context": self._described(self.not_held_in_context, *self.not_held_in_context_where),
             "topic_words": self.topic_words,
             "topic": self.original[self.topic_span[0] : self.topic_span[1]] if self.topic_span else None,
         }

@@ -14,7 +14,7 @@ from nlu.components.intent_classifier import focus_start
 from nlu.message import Entity, Message, ProcedureCandidate
 from nlu.normalize import Abbreviations, fold
 from nlu.other_procedures import is_other, not_in
-from nlu.procedure_index import PHRASE_WEIGHTS, STOPWORDS, ProcedureIndex, query_tokens
+from nlu.procedure_index import PHRASE_WEIGHTS, STOPWORDS, ProcedureIndex, QueryToken, query_tokens
 from nlu.tokenize import syllables
 from nlu.training_data import TrainingData
 
@@ -29,6 +29,8 @@ OFFER_EXPLAINED = MIN_CONTEXT_EXPLAINED
 EXPLAINED_MARGIN = 0.1
 # How much lower a candidate may score and still come first for explaining more of the message.
 SPECIFIC_MARGIN = 0.2
+# A word used around the names of this many of our procedures is question wording, not a subject.
+WORDING_PROCEDURES = 3
 
 
 class ProcedureResolver:
@@ -40,18 +42,25 @@ class ProcedureResolver:
         ambiguity_margin: float = 0.08,
         offer_score: float = 0.3,
         not_held_score: float | None = None,
+        followup_not_held_score: float | None = None,
         **options: Any,
     ) -> None:
         self.min_score = min_score
         self.offer_score = offer_score
         # A real procedure we do not hold is recognised from this score (default: as ours).
         self.not_held_score = min_score if not_held_score is None else not_held_score
+        # In a follow-up, a real procedure we do not hold is recognised from this score, when the words
+        # it matched are the message's subject (bench/followup_open_set.py; default: as in a first message).
+        self.followup_not_held_score = (
+            self.not_held_score if followup_not_held_score is None else followup_not_held_score
+        )
         self.ambiguity_margin = ambiguity_margin
         self.index = ProcedureIndex(Abbreviations({}))
         self.frame_vocabulary: frozenset[str] = frozenset()
         self.others: dict[str, tuple[str, str | None]] = {}  # not-held code → (agency, where to turn)
         self.detail_words: dict[str, frozenset[str]] = {}  # catalogue code → folded syllables of its details
         self.frame_grams: frozenset[str] = frozenset()
+        self.wording_grams: frozenset[str] = frozenset()
 
     def train(self, data: TrainingData, context: TrainingContext) -> None:
         index = ProcedureIndex(context.abbreviations)
@@ -75,6 +84,7 @@ class ProcedureResolver:
         self.index = index
         self.frame_grams = _frame_grams(data, context.abbreviations)
         self.frame_vocabulary = frozenset(g for g in self.frame_grams if " " not in g)
+        self.wording_grams = _wording_grams(data, context.abbreviations, known)
 
     def candidates(self, text: str, context_code: str | None = None, limit: int = 5) -> list[ProcedureCandidate]:
         """Ranked catalogue procedures for ``text``; with ``context_code``, only the other procedures
@@ -142,6 +152,29 @@ class ProcedureResolver:
                     message.procedure_ambiguous, message.procedure_tied = False, None
             message.entities.append(Entity("procedure", ours.code, ours.start, ours.end, ours.score, self.name))
         message.topic_words, message.topic_span = self.topic_words(message)
+        if ours is None and other is None:
+            message.not_held_in_context = self.followup_not_held(message, every)
+            if message.not_held_in_context is not None:
+                message.not_held_in_context_where = self.others.get(message.not_held_in_context.code, ("", None))
+
+    def followup_not_held(self, message: Message, every: list[ProcedureCandidate]) -> ProcedureCandidate | None:
+        """The real procedure we do not hold that ``message`` names if it is a follow-up: from
+        ``followup_not_held_score``, and only when every word it matched is the message's subject,
+        not question wording — "thế còn khai tử thì sao" names one, "nộp qua mạng được không" (a
+        fraud report's "qua mạng") or "quá hạn rồi còn làm được không" (a late birth registration's
+        "quá hạn") does not. A follow-up is short: its name scores lower than in a whole question."""
+        _, other = conclude(every, self.min_score, self.followup_not_held_score)
+        if other is None or other.end <= other.start or other.explained < MIN_CONTEXT_EXPLAINED:
+            return None
+        mention = message.original[other.start : other.end]
+        tokens = [t for t in query_tokens(mention, self.index.abbreviations) if not t.syllable.isdigit()]
+        marked = [_marked(mention[t.start : t.end], t.syllable) for t in tokens]
+        # A stopword folded may be a name's word typed with its marks: "tử" of "khai tử" is not "từ".
+        content = [t.syllable not in STOPWORDS or m != t.syllable for t, m in zip(tokens, marked)]
+        if not any(c and m not in self.wording_grams for c, m in zip(content, marked)):
+            return None
+        pairs = (f"{marked[i]} {marked[i + 1]}" for i in range(len(tokens) - 1) if content[i] and content[i + 1])
+        return None if any(pair in self.wording_grams for pair in pairs) else other
 
     def tie_settled_by_question(self, text: str, tied: list[str]) -> str | None:
         """The one tied procedure the question a message ends with names, when the others do not
@@ -160,6 +193,13 @@ class ProcedureResolver:
         "giấy tờ", "bao lâu"), not a stopword, not inside an extracted entity. Question wording is
         compared with diacritics when the user typed them, so "kết hôn" is not "kết quả" + "hơn".
         "đăng ký kết hôn cần giấy tờ gì" → ["ky", "ket", "hon"] and the span of those words."""
+        chosen = self._topical_tokens(message)
+        if not chosen:
+            return [], None
+        return [t.syllable for t in chosen], (chosen[0].start, chosen[-1].end)
+
+    def _topical_tokens(self, message: Message) -> list[QueryToken]:
+        """The tokens of ``topic_words``, with their offsets in ``message.original``."""
         taken = [(e.start, e.end) for e in message.entities]
         tokens = [
             t for t in query_tokens(message.original, self.index.abbreviations)
@@ -176,10 +216,7 @@ class ProcedureResolver:
             pair_unusual = f"{marked[i]} {marked[i + 1]}" not in self.frame_grams
             if content[i] and content[i + 1] and pair_unusual and (unusual[i] or unusual[i + 1]):
                 topical[i] = topical[i + 1] = True
-        chosen = [t for t, is_topic in zip(tokens, topical) if is_topic]
-        if not chosen:
-            return [], None
-        return [t.syllable for t in chosen], (chosen[0].start, chosen[-1].end)
+        return [t for t, is_topic in zip(tokens, topical) if is_topic]
 
 
 def conclude(
@@ -229,6 +266,31 @@ def _marked(surface: str, folded: str) -> str:
     """The syllable as typed (lower case) when it carries diacritics, else its folded form."""
     lowered = surface.lower()
     return lowered if lowered != folded and fold(lowered) == folded else folded
+
+
+def _wording_grams(data: TrainingData, abbreviations: Abbreviations, known: set[str]) -> frozenset[str]:
+    """Question wording by the procedures it is used with: the syllables and pairs outside the
+    mention of examples that name one of ours, used with at least ``WORDING_PROCEDURES`` of them
+    ("lệ phí", "qua mạng", "quá hạn"). Unlike ``_frame_grams`` this ignores the examples that name no
+    procedure: some of them ask about other ministries' ("đăng ký khai tử cần gì"), and their subject
+    is not question wording."""
+    codes: dict[str, set[str]] = {}
+    for example in data.examples:
+        mentions = [span for span in example.entities if span.entity == "procedure" and span.value in known]
+        if not mentions:
+            continue
+        spans = [(span.start, span.end) for span in example.entities]
+        previous: tuple[str, str] | None = None
+        for token in query_tokens(example.text, abbreviations):
+            if any(start <= token.start < end for start, end in spans):
+                previous = None
+                continue
+            forms = (token.syllable, _marked(example.text[token.start : token.end], token.syllable))
+            grams = set(forms) | ({f"{a} {b}" for a in previous for b in forms} if previous else set())
+            for gram in grams:
+                codes.setdefault(gram, set()).update(span.value for span in mentions)
+            previous = forms
+    return frozenset(g for g, used_with in codes.items() if len(used_with) >= WORDING_PROCEDURES)
 
 
 def _frame_grams(data: TrainingData, abbreviations: Abbreviations) -> frozenset[str]:

@@ -101,8 +101,10 @@ def test_a_position_answers_which_one_too(client: TestClient) -> None:
 
 
 def test_a_child_in_danger_gets_the_111_line(client: TestClient) -> None:
+    # The catalogue holds the child-protection entry now (issue 11): answered from it, not declined.
     (reply,) = conversation(client, "phát hiện con nhà bên bị bố đánh đập dã man thì báo số nào")
-    assert "111" in reply and DECLINE in reply
+    assert 'về thủ tục "Tiếp nhận thông báo, tố giác hành vi xâm hại trẻ em' in reply and "111" in reply
+    assert DECLINE not in reply
 
 
 def test_a_paper_of_the_procedure_in_context_is_not_a_new_topic(client: TestClient) -> None:

@@ -225,3 +225,11 @@ def test_the_cli_exits_non_zero_with_a_message_per_entry(
 def test_the_cli_passes_on_the_shipped_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["catalogue", "check", "--today", "2026-12-01"]) == 0
     assert "curated entries checked: OK" in capsys.readouterr().out
+
+
+def test_a_link_to_no_entry_fails(tmp_path: Path) -> None:
+    linked = GOOD.replace(
+        "    checked_on: 2026-11-30\n",
+        "    checked_on: 2026-11-30\n    related: [{code: nowhere, aspects: [benefit], why: Không kèm tiền}]\n",
+    )
+    assert kinds(tmp_path, linked) == ["related"]

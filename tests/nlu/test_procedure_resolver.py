@@ -193,3 +193,43 @@ def test_a_tie_is_settled_by_the_procedure_the_question_names() -> None:
     the_other_way = "nhà đã lo tiền mai táng cho ông rồi, còn bà tôi xin trợ cấp hằng tháng thì làm sao"
     message = resolve(component, the_other_way)
     assert [e.value for e in message.entities if e.entity == "procedure"] == ["monthly_allowance"]
+
+
+def _mention(text: str, code: str) -> str:
+    return f'[{text}]{{"entity": "procedure", "value": "{code}"}}'
+
+
+# "qua mạng" surrounds the names of three of ours: question wording, whatever else shares it.
+WORDING = load_nlu_data({"nlu": [{"intent": "ask_where_to_submit", "examples": "\n".join(
+    f"- {t}" for t in [
+        f"{_mention('gplđ', 'permit_issue')} nộp qua mạng được không",
+        f"{_mention('trợ cấp thất nghiệp', 'unemployment')} nộp qua mạng được không",
+        f"{_mention('gia hạn giấy phép lao động', 'permit_extension')} có nộp qua mạng được không",
+    ])}]})
+FOLLOWUP_OTHERS = [
+    CatalogueEntry("other:test:3", "Đăng ký khai tử", "Bộ Tư pháp", aliases=("làm giấy chứng tử",)),
+    CatalogueEntry("other:test:4", "Trình báo lừa đảo chiếm đoạt tài sản qua mạng", "Bộ Công an"),
+]
+
+
+@pytest.fixture(scope="module")
+def followup_resolver() -> ProcedureResolver:
+    component = ProcedureResolver(min_score=0.35, not_held_score=0.95, followup_not_held_score=0.1)
+    component.train(WORDING, TrainingContext(Abbreviations({"gplđ": "giấy phép lao động"}), CATALOGUE, FOLLOWUP_OTHERS))
+    return component
+
+
+@pytest.mark.parametrize("text", ["thế còn khai tử thì sao", "vậy khai tử thì làm thế nào"])
+def test_a_follow_up_naming_a_procedure_we_do_not_hold_is_recognised_below_the_first_message_score(
+    followup_resolver: ProcedureResolver, text: str
+) -> None:
+    parse = resolve(followup_resolver, text).as_parse_result()
+    assert parse["procedure_not_held"] is None  # as a first message it is too weak
+    assert parse["procedure_not_held_in_context"]["name"] == "Đăng ký khai tử"
+
+
+@pytest.mark.parametrize("text", ["nộp qua mạng được không", "vậy gửi qua mạng có được không ạ"])
+def test_question_wording_shared_with_a_procedure_we_do_not_hold_names_nothing(
+    followup_resolver: ProcedureResolver, text: str
+) -> None:
+    assert resolve(followup_resolver, text).as_parse_result()["procedure_not_held_in_context"] is None

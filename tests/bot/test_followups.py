@@ -1,0 +1,55 @@
+"""Follow-ups between linked procedures and children in danger (issue 9), with cases of our own, through REST."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.conftest import joined, say
+
+CERTIFICATE = 'về thủ tục "Xác định, xác định lại mức độ khuyết tật và cấp Giấy xác nhận khuyết tật"'
+ALLOWANCE = 'về thủ tục "Thực hiện, điều chỉnh, thôi hưởng trợ cấp xã hội hằng tháng"'
+CHILD_LINE = "Tổng đài điện thoại quốc gia bảo vệ trẻ em 111"
+
+
+def conversation(client: TestClient, *messages: str) -> list[str]:
+    user = f"followups-{uuid.uuid4().hex[:8]}"
+    return [joined(say(client, user, message)) for message in messages]
+
+
+@pytest.mark.parametrize(
+    "asked",
+    ["có giấy rồi thì mỗi tháng được nhận bao nhiêu tiền", "co giay xac nhan roi thi duoc tro cap bao nhieu 1 thang"],
+)
+def test_an_amount_after_the_disability_certificate_comes_from_the_monthly_allowance(
+    client: TestClient, asked: str
+) -> None:
+    first, amount, later = conversation(
+        client, "mẹ em bị liệt nửa người, muốn xin giấy xác nhận khuyết tật thì nộp ở đâu", asked,
+        "thế làm cái giấy đó mất bao lâu",
+    )
+    assert CERTIFICATE in first
+    assert ALLOWANCE in amount and "Mức hưởng" in amount and "không kèm khoản tiền" in amount
+    assert CERTIFICATE in later  # the procedure in context stayed the certificate
+
+
+def test_the_certificate_still_answers_what_it_holds(client: TestClient) -> None:
+    _, steps = conversation(client, "xin giấy xác nhận khuyết tật cho con", "các bước làm thế nào")
+    assert CERTIFICATE in steps and ALLOWANCE not in steps
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "thấy mấy đứa nhỏ bị chủ xưởng bắt làm việc từ sáng tới tối, tôi báo ở đâu",
+        "ben canh nha co be bi bo mot minh trong phong tro may ngay roi, goi so nao",
+        "con nhà hàng xóm bị bố dượng đánh bầm tím, tố giác thế nào",
+        "tre em bi boc lot lao dong thi bao cho ai",
+    ],
+)
+def test_children_in_danger_reach_the_child_protection_line(client: TestClient, text: str) -> None:
+    (reply,) = conversation(client, text)
+    assert CHILD_LINE in reply and "111" in reply
+    assert "chưa có trong danh mục" not in reply
