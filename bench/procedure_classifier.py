@@ -162,7 +162,7 @@ def main() -> None:
           f"({sum(t == c for t, c, *_ in ours_kept)} right), {len(theirs_taken)} names and ways of asking "
           "of procedures we do not hold, unlisted")
     print("veto_probability  ours_lost  ours_lost_right  theirs_declined")
-    for threshold in THRESHOLDS + [0.9, 0.95]:
+    for threshold in [0.15, 0.2, 0.25] + THRESHOLDS + [0.9, 0.95]:
         lost = [v for v in ours_kept if v[2] >= threshold and v[2] > v[3]]
         declined = sum(v[2] >= threshold and v[2] > v[3] for v in theirs_taken)
         print(f"{threshold:16.2f}  {len(lost):9d}  {sum(t == c for t, c, *_ in lost):15d}  {declined:15d}")
