@@ -59,6 +59,11 @@ def fact_grams(text: str) -> set[str]:
     return grams
 
 
+def _naming_words(name: str, aliases: tuple[str, ...] | list[str]) -> set[str]:
+    """Folded syllables of a procedure's name and aliases, but for the words of any question."""
+    return {w for phrase in (name, *aliases) for w in syllables(fold(phrase))} - _FUNCTION_WORDS
+
+
 @dataclass(frozen=True, slots=True)
 class AspectCertainty:
     """When a fact of another aspect than the one classified may answer (``policies`` in config.yml):
@@ -77,8 +82,10 @@ class AspectCertainty:
 class _Ask:
     fact: Fact
     grams: frozenset[str]
-    words: frozenset[str]  # the grams that are single syllables: they decide
+    words: frozenset[str]  # the grams that are single syllables
     weight: float  # their summed IDF
+    asking: frozenset[str]  # those of them that do not name the procedure
+    asking_weight: float
 
 
 class FactIndex:
@@ -96,8 +103,10 @@ class FactIndex:
         if self._asks and revision == self._revision:
             return
         per_fact: list[tuple[str, Fact, list[set[str]]]] = []
+        naming: dict[str, set[str]] = {}
         frequency: dict[str, int] = defaultdict(int)
         for record in self._catalogue.all():
+            naming[record.code] = _naming_words(record.name, record.aliases)
             for fact in record.facts:
                 ask_grams = [fact_grams(ask) for ask in fact.asks]
                 per_fact.append((record.code, fact, ask_grams))
@@ -108,7 +117,12 @@ class FactIndex:
         for code, fact, ask_grams in per_fact:
             for grams in ask_grams:
                 words = frozenset(g for g in grams if " " not in g)
-                asks[code].append(_Ask(fact, frozenset(grams), words, sum(idf[g] for g in words)))
+                # The words that name the procedure say which one, not which question: "cần mấy ảnh
+                # làm giấy phép lao động" must not answer "làm giấy phép lao động cần giấy tờ gì".
+                asking = (words - naming[code]) or words
+                asks[code].append(_Ask(
+                    fact, frozenset(grams), words, sum(idf[g] for g in words), asking, sum(idf[g] for g in asking)
+                ))
         self._idf = idf
         self._asks = dict(asks)
         self._revision = revision
@@ -127,6 +141,10 @@ class FactIndex:
                 continue
             # Words decide (paraphrases rarely share word pairs); shared pairs break ties.
             coverage = sum(self._idf[g] for g in matched_words) / ask.weight if ask.weight else 0.0
+            # ... and so do the words that ask, apart from those naming the procedure.
+            asked = sum(self._idf[g] for g in ask.asking & query) / ask.asking_weight if ask.asking_weight else 0.0
+            if asked < min_coverage:
+                continue
             score = coverage + 0.01 * len((ask.grams - ask.words) & query)
             if coverage >= min_coverage and (best is None or score > best[0]):
                 best = (score, ask.fact)

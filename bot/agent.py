@@ -396,6 +396,10 @@ class Agent:
         self._say(template.get("text"), template.get("buttons") or [], template.get("custom") or {}, turn)
 
     def _say(self, text: str | None, buttons: list[dict[str, str]], custom: dict[str, Any], turn: _Turn) -> None:
+        if text and not buttons and any(reply["text"] == text for reply in turn.replies):
+            # Two questions of one message answered by the same fact ("quá 3 tháng có nộp ở trung
+            # tâm được không": the place, and the conditions beside a yes/no): said once.
+            return
         turn.apply(bot_uttered(text, buttons=buttons, custom=custom))
         turn.replies.append({"text": text, "buttons": buttons, "custom": custom})
 

@@ -63,3 +63,22 @@ def test_a_fact_of_another_aspect_answers_only_when_the_classifier_leaves_room_f
     assert certainty.allows("ask_fee", {"ask_procedure_steps": 0.55, "ask_fee": 0.05}, "ask_procedure_steps")
     # Sure, but the fact's aspect is a real runner-up.
     assert certainty.allows("ask_eligibility", {"ask_procedure_steps": 0.8, "ask_eligibility": 0.18}, "ask_procedure_steps")
+
+
+def test_the_words_naming_the_procedure_do_not_make_a_question_specific() -> None:
+    photos = Fact(aspect="documents", asks=["cần mấy ảnh làm thẻ hội viên câu lạc bộ"], answer="02 ảnh 4x6.")
+    card = ProcedureRecord(
+        code="card", name="Cấp thẻ hội viên câu lạc bộ", field="viec_lam", checked_on=dt.date(2026, 11, 22),
+        aliases=["làm thẻ hội viên"], legal_basis=[LegalBasis(number="1/2025", title="x")], facts=[photos],
+    )
+
+    class WithCard:
+        revision = 1
+
+        def all(self) -> list[ProcedureRecord]:
+            return [card]
+
+    index = FactIndex(WithCard())
+    # The whole list of papers is asked, not the photos: the shared words only name the card.
+    assert index.best("card", "làm thẻ hội viên câu lạc bộ cần giấy tờ gì") is None
+    assert index.best("card", "lam the hoi vien cau lac bo can may anh") is photos

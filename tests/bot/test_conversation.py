@@ -231,3 +231,12 @@ def test_a_question_right_after_a_decline_stays_with_the_declined_procedure(clie
     assert "chưa có trong danh mục" in again and "Phí, lệ phí" not in again
     ours = joined(say(client, user, "còn trợ cấp thất nghiệp thì lệ phí bao nhiêu"))
     assert "thất nghiệp" in ours and "Phí, lệ phí" in ours
+
+
+def test_one_fact_answering_two_questions_of_a_message_is_said_once(client: TestClient) -> None:
+    # Classified as a place question, asked as yes/no: the place reading and the conditions beside
+    # it both reach the deadline fact — the citizen reads it once.
+    replies = say(client, sender(), "nghi viec qua 3 thang co nop ho so tctn duoc khong")
+    texts = [r.get("text") for r in replies if r.get("text")]
+    assert any("03 tháng" in t for t in texts), texts
+    assert len(texts) == len(set(texts)), texts
