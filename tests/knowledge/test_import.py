@@ -17,7 +17,7 @@ from bot.settings import Settings
 from knowledge.catalogue import SqlCatalogue
 from knowledge.importers.run import ImportReport, import_path
 from knowledge.schemas import LegalBasis, ProcedureRecord
-from tests.knowledge.conftest import FIXTURE_RECORDS, listed_others
+from tests.knowledge.conftest import FIRST_IMPORT_DAY, FIXTURE_RECORDS, listed_others
 
 NOTARY = "bo-tu-phap/1.013818.json"
 
@@ -42,7 +42,7 @@ def test_reimport_changes_nothing(
 ) -> None:
     catalogue = load_catalogue(imported_settings)
     before = {r.code: r for r in catalogue.all()}
-    later = dt.date.today() + dt.timedelta(days=30)  # another day: the import date alone is no change
+    later = FIRST_IMPORT_DAY + dt.timedelta(days=1)  # another day: the import date alone is no change
     report = import_path(
         catalogue=catalogue, path=sample_dir, checked_on=later, others=listed_others(imported_settings)
     )
