@@ -1,7 +1,7 @@
 """Entities on someone else's data: train on a data set's train split as ``dvcbot train --nlu`` does,
 score its test split as ``dvcbot test nlu`` does, print the figures.
 
-    python bench/entities.py PATH [--format rasa|jointidsf|vimq] [--work DIR] [--set C.OPTION=VALUE]
+    python bench/entities.py PATH [--format rasa|jointidsf|vimq] [--work DIR] [--options FILE] [--set C.OPTION=VALUE]
     python bench/entities.py --phoatis DIR     (= DIR --format jointidsf; --vimq DIR likewise)
     python bench/entities.py --synthetic [--work DIR]
     python bench/entities.py PATH --folds K    (K-fold cross-validation on the train split alone)
@@ -280,6 +280,20 @@ def _with_overrides(pipeline: list[dict[str, Any]], overrides: list[str]) -> lis
     return out
 
 
+def option_file_overrides(path: Path) -> list[str]:
+    """A YAML mapping ``{CRFEntityExtractor: {role_model: span}}`` as ``--set`` items."""
+    import yaml
+
+    loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(loaded, dict) or not all(isinstance(v, dict) for v in loaded.values()):
+        raise SystemExit(f"{path}: expected component: {{option: value}} mappings")
+    return [
+        f"{component}.{key}={yaml.safe_dump(value, default_flow_style=True).strip().removesuffix('...').strip()}"
+        for component, options in loaded.items()
+        for key, value in options.items()
+    ]
+
+
 def measure(train_file: Path, test_file: Path, work: Path, overrides: list[str] | None = None) -> None:
     import tempfile
 
@@ -414,6 +428,14 @@ def main() -> None:
         help="change one pipeline option for this run, e.g. CRFEntityExtractor.max_iterations=30",
     )
     parser.add_argument(
+        "--options",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="pipeline options from a YAML file (component: {option: value}), e.g. bench/many_slots.yml;"
+        " --set applies after it",
+    )
+    parser.add_argument(
         "--roles",
         action="store_true",
         help="read slot names role.entity (fromloc.city_name) as Rasa entity roles (jointidsf format)",
@@ -426,6 +448,8 @@ def main() -> None:
         help="K-fold cross-validation on the train split only (the test split is not read)",
     )
     args = parser.parse_args()
+    if args.options is not None:
+        args.set = option_file_overrides(args.options) + args.set
     for alias, kind in ((args.phoatis, "jointidsf"), (args.vimq, "vimq")):
         if alias is not None:
             args.path, args.format = alias, kind

@@ -91,6 +91,7 @@ class CRFEntityExtractor:
         wide_context: bool = False,
         outer_context: int = 0,
         role_model: str = "tag",
+        role_sequence: bool = False,
         **options: Any,
     ) -> None:
         if role_model not in ("tag", "span"):
@@ -98,6 +99,9 @@ class CRFEntityExtractor:
         # "tag": roles and groups are part of the CRF's tags; "span": the CRF tags entity types and
         # a linear model over each span and the whole sentence gives the role (``span_roles``).
         self.role_model = role_model
+        # with role_model "span": read the spans' roles left to right, each span seeing the roles
+        # before it and the sentence's words outside the spans (``span_features`` ``roles``)
+        self.role_sequence = bool(role_sequence)
         self._roles: SpanRoleModel | None = None
         self.wide_context = bool(wide_context)
         self.outer_context = int(outer_context)
@@ -199,9 +203,13 @@ class CRFEntityExtractor:
             spans = self._token_spans(example, toks)
             words = [fold(t.text) for t in toks]
             typed = [(first, last, span.entity) for first, last, span in spans]
+            labels = [
+                _SEP.join([span.role or "", span.group or ""]) if span.role or span.group else NO_ROLE
+                for _, _, span in spans
+            ]
+            history = labels if getattr(self, "role_sequence", False) else None
             for index, (_, _, span) in enumerate(spans):
-                label = _SEP.join([span.role or "", span.group or ""]) if span.role or span.group else NO_ROLE
-                rows.append((span_features(words, typed, index), span.entity, label))
+                rows.append((span_features(words, typed, index, history), span.entity, labels[index]))
         return rows
 
     def _token_spans(self, example: Example, toks: list[Token]) -> list[tuple[int, int, EntitySpan]]:
@@ -310,21 +318,27 @@ class CRFEntityExtractor:
             i = j
         roles = getattr(self, "_roles", None)
         if roles is not None:
-            found = self._with_roles(roles, toks, found)
+            found = self._with_roles(roles, toks, found, getattr(self, "role_sequence", False))
         for first, last, label, confidence in found:
             self._claim(message, label, toks[first].start, toks[last].end, confidence)
 
     @staticmethod
     def _with_roles(
-        roles: SpanRoleModel, toks: list[Token], found: list[tuple[int, int, str, float]]
+        roles: SpanRoleModel,
+        toks: list[Token],
+        found: list[tuple[int, int, str, float]],
+        sequence: bool = False,
     ) -> list[tuple[int, int, str, float]]:
-        """The CRF's typed spans with the role and group the span model reads for each."""
+        """The CRF's typed spans with the role and group the span model reads for each (left to
+        right, each seeing the roles given before it, with ``sequence``)."""
         words = [fold(t.text) for t in toks]
         typed = [(first, last, _untag_label(label)[0]) for first, last, label, _ in found]
         out = []
+        given: list[str] = []
         for index, (first, last, _, confidence) in enumerate(found):
             entity = typed[index][2]
-            role_label, _ = roles.role(span_features(words, typed, index), entity)
+            role_label, _ = roles.role(span_features(words, typed, index, given if sequence else None), entity)
+            given.append(role_label)
             out.append((first, last, f"{entity}{_SEP}{role_label}" if role_label else entity, confidence))
         return out
 

@@ -26,9 +26,18 @@ _FAR = 10  # words up to this far each side, as a bag
 _OUTER = 3  # nearest words outside every span, each side
 
 
-def span_features(words: list[str], spans: list[tuple[int, int, str]], index: int) -> list[str]:
+def span_features(
+    words: list[str],
+    spans: list[tuple[int, int, str]],
+    index: int,
+    roles: list[str] | None = None,
+) -> list[str]:
     """Features of ``spans[index]`` (first token, last token, entity type) in folded ``words``;
-    ``spans`` in order, not overlapping."""
+    ``spans`` in order, not overlapping. ``roles``: the role labels of the spans before it (gold
+    ones in training, the ones this model gave when reading left to right); with them the span also
+    sees the role of the previous span and of the previous span of its own type ("từ X đến Y": Y
+    follows an origin), and the sentence's words outside every span as a bag ("hạ cánh" anywhere
+    makes a time an arrival)."""
     first, last, entity = spans[index]
     n = len(words)
     inside = [False] * n
@@ -55,6 +64,14 @@ def span_features(words: list[str], spans: list[tuple[int, int, str]], index: in
     features.append(f"prev_type={spans[index - 1][2] if index > 0 else '^'}")
     features.append(f"next_type={spans[index + 1][2] if index + 1 < len(spans) else '$'}")
     features.append(f"type_oL1={entity}|{outer_left[0] if outer_left else '^'}")
+    if roles is not None:
+        features.append(f"prev_role={roles[index - 1] if index > 0 else '^'}")
+        same = [roles[k] for k in range(index - 1, -1, -1) if spans[k][2] == entity]
+        features.append(f"prev_same_role={same[0] if same else '^'}")
+        features.append(f"type_prev_same_role={entity}|{same[0] if same else '^'}")
+        if len(outer_left) > 1:
+            features.append(f"type_oL12={entity}|{outer_left[0]}_{outer_left[1]}")
+        features += sorted({f"S={words[j]}" for j in range(n) if not inside[j]})
     return features
 
 

@@ -59,9 +59,10 @@ def _lines() -> list[str]:
     return lines
 
 
-@pytest.fixture(scope="module", params=["tag", "span"])
+@pytest.fixture(scope="module", params=["tag", "span", "span+sequence"])
 def trained(request: pytest.FixtureRequest) -> tuple[LookupEntityExtractor, CRFEntityExtractor]:
-    """Roles in the CRF's tags (the default) and from the span model (``role_model: span``)."""
+    """Roles in the CRF's tags (the default), from the span model (``role_model: span``), and from
+    it reading the spans left to right (``role_sequence: true``)."""
     data = load_nlu_data(
         {
             "nlu": [
@@ -70,7 +71,9 @@ def trained(request: pytest.FixtureRequest) -> tuple[LookupEntityExtractor, CRFE
             ]
         }
     )
-    lookup, crf = LookupEntityExtractor(), CRFEntityExtractor(role_model=request.param)
+    role_model, _, sequence = request.param.partition("+")
+    lookup = LookupEntityExtractor()
+    crf = CRFEntityExtractor(role_model=role_model, role_sequence=bool(sequence))
     context = TrainingContext(Abbreviations({}))
     lookup.train(data, context)
     crf.train(data, context)

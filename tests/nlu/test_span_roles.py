@@ -40,3 +40,16 @@ def test_a_data_set_whose_types_have_one_role_each_learns_nothing() -> None:
     model = SpanRoleModel.fit(rows)
     assert model.role(["type=city"], "city") == ("from", 1.0)
     assert model.role(["type=day"], "day") == (NO_ROLE, 1.0)
+
+
+def test_with_roles_a_span_sees_the_roles_before_it_and_the_sentence() -> None:
+    # "giữa huế và vinh ... hạ cánh": the second city's role follows the first's; "hạ cánh" anywhere
+    words = ["giua", "hue", "va", "vinh", "ha", "canh", "luc", "5", "gio"]
+    spans = [(1, 1, "city"), (3, 3, "city"), (7, 8, "time")]
+    plain = span_features(words, spans, 1)
+    assert not any(f.startswith(("prev_role=", "S=")) for f in plain)  # without roles: as before
+    features = span_features(words, spans, 2, ["fromloc", "toloc"])
+    assert "prev_role=toloc" in features and "prev_same_role=^" in features
+    assert {"S=ha", "S=canh", "S=giua"} <= set(features) and "S=hue" not in features  # outside spans
+    second = span_features(words, spans, 1, ["fromloc"])
+    assert "prev_same_role=fromloc" in second and "type_prev_same_role=city|fromloc" in second
