@@ -28,7 +28,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
-    Connection,
     Engine,
     Float,
     Integer,
@@ -42,8 +41,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.types import TypeDecorator
 
+from bot.direct_sql import DirectConnection, DirectStatement, JsonText, direct
 from bot.events import Event
 from bot.privacy import mask_deep, redact_event
 from bot.tracker import RECENT_EVENTS, DialogueStateTracker
@@ -85,30 +84,36 @@ _EVENTS = EventRow.__table__
 _STATES = ConversationStateRow.__table__
 
 
-class _JsonText(TypeDecorator[str]):
-    """A JSON column's value bound as JSON text already written (PostgreSQL casts it to json)."""
-
-    impl = JSON
-    cache_ok = True
-
-    def bind_processor(self, dialect: Any) -> None:
-        return None
-
-# Built once: composing a statement costs more than running it on SQLite (a turn runs three).
-# The recent events as their stored text: parsed here, and kept for the write to append to.
-_READ_STATE = select(_STATES.c.version, _STATES.c.state, cast(_STATES.c.recent, Text).label("recent")).where(
-    _STATES.c.sender_id == bindparam("b_sender")
-)
+# Built once: composing a statement costs more than running it on SQLite (a turn runs three). They
+# run on the driver directly (``bot.direct_sql``), compiled once per store for its dialect; JSON is
+# read as its text and parsed here, and written as text serialised here (``_strict_json``).
+_READ_STATE = select(
+    _STATES.c.version, cast(_STATES.c.state, Text).label("state"), cast(_STATES.c.recent, Text).label("recent")
+).where(_STATES.c.sender_id == bindparam("b_sender"))
 _READ_STATE_FOR_UPDATE = _READ_STATE.with_for_update()  # PostgreSQL: a row lock; SQLite ignores it
 _READ_EVENTS = (
-    select(_EVENTS.c.data).where(_EVENTS.c.sender_id == bindparam("b_sender")).order_by(_EVENTS.c.id)
+    select(cast(_EVENTS.c.data, Text).label("data"))
+    .where(_EVENTS.c.sender_id == bindparam("b_sender"))
+    .order_by(_EVENTS.c.id)
 )
-_INSERT_STATE = insert(_STATES)
-_INSERT_EVENTS = insert(_EVENTS)
+_INSERT_STATE = insert(_STATES).values(
+    sender_id=bindparam("b_sender"),
+    version=bindparam("b_new_version"),
+    fence=bindparam("b_fence"),
+    state=bindparam("b_state", type_=JsonText()),
+    recent=bindparam("b_recent", type_=JsonText()),
+    updated_at=bindparam("b_now"),
+)
+_INSERT_EVENTS = insert(_EVENTS).values(
+    sender_id=bindparam("b_sender"),
+    type_name=bindparam("b_type"),
+    timestamp=bindparam("b_timestamp"),
+    data=bindparam("b_data", type_=JsonText()),
+)
 _STATE_VALUES = {
     "version": bindparam("b_new_version"),
-    "state": bindparam("b_state"),
-    "recent": bindparam("b_recent", type_=_JsonText()),
+    "state": bindparam("b_state", type_=JsonText()),
+    "recent": bindparam("b_recent", type_=JsonText()),
     "updated_at": bindparam("b_now"),
 }
 _UPDATE_STATE = (
@@ -125,6 +130,20 @@ _UPDATE_FENCED_STATE = (
     )
     .values(**_STATE_VALUES, fence=bindparam("b_fence"))
 )
+
+
+class _Statements:
+    """The store's statements compiled for its engine's dialect."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.read_state = DirectStatement(_READ_STATE, engine)
+        self.read_state_for_update = DirectStatement(_READ_STATE_FOR_UPDATE, engine)
+        self.read_events = DirectStatement(_READ_EVENTS, engine)
+        self.insert_state = DirectStatement(_INSERT_STATE, engine)
+        self.insert_events = DirectStatement(_INSERT_EVENTS, engine)
+        self.update_state = DirectStatement(_UPDATE_STATE, engine)
+        self.update_fenced_state = DirectStatement(_UPDATE_FENCED_STATE, engine)
+
 
 def _strict_json(value: Any) -> str:
     """As the engines serialise JSON (``bot.service.make_engine``): NaN and Infinity refused."""
@@ -149,33 +168,42 @@ class SqlTrackerStore:
         self._slot_names = slot_names
         self._timer = timer
         upgrade_schema(engine)  # the schema is owned by knowledge/migrations/, not create_all
+        self._sql = _Statements(engine)
 
     # Reading -------------------------------------------------------------------------------------
     def retrieve(self, sender_id: str) -> DialogueStateTracker:
         started = time.perf_counter()
-        with self._reads.connect() as connection:
+        with direct(self._reads) as connection:
             tracker = self._read(connection, sender_id)
         self._timed("retrieve", started)
         return tracker
 
     def _read(
-        self, connection: Connection, sender_id: str, *, for_update: bool = False
+        self, connection: DirectConnection, sender_id: str, *, for_update: bool = False
     ) -> DialogueStateTracker:
-        query = _READ_STATE_FOR_UPDATE if for_update else _READ_STATE
-        row = connection.execute(query, {"b_sender": sender_id}).first()
+        query = self._sql.read_state_for_update if for_update else self._sql.read_state
+        row = connection.first(query, {"b_sender": sender_id})
         if row is not None:
-            recent = json.loads(row.recent)
-            tracker = DialogueStateTracker.restore(sender_id, self._slot_names, row.state, recent, row.version)
-            tracker.stored_recent = (row.recent, len(recent))
+            version, state_text, recent_text = row
+            recent = json.loads(recent_text)
+            tracker = DialogueStateTracker.restore(
+                sender_id, self._slot_names, json.loads(state_text), recent, version
+            )
+            tracker.stored_recent = (recent_text, len(recent))
             return tracker
-        legacy = connection.execute(_READ_EVENTS, {"b_sender": sender_id}).scalars().all()
-        return DialogueStateTracker(sender_id, self._slot_names, events=list(legacy))
+        return DialogueStateTracker(sender_id, self._slot_names, events=self._events(connection, sender_id))
+
+    def _events(self, connection: DirectConnection, sender_id: str) -> list[Event]:
+        cursor = connection.execute(self._sql.read_events, {"b_sender": sender_id})
+        try:
+            return [json.loads(data) for (data,) in cursor.fetchall()]
+        finally:
+            cursor.close()
 
     def history(self, sender_id: str) -> list[Event]:
         """Every stored event of the conversation, oldest first (the snapshot keeps only the recent ones)."""
-        with self._reads.connect() as connection:
-            rows = connection.execute(_READ_EVENTS, {"b_sender": sender_id}).scalars().all()
-        return list(rows)
+        with direct(self._reads) as connection:
+            return self._events(connection, sender_id)
 
     def senders(self) -> list[str]:
         with self._engine.connect() as connection:
@@ -193,7 +221,7 @@ class SqlTrackerStore:
         if not new_events:
             return
         started = time.perf_counter()
-        with self._engine.begin() as connection:
+        with direct(self._engine, write=True) as connection:
             self._write(connection, tracker, new_events, fence)
         tracker.version += 1
         self._timed("save", started)
@@ -203,7 +231,7 @@ class SqlTrackerStore:
         if not events:
             return
         started = time.perf_counter()
-        with self._engine.begin() as connection:
+        with direct(self._engine, write=True) as connection:
             tracker = self._read(connection, sender_id, for_update=True)
             for event in events:
                 tracker.update(event)
@@ -212,7 +240,7 @@ class SqlTrackerStore:
 
     def _write(
         self,
-        connection: Connection,
+        connection: DirectConnection,
         tracker: DialogueStateTracker,
         new_events: list[Event],
         fence: int | None,
@@ -232,16 +260,16 @@ class SqlTrackerStore:
         if tracker.version == 0:
             try:  # two first turns at once: the second is refused (its transaction rolls back whole)
                 connection.execute(
-                    _INSERT_STATE,
+                    self._sql.insert_state,
                     {
-                        "sender_id": tracker.sender_id,
-                        "version": 1,
-                        "fence": fence or 0,
-                        "state": state,
-                        "recent": recent,
-                        "updated_at": now,
+                        "b_sender": tracker.sender_id,
+                        "b_new_version": 1,
+                        "b_fence": fence or 0,
+                        "b_state": _strict_json(state),
+                        "b_recent": _strict_json(recent),
+                        "b_now": now,
                     },
-                )
+                ).close()
             except IntegrityError as error:
                 raise StaleTracker(
                     f"conversation {tracker.sender_id!r} was started by another writer"
@@ -251,24 +279,26 @@ class SqlTrackerStore:
                 "b_sender": tracker.sender_id,
                 "b_version": tracker.version,
                 "b_new_version": tracker.version + 1,
-                "b_state": state,
+                "b_state": _strict_json(state),
                 "b_recent": recent_text if recent_text is not None else _strict_json(recent),
                 "b_now": now,
             }
             if fence is not None:
                 params["b_fence"] = fence
-            statement = _UPDATE_STATE if fence is None else _UPDATE_FENCED_STATE
-            written = connection.execute(statement, params)
-            if written.rowcount != 1:
+            statement = self._sql.update_state if fence is None else self._sql.update_fenced_state
+            cursor = connection.execute(statement, params)
+            written = cursor.rowcount
+            cursor.close()
+            if written != 1:
                 raise StaleTracker(f"conversation {tracker.sender_id!r} moved past version {tracker.version}")
-        connection.execute(
-            _INSERT_EVENTS,
+        connection.execute_many(
+            self._sql.insert_events,
             [
                 {
-                    "sender_id": tracker.sender_id,
-                    "type_name": str(event.get("event")),
-                    "timestamp": float(event.get("timestamp") or 0.0),
-                    "data": event,
+                    "b_sender": tracker.sender_id,
+                    "b_type": str(event.get("event")),
+                    "b_timestamp": float(event.get("timestamp") or 0.0),
+                    "b_data": _strict_json(event),
                 }
                 for event in redacted
             ],
