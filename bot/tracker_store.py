@@ -44,7 +44,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from bot.direct_sql import DirectConnection, DirectStatement, JsonText, direct
 from bot.events import Event
-from bot.privacy import mask_deep, redact_event
+from bot.privacy import Masked, mask_deep, redact_event
 from bot.tracker import RECENT_EVENTS, DialogueStateTracker
 from knowledge.migrations import upgrade_schema
 
@@ -245,10 +245,11 @@ class SqlTrackerStore:
         new_events: list[Event],
         fence: int | None,
     ) -> None:
-        redacted = [redact_event(event) for event in new_events]
+        masked: Masked = {}  # the user event's parse is the snapshot's latest message too: masked once
+        redacted = [redact_event(event, masked) for event in new_events]
         earlier = tracker.events[: len(tracker.events) - len(new_events)]  # as read: already redacted
         recent = (earlier + redacted)[-RECENT_EVENTS:]
-        state = mask_deep(tracker.snapshot())  # what replaying the redacted events would give
+        state = mask_deep(tracker.snapshot(), masked)  # what replaying the redacted events would give
         stored, tracker.stored_recent = tracker.stored_recent, None  # the text below is the new one
         recent_text: str | None = None
         if stored is not None and stored[1] == len(earlier) and len(earlier) + len(redacted) <= RECENT_EVENTS:
