@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -37,6 +38,7 @@ from sqlalchemy import (
     cast,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.exc import IntegrityError
@@ -132,10 +134,50 @@ _UPDATE_FENCED_STATE = (
 )
 
 
+# PostgreSQL: a turn's write as one statement — the state row's update (or first insert) and the
+# events' insert, which runs only if the row was written —, atomic as every statement, sent in one
+# round trip on the autocommit pool instead of BEGIN, UPDATE, INSERT and COMMIT. The events come as
+# three arrays, inserted in their order (ids grow in the order of the ordinality).
+_PG_EVENTS = """
+INSERT INTO conversation_events (sender_id, type_name, timestamp, data)
+SELECT written.sender_id, event.type_name, event.timestamp, CAST(event.data AS JSON)
+FROM written,
+     unnest(CAST(:b_types AS TEXT[]), CAST(:b_timestamps AS FLOAT8[]), CAST(:b_datas AS TEXT[]))
+       WITH ORDINALITY AS event(type_name, timestamp, data, position)
+ORDER BY event.position
+"""
+_PG_STATE_SET = """version = :b_new_version, state = CAST(:b_state AS JSON), recent = CAST(:b_recent AS JSON),
+      updated_at = :b_now"""
+_PG_UPDATE_AND_APPEND = text(f"""
+WITH written AS (
+  UPDATE conversation_states SET {_PG_STATE_SET}
+  WHERE sender_id = :b_sender AND version = :b_version
+  RETURNING sender_id
+) {_PG_EVENTS}""")
+_PG_FENCED_UPDATE_AND_APPEND = text(f"""
+WITH written AS (
+  UPDATE conversation_states SET {_PG_STATE_SET}, fence = :b_fence
+  WHERE sender_id = :b_sender AND version = :b_version AND fence <= :b_fence
+  RETURNING sender_id
+) {_PG_EVENTS}""")
+_PG_START_AND_APPEND = text(f"""
+WITH written AS (
+  INSERT INTO conversation_states (sender_id, version, fence, state, recent, updated_at)
+  VALUES (:b_sender, :b_new_version, :b_fence, CAST(:b_state AS JSON), CAST(:b_recent AS JSON), :b_now)
+  ON CONFLICT (sender_id) DO NOTHING
+  RETURNING sender_id
+) {_PG_EVENTS}""")
+
+
 class _Statements:
     """The store's statements compiled for its engine's dialect."""
 
     def __init__(self, engine: Engine) -> None:
+        self.one_statement_writes = engine.dialect.name == "postgresql"
+        if self.one_statement_writes:
+            self.update_and_append = DirectStatement(_PG_UPDATE_AND_APPEND, engine)
+            self.fenced_update_and_append = DirectStatement(_PG_FENCED_UPDATE_AND_APPEND, engine)
+            self.start_and_append = DirectStatement(_PG_START_AND_APPEND, engine)
         self.read_state = DirectStatement(_READ_STATE, engine)
         self.read_state_for_update = DirectStatement(_READ_STATE_FOR_UPDATE, engine)
         self.read_events = DirectStatement(_READ_EVENTS, engine)
@@ -148,6 +190,33 @@ class _Statements:
 def _strict_json(value: Any) -> str:
     """As the engines serialise JSON (``bot.service.make_engine``): NaN and Infinity refused."""
     return json.dumps(value, allow_nan=False)
+
+
+@dataclass(frozen=True, slots=True)
+class _TurnWrite:
+    """A turn's write, serialised: the state row's new values and the new events (redacted)."""
+
+    sender_id: str
+    version: int  # as read; the row gets version + 1
+    fence: int | None
+    state: str
+    recent: str
+    now: float
+    types: list[str]
+    timestamps: list[float]
+    datas: list[str]
+
+    def state_values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            "b_sender": self.sender_id,
+            "b_version": self.version,
+            "b_new_version": self.version + 1,
+            "b_state": self.state,
+            "b_recent": self.recent,
+            "b_now": self.now,
+            "b_fence": self.fence or 0,
+        }
+        return values
 
 
 # How long each store call took, by operation; the service passes its metrics here (bot.metrics).
@@ -221,8 +290,13 @@ class SqlTrackerStore:
         if not new_events:
             return
         started = time.perf_counter()
-        with direct(self._engine, write=True) as connection:
-            self._write(connection, tracker, new_events, fence)
+        if self._sql.one_statement_writes:
+            # The autocommit pool when there is one (bot.service.make_read_engine): one round trip.
+            with direct(self._reads, write=True) as connection:
+                self._write_at_once(connection, self._prepared(tracker, new_events, fence))
+        else:
+            with direct(self._engine, write=True) as connection:
+                self._write(connection, tracker, new_events, fence)
         tracker.version += 1
         self._timed("save", started)
 
@@ -238,6 +312,33 @@ class SqlTrackerStore:
             self._write(connection, tracker, events, fence)
         self._timed("append", started)
 
+    def _prepared(self, tracker: DialogueStateTracker, new_events: list[Event], fence: int | None) -> _TurnWrite:
+        """What a turn writes, redacted and serialised: the snapshot, the recent events, each new event."""
+        masked: Masked = {}  # the user event's parse is the snapshot's latest message too: masked once
+        redacted = [redact_event(event, masked) for event in new_events]
+        earlier = tracker.events[: len(tracker.events) - len(new_events)]  # as read: already redacted
+        state = mask_deep(tracker.snapshot(), masked)  # what replaying the redacted events would give
+        stored, tracker.stored_recent = tracker.stored_recent, None  # the text below is the new one
+        datas = [_strict_json(event) for event in redacted]
+        if stored is not None and stored[1] == len(earlier) and len(earlier) + len(redacted) <= RECENT_EVENTS:
+            # Nothing falls out of the window: the stored text with this turn's events appended
+            # (earlier events are not serialised again: a turn's user event alone is kilobytes).
+            added = ", ".join(datas)
+            recent_text = f"[{added}]" if not earlier else f"{stored[0].rstrip()[:-1]}, {added}]"
+        else:
+            recent_text = _strict_json((earlier + redacted)[-RECENT_EVENTS:])
+        return _TurnWrite(
+            sender_id=tracker.sender_id,
+            version=tracker.version,
+            fence=fence,
+            state=_strict_json(state),
+            recent=recent_text,
+            now=time.time(),
+            types=[str(event.get("event")) for event in redacted],
+            timestamps=[float(event.get("timestamp") or 0.0) for event in redacted],
+            datas=datas,
+        )
+
     def _write(
         self,
         connection: DirectConnection,
@@ -245,65 +346,44 @@ class SqlTrackerStore:
         new_events: list[Event],
         fence: int | None,
     ) -> None:
-        masked: Masked = {}  # the user event's parse is the snapshot's latest message too: masked once
-        redacted = [redact_event(event, masked) for event in new_events]
-        earlier = tracker.events[: len(tracker.events) - len(new_events)]  # as read: already redacted
-        recent = (earlier + redacted)[-RECENT_EVENTS:]
-        state = mask_deep(tracker.snapshot(), masked)  # what replaying the redacted events would give
-        stored, tracker.stored_recent = tracker.stored_recent, None  # the text below is the new one
-        recent_text: str | None = None
-        if stored is not None and stored[1] == len(earlier) and len(earlier) + len(redacted) <= RECENT_EVENTS:
-            # Nothing falls out of the window: the stored text with this turn's events appended
-            # (earlier events are not serialised again: a turn's user event alone is kilobytes).
-            added = _strict_json(redacted)
-            recent_text = added if not earlier else f"{stored[0].rstrip()[:-1]}, {added[1:]}"
-        now = time.time()
-        if tracker.version == 0:
+        """The turn's write inside the connection's transaction: the state row, then the events."""
+        write = self._prepared(tracker, new_events, fence)
+        if write.version == 0:
             try:  # two first turns at once: the second is refused (its transaction rolls back whole)
-                connection.execute(
-                    self._sql.insert_state,
-                    {
-                        "b_sender": tracker.sender_id,
-                        "b_new_version": 1,
-                        "b_fence": fence or 0,
-                        "b_state": _strict_json(state),
-                        "b_recent": _strict_json(recent),
-                        "b_now": now,
-                    },
-                ).close()
+                connection.execute(self._sql.insert_state, write.state_values()).close()
             except IntegrityError as error:
-                raise StaleTracker(
-                    f"conversation {tracker.sender_id!r} was started by another writer"
-                ) from error
+                raise StaleTracker(f"conversation {write.sender_id!r} was started by another writer") from error
         else:
-            params: dict[str, Any] = {
-                "b_sender": tracker.sender_id,
-                "b_version": tracker.version,
-                "b_new_version": tracker.version + 1,
-                "b_state": _strict_json(state),
-                "b_recent": recent_text if recent_text is not None else _strict_json(recent),
-                "b_now": now,
-            }
-            if fence is not None:
-                params["b_fence"] = fence
             statement = self._sql.update_state if fence is None else self._sql.update_fenced_state
-            cursor = connection.execute(statement, params)
+            cursor = connection.execute(statement, write.state_values())
             written = cursor.rowcount
             cursor.close()
             if written != 1:
-                raise StaleTracker(f"conversation {tracker.sender_id!r} moved past version {tracker.version}")
+                raise StaleTracker(f"conversation {write.sender_id!r} moved past version {write.version}")
         connection.execute_many(
             self._sql.insert_events,
             [
-                {
-                    "b_sender": tracker.sender_id,
-                    "b_type": str(event.get("event")),
-                    "b_timestamp": float(event.get("timestamp") or 0.0),
-                    "b_data": _strict_json(event),
-                }
-                for event in redacted
+                {"b_sender": write.sender_id, "b_type": kind, "b_timestamp": at, "b_data": data}
+                for kind, at, data in zip(write.types, write.timestamps, write.datas, strict=True)
             ],
         )
+
+    def _write_at_once(self, connection: DirectConnection, write: _TurnWrite) -> None:
+        """The turn's write as one statement (PostgreSQL): nothing is written unless all of it is."""
+        if write.version == 0:
+            statement = self._sql.start_and_append
+        elif write.fence is None:
+            statement = self._sql.update_and_append
+        else:
+            statement = self._sql.fenced_update_and_append
+        values = {**write.state_values(), "b_types": write.types, "b_timestamps": write.timestamps, "b_datas": write.datas}
+        cursor = connection.execute(statement, values)
+        inserted = cursor.rowcount
+        cursor.close()
+        if inserted != len(write.datas):  # the state row was not written: no event was either
+            if write.version == 0:
+                raise StaleTracker(f"conversation {write.sender_id!r} was started by another writer")
+            raise StaleTracker(f"conversation {write.sender_id!r} moved past version {write.version}")
 
     def _timed(self, operation: str, started: float) -> None:
         if self._timer is not None:
