@@ -76,6 +76,15 @@ def test_a_turn_reads_the_snapshot_that_replaying_would_give(engine: Engine) -> 
     assert "0912345678" not in str(store.retrieve(user).events)
 
 
+def test_a_nul_character_in_a_message_is_stored_as_any_other(engine: Engine) -> None:
+    store = new_store(engine)
+    user = sender()
+    turn(store, user, "a\x00b lệ phí")
+    turn(store, user, "thế nộp ở đâu")
+    texts = [e["text"] for e in store.history(user) if e["event"] == "user"]
+    assert texts == ["a\x00b lệ phí", "thế nộp ở đâu"]
+
+
 def test_the_snapshot_is_bounded_and_the_log_keeps_everything(engine: Engine) -> None:
     store = new_store(engine)
     user = sender()
