@@ -4,14 +4,34 @@ Starts ``dvcbot run`` (``--workers W``; a fresh SQLite database unless ``--datab
 with ``--redis``), or uses a running one (``--url``, then ``--database`` must name its store). Every
 conversation is one client that sends its six turns in order, each after the previous reply, as a
 citizen does; all conversations run at once (bounded: one connection each, ``--timeout`` per turn,
-at most ``--deadline`` seconds in all). Prints messages/s and p50/p95/p99 of the turn latency, then
-reads every conversation back from the store and counts turns that were acknowledged (200 with
-replies) but are not stored (lost), stored out of order (reordered) or stored twice (duplicated),
-and turns stored without the bot's reply after them.
+at most ``--deadline`` seconds in all). Prints the offered and the achieved messages/s and
+p50/p95/p99 of the turn latency, then reads every conversation back from the store and counts turns
+that were acknowledged (200 with replies) but are not stored (lost), stored out of order
+(reordered) or stored twice (duplicated), and turns stored without the bot's reply after them.
+
+Think time (``--think-seconds T``): a citizen reads a reply and types the next message before
+sending it, so each conversation pauses between a reply and its next message, for a time drawn
+uniformly from [T/2, 3T/2] (one seeded random stream per conversation, ``--seed``: the same
+schedule in every run), and sends its first message at a time drawn from [0, T] (citizens do not
+all press Enter in the same millisecond). Without a pause the client is a closed loop: the next
+message leaves the moment a reply arrives, so by Little's law the median latency is about
+conversations ÷ throughput whatever the service does (500 conversations at 300 msg/s: ~1.7 s).
+With one, N conversations offer about N / T messages a second and the latency is the service's
+own. The default, T = 1.5 s, is a quick citizen's pause for a short follow-up ("nộp ở đâu ạ")
+and makes 500 conversations offer ~330 msg/s, the rate issue 13's goal names (≥ 300 msg/s with
+p99 ≤ 250 ms at 500 conversations); most citizens take longer, which offers less. ``--think-seconds
+0`` is the closed loop, all conversations starting at once (the earlier measurements).
+
+"Offered" is the rate the conversations would send at, all under way, if every reply came
+instantly: conversations ÷ the mean pause. "Achieved" is answered messages a second while every
+conversation was under way (from the last conversation's first message to the first one's last:
+the run's ramp up and down left out), and over the whole run. A service that keeps up achieves
+about conversations ÷ (mean pause + mean latency).
 
 Run from the project root::
 
-    python bench/load.py --conversations 200
+    python bench/load.py --conversations 500
+    python bench/load.py --conversations 500 --think-seconds 0   # closed loop
     python bench/load.py --conversations 500 --workers 2 \\
         --database postgresql+psycopg://postgres@127.0.0.1:5432/dvcbot_scale --redis redis://127.0.0.1:6379/1
 """
@@ -23,6 +43,7 @@ import asyncio
 import contextlib
 import json
 import os
+import random
 import subprocess
 import sys
 import tempfile
@@ -74,9 +95,44 @@ SCRIPTS: list[list[str]] = [
 ]
 
 
+DEFAULT_THINK_SECONDS = 1.5
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """When one conversation sends: its first message's delay after the start, then the pause
+    between each reply and the next message (seconds)."""
+
+    first_delay: float
+    pauses: tuple[float, ...]
+
+
+def schedules(conversations: int, turns: int, think_seconds: float, seed: int) -> list[Schedule]:
+    """One seeded schedule per conversation: a first delay in [0, T], pauses in [T/2, 3T/2]."""
+    if think_seconds <= 0:
+        return [Schedule(0.0, (0.0,) * (turns - 1)) for _ in range(conversations)]
+    out = []
+    for index in range(conversations):
+        draw = random.Random(f"{seed}:{index}")  # per conversation: the same pauses whatever runs first
+        first = draw.uniform(0.0, think_seconds)
+        out.append(Schedule(first, tuple(draw.uniform(0.5, 1.5) * think_seconds for _ in range(turns - 1))))
+    return out
+
+
+def offered_rate(plans: list[Schedule]) -> float | None:
+    """Messages a second the conversations would send, all under way, if every reply came instantly:
+    conversations ÷ the mean pause (None: no pause, unbounded)."""
+    pauses = [pause for plan in plans for pause in plan.pauses]
+    mean = sum(pauses) / len(pauses) if pauses else 0.0
+    return len(plans) / mean if mean > 0 else None
+
+
 @dataclass
 class Results:
     latencies: list[float] = field(default_factory=list)
+    answered_at: list[float] = field(default_factory=list)  # perf_counter() when each reply came
+    first_sent: list[float] = field(default_factory=list)  # each conversation's first send
+    last_sent: list[float] = field(default_factory=list)  # each conversation's last send (all answered)
     acknowledged: dict[str, list[str]] = field(default_factory=dict)  # sender → texts answered 200
     errors: dict[str, int] = field(default_factory=dict)
 
@@ -138,15 +194,20 @@ class Connection:
 
 
 async def conversation(
-    host: str, port: int, sender: str, turns: list[str], results: Results, timeout: float
+    host: str, port: int, sender: str, turns: list[str], plan: Schedule, results: Results, timeout: float
 ) -> None:
     secret: str | None = None
     answered = results.acknowledged.setdefault(sender, [])
     connection = Connection(host, port)
     try:
-        for text in turns:
+        for index, text in enumerate(turns):
+            pause = plan.first_delay if index == 0 else plan.pauses[index - 1]
+            if pause > 0:
+                await asyncio.sleep(pause)  # reading the reply and typing; not part of the latency
             headers = {"X-Dvcbot-Sender-Secret": secret} if secret else {}
             started = time.perf_counter()
+            if index == 0:
+                results.first_sent.append(started)
             try:
                 status, received, body = await asyncio.wait_for(
                     connection.post("/webhooks/rest/webhook", {"sender": sender, "message": text}, headers),
@@ -155,23 +216,30 @@ async def conversation(
             except (OSError, ConnectionError, TimeoutError, asyncio.IncompleteReadError, ValueError) as error:
                 results.error(type(error).__name__)
                 return  # a citizen whose message got no answer stops here; the next turn would lie about order
-            results.latencies.append(time.perf_counter() - started)
+            answered_at = time.perf_counter()
+            results.latencies.append(answered_at - started)
+            results.answered_at.append(answered_at)
             if status != 200 or not json.loads(body):
                 results.error(f"HTTP {status}")
                 return
             secret = received.get("x-dvcbot-sender-secret", secret)
             answered.append(text)
+        results.last_sent.append(started)
     finally:
         await connection.close()
 
 
-async def run_load(url: str, senders: list[str], deadline: float, timeout: float) -> tuple[Results, float]:
+async def run_load(
+    url: str, senders: list[str], plans: list[Schedule], deadline: float, timeout: float
+) -> tuple[Results, float]:
     results = Results()
     address = urllib.parse.urlsplit(url)
     host, port = address.hostname or "127.0.0.1", address.port or 80
     started = time.perf_counter()
     tasks = [
-        asyncio.create_task(conversation(host, port, sender, SCRIPTS[i % len(SCRIPTS)], results, timeout))
+        asyncio.create_task(
+            conversation(host, port, sender, SCRIPTS[i % len(SCRIPTS)], plans[i], results, timeout)
+        )
         for i, sender in enumerate(senders)
     ]
     _, pending = await asyncio.wait(tasks, timeout=deadline)
@@ -180,6 +248,19 @@ async def run_load(url: str, senders: list[str], deadline: float, timeout: float
         results.error("deadline")
     elapsed = time.perf_counter() - started
     return results, elapsed
+
+
+def steady_rate(results: Results) -> tuple[float, float] | None:
+    """Replies a second while every conversation was under way (from the last conversation's first
+    message to the first conversation's last), without the ramp up and down of the run's ends; and
+    that window's length. None when the window is empty (a closed loop starts everything at once)."""
+    if not results.first_sent or len(results.last_sent) != len(results.first_sent):
+        return None
+    begin, end = max(results.first_sent), min(results.last_sent)
+    if end - begin < 0.5:
+        return None
+    inside = sum(1 for t in results.answered_at if begin <= t <= end)
+    return inside / (end - begin), end - begin
 
 
 def verify(database: str, results: Results) -> dict[str, int]:
@@ -275,6 +356,11 @@ def main() -> int:
     parser.add_argument(
         "--port", type=int, default=None, help="port for the started service (default: a free one)"
     )
+    parser.add_argument(
+        "--think-seconds", type=float, default=DEFAULT_THINK_SECONDS,
+        help="mean pause between a reply and the next message, drawn from [T/2, 3T/2]; 0: none (closed loop)",
+    )
+    parser.add_argument("--seed", type=int, default=13, help="seed of the think-time schedule")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds one turn may take")
     parser.add_argument("--deadline", type=float, default=600.0, help="seconds the whole load may take")
     parser.add_argument("--json", action="store_true", help="also print the figures as one JSON line")
@@ -294,12 +380,15 @@ def main() -> int:
         url = f"http://127.0.0.1:{port}"
     run = uuid.uuid4().hex[:8]
     senders = [f"load-{run}-{i}" for i in range(args.conversations)]
+    turns = len(SCRIPTS[0])
+    plans = schedules(args.conversations, turns, args.think_seconds, args.seed)
+    offered = offered_rate(plans)
     server_before = tree_cpu(server.pid) if server is not None else {}
     backends_before = database_backends_cpu(database)
     client_before = time.process_time()
     load_before = os.getloadavg()
     try:
-        results, elapsed = asyncio.run(run_load(url, senders, args.deadline, args.timeout))
+        results, elapsed = asyncio.run(run_load(url, senders, plans, args.deadline, args.timeout))
         client_cpu = time.process_time() - client_before
         server_cpu = cpu_spent(server_before, tree_cpu(server.pid)) if server is not None else None
         backends_cpu = cpu_spent(backends_before, database_backends_cpu(database))
@@ -309,17 +398,23 @@ def main() -> int:
             server.wait(timeout=30)
     load = os.getloadavg()
     messages = len(results.latencies)
+    steady = steady_rate(results)
     figures = {
         "conversations": args.conversations,
         "workers": args.workers,
         "store": database.split(":", 1)[0],
         "redis": bool(args.redis),
+        "think_seconds": args.think_seconds,
         "messages": messages,
         "seconds": round(elapsed, 2),
+        "offered_messages_per_second": round(offered, 1) if offered else None,
         "messages_per_second": round(messages / elapsed, 1) if elapsed else 0.0,
+        "steady_messages_per_second": round(steady[0], 1) if steady else None,
+        "steady_window_seconds": round(steady[1], 2) if steady else None,
         "p50_ms": round(percentile(results.latencies, 0.50) * 1000, 1) if messages else None,
         "p95_ms": round(percentile(results.latencies, 0.95) * 1000, 1) if messages else None,
         "p99_ms": round(percentile(results.latencies, 0.99) * 1000, 1) if messages else None,
+        "max_ms": round(max(results.latencies) * 1000, 1) if messages else None,
         "errors": results.errors,
         **verify(database, results),
         # CPU milliseconds per answered message: the service's processes, the PostgreSQL backends of its
@@ -330,11 +425,16 @@ def main() -> int:
         "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in load],
     }
+    think = f"think {args.think_seconds:g} s (±50 %)" if args.think_seconds > 0 else "no think time (closed loop)"
     print(
-        f"{args.conversations} conversations × 6 turns, {args.workers} worker(s), {figures['store']}"
-        f"{' + Redis' if args.redis else ''}: {messages} messages in {elapsed:.1f} s = "
-        f"{figures['messages_per_second']} msg/s; p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, "
-        f"p99 {figures['p99_ms']} ms"
+        f"{args.conversations} conversations × {turns} turns, {think}, {args.workers} worker(s), "
+        f"{figures['store']}{' + Redis' if args.redis else ''}: {messages} messages in {elapsed:.1f} s; "
+        f"offered {figures['offered_messages_per_second'] or 'unbounded'} msg/s, achieved "
+        f"{figures['messages_per_second']} msg/s over the run"
+        + (f", {figures['steady_messages_per_second']} msg/s while all conversations were under way "
+           f"({figures['steady_window_seconds']} s)" if steady else "")
+        + f"; p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, p99 {figures['p99_ms']} ms, "
+        f"max {figures['max_ms']} ms"
     )
     print(
         f"  not answered: {results.errors or 0}; lost {figures['lost']}, reordered {figures['reordered']}, "

@@ -11,19 +11,34 @@ Run from the project root::
     python bench/turn_cpu.py --conversations 100
     python bench/turn_cpu.py --conversations 100 \\
         --database postgresql+psycopg://postgres@127.0.0.1:5432/dvcbot_scale --redis redis://127.0.0.1:6379/1
+
+Where the CPU goes: ``--profile FILE`` writes a profile of the measured turns: with yappi's CPU
+clock over every thread when ``FILE`` ends in ``.yappi`` (the turn's worker threads included; read
+with ``python -m pstats FILE``), pyinstrument's for ``.html`` or ``.txt`` (the event loop's thread
+only), cProfile's otherwise (the same). yappi and pyinstrument are installed by hand: neither is a
+dependency of the project. Instructions, which do not
+depend on the machine's load at all: run under callgrind with instrumentation off until the
+measured turns begin, and this script switches it on for them and off after::
+
+    valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=/tmp/turns.cg \\
+        python bench/turn_cpu.py --conversations 10 --callgrind
+    callgrind_annotate /tmp/turns.cg | head     # "PROGRAM TOTALS" ÷ the turns printed = Ir a turn
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -143,6 +158,61 @@ async def drive(app: Any, conversations: int, trips: RoundTrips) -> dict[str, An
     }
 
 
+@contextlib.contextmanager
+def instrumented(callgrind: bool) -> Iterator[None]:
+    """Callgrind's instrumentation on for the block only (this process runs under it: ``--callgrind``)."""
+    if not callgrind:
+        yield
+        return
+    subprocess.run(["callgrind_control", "--instr=on", str(os.getpid())], check=True, capture_output=True)
+    try:
+        yield
+    finally:
+        subprocess.run(["callgrind_control", "--instr=off", str(os.getpid())], check=True, capture_output=True)
+
+
+@contextlib.contextmanager
+def profiled(path: str | None) -> Iterator[None]:
+    """A profile of the block written to ``path``: pyinstrument for .html/.txt, cProfile otherwise."""
+    if path is None:
+        yield
+        return
+    if path.endswith(".yappi"):  # CPU time of every thread (the turns' worker threads too), as pstats
+        import yappi
+
+        yappi.set_clock_type("cpu")
+        yappi.start(builtins=True)
+        try:
+            yield
+        finally:
+            yappi.stop()
+            yappi.get_func_stats().save(path, type="pstat")
+            yappi.clear_stats()
+        return
+    if path.endswith((".html", ".txt")):
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.0002, async_mode="disabled")
+        profiler.start()
+        try:
+            yield
+        finally:
+            profiler.stop()
+            Path(path).write_text(
+                profiler.output_html() if path.endswith(".html") else profiler.output_text(unicode=True, show_all=False)
+            )
+        return
+    import cProfile
+
+    cprofile = cProfile.Profile()
+    cprofile.enable()
+    try:
+        yield
+    finally:
+        cprofile.disable()
+        cprofile.dump_stats(path)
+
+
 async def measure(args: argparse.Namespace, database: str) -> dict[str, Any]:
     from bot.api.app import create_app
     from bot.settings import load_settings
@@ -164,7 +234,8 @@ async def measure(args: argparse.Namespace, database: str) -> dict[str, Any]:
     app = create_app(load_settings())
     async with app.router.lifespan_context(app):
         await drive(app, min(args.conversations, 8), trips)  # warm: caches, pools, first statements
-        return await drive(app, args.conversations, trips)
+        with instrumented(args.callgrind), profiled(args.profile):
+            return await drive(app, args.conversations, trips)
 
 
 def main() -> int:
@@ -173,6 +244,11 @@ def main() -> int:
     parser.add_argument("--database", default=None, help="store URL (default: a fresh SQLite file)")
     parser.add_argument("--redis", default=None, help="DVCBOT_REDIS__URL")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON line")
+    parser.add_argument("--profile", default=None, help="write a profile of the measured turns here")
+    parser.add_argument(
+        "--callgrind", action="store_true",
+        help="under valgrind --tool=callgrind --instr-atstart=no: instrument the measured turns only",
+    )
     args = parser.parse_args()
     scratch = tempfile.TemporaryDirectory()
     database = args.database or f"sqlite:///{Path(scratch.name) / 'turns.db'}"

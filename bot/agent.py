@@ -106,6 +106,7 @@ class Agent:
         handoff: HandoffReview | None = None,
         locks: ConversationLocks | None = None,
         metrics: Metrics | None = None,
+        prepare_inline: bool = False,
     ) -> None:
         self.interpreter = interpreter
         self.domain = domain
@@ -118,6 +119,9 @@ class Agent:
         self.metrics = metrics
         self.locks: ConversationLocks = locks or LocalLocks(metrics.lock_wait if metrics else None)
         self.handoff = handoff
+        # The store and the policies' reads are local (SQLite: no round trip to wait for): the turn's
+        # preparation, CPU bound under the GIL either way, runs on the event loop without a hop.
+        self._prepare_inline = prepare_inline
 
     async def handle(self, message: UserMessage) -> list[BotMessage]:
         problem = message_problem(message)
@@ -144,7 +148,11 @@ class Agent:
     async def _locked_turn(self, message: UserMessage, fence: int | None, started: float) -> list[BotMessage]:
         # One hop off the event loop for everything before the actions (each hop costs ~0.1 ms of CPU):
         # the stored state, the session start, the NLU and the policies' decision; one for the write.
-        turn, pushed, planned = await asyncio.to_thread(self._prepare, message)
+        # With a local store, none for the first: a thread would only share the GIL with the loop.
+        if self._prepare_inline:
+            turn, pushed, planned = self._prepare(message)
+        else:
+            turn, pushed, planned = await asyncio.to_thread(self._prepare, message)
         for action in planned.actions:
             if planned.limited and turn.actions_run >= self.config.max_actions_per_turn:
                 log.warning("sender=%s: action limit reached", mask_numbers(message.sender_id))

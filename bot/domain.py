@@ -31,6 +31,8 @@ class Domain:
     session_expiration_minutes: float = 60
     carry_over_slots: bool = False
     raw: dict[str, Any] = field(default_factory=dict)
+    # slot_mappings(), read on every turn, built on first use (the domain is not changed once loaded)
+    _mappings: list[SlotMapping] | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def load(cls, path: Path) -> Domain:
@@ -57,13 +59,13 @@ class Domain:
         return list(self.slots)
 
     def slot_mappings(self) -> list[SlotMapping]:
-        out = []
-        for slot, spec in self.slots.items():
-            for mapping in (spec or {}).get("mappings") or []:
-                out.append(
-                    SlotMapping(slot, str(mapping.get("type")), mapping.get("entity"), mapping.get("intent"))
-                )
-        return out
+        if self._mappings is None:
+            self._mappings = [
+                SlotMapping(slot, str(mapping.get("type")), mapping.get("entity"), mapping.get("intent"))
+                for slot, spec in self.slots.items()
+                for mapping in (spec or {}).get("mappings") or []
+            ]
+        return list(self._mappings)
 
     def response(self, name: str, **variables: str) -> dict[str, Any] | None:
         """One variant of ``name`` with ``{placeholders}`` filled; unknown placeholders stay as they are."""

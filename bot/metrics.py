@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
@@ -57,15 +58,25 @@ class Metrics:
             registry=r,
         )
 
+        # Labelled children by label, looked up once: ``labels()`` validates and locks on every call.
+        self._children: dict[tuple[int, str], Any] = {}
+
+    def _child(self, family: Counter | Histogram, label: str) -> Any:
+        key = (id(family), label)
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = family.labels(label)
+        return child
+
     # Recording ---------------------------------------------------------------------------------
     def turn(self, *, channel: str | None, seconds: float, events: Iterable[Event]) -> None:
-        self.messages.labels(channel or "unknown").inc()
+        self._child(self.messages, channel or "unknown").inc()
         self.turn_seconds.observe(seconds)
         for event in events:
             kind = event.get("event")
             if kind == "user":
                 intent = (event.get("parse_data") or {}).get("intent") or {}
-                self.intents.labels(str(intent.get("name") or "none")).inc()
+                self._child(self.intents, str(intent.get("name") or "none")).inc()
             elif kind == "action":
                 name = event.get("name")
                 if name in FALLBACK_ACTIONS:
@@ -82,7 +93,7 @@ class Metrics:
         self.lock_wait_seconds.observe(seconds)
 
     def store(self, operation: str, seconds: float) -> None:
-        self.store_seconds.labels(operation).observe(seconds)
+        self._child(self.store_seconds, operation).observe(seconds)
 
     # Exposition --------------------------------------------------------------------------------
     def exposition(self) -> bytes:

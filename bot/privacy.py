@@ -17,7 +17,7 @@ import logging
 import re
 from typing import Any
 
-__all__ = ["MaskingFilter", "install_log_masking", "mask_deep", "mask_numbers", "redact_event"]
+__all__ = ["Masked", "MaskingFilter", "install_log_masking", "mask_deep", "mask_numbers", "redact_event"]
 
 # Runs of 9+ digits with single spaces/dots inside and an optional +: phones, CCCD, CMND. A letter or
 # "_" may touch them ("sđt0912000003"); a digit may not, so a run is masked whole or not at all.
@@ -41,26 +41,57 @@ _ENOUGH_DIGITS = re.compile(r"\d(?:\D*\d){5}")
 
 
 def mask_numbers(text: str) -> str:
-    if _ENOUGH_DIGITS.search(text) is None:
+    if len(text) < 6 or _ENOUGH_DIGITS.search(text) is None:  # fewer than six digits: nothing to mask
         return text
     return _LONG_NUMBER.sub(_mask, _HYPHENATED_PHONE.sub(_mask, text))
 
 
-def mask_deep(value: Any) -> Any:
-    """Every string inside ``value`` (dict keys too) masked: for metadata a client sends."""
+_UNCHANGED = frozenset({int, float, bool, type(None)})
+
+Masked = dict[int, Any]
+"""Containers already masked during one call, by ``id``: a turn's user event and the snapshot's
+latest message share the parse's lists and dicts (kilobytes), which are masked once."""
+
+
+def mask_deep(value: Any, masked: Masked | None = None) -> Any:
+    """Every string inside ``value`` (dict keys too) masked: for metadata a client sends.
+
+    ``masked``: shared by the calls made for one write (``redact_event`` too), while the values
+    they mask stay alive and unchanged; a container met again is not masked again, and the output
+    holds the same masked copy in both places (only serialised, never changed)."""
+    return _masked(value, {} if masked is None else masked)
+
+
+def _masked(value: Any, masked: Masked) -> Any:
+    kind = type(value)
+    if kind is str:
+        return mask_numbers(value)
+    if kind in _UNCHANGED:
+        return value
+    if kind is dict or kind is list or isinstance(value, (dict, list)):
+        done = masked.get(id(value))
+        if done is not None:
+            return done
+        if isinstance(value, dict):
+            out: Any = {
+                (mask_numbers(k) if isinstance(k, str) else k): (
+                    v if type(v) in _UNCHANGED else _masked(v, masked)
+                )
+                for k, v in value.items()
+            }
+        else:
+            out = [item if type(item) in _UNCHANGED else _masked(item, masked) for item in value]
+        masked[id(value)] = out
+        return out
     if isinstance(value, str):
         return mask_numbers(value)
-    if isinstance(value, dict):
-        return {mask_deep(k) if isinstance(k, str) else k: mask_deep(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [mask_deep(item) for item in value]
     return value
 
 
-def redact_event(event: dict[str, Any]) -> dict[str, Any]:
+def redact_event(event: dict[str, Any], masked: Masked | None = None) -> dict[str, Any]:
     """A copy of ``event`` safe to store: every string in it masked — texts, entity and slot values,
     metadata, and what the NLU derived from the text (topic words, the procedure mention)."""
-    clean: dict[str, Any] = mask_deep(event)
+    clean: dict[str, Any] = mask_deep(event, masked)
     return clean
 
 

@@ -26,6 +26,7 @@ from sqlalchemy import Engine, Float, String, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from bot.direct_sql import DirectStatement, direct
 from knowledge.migrations import upgrade_schema
 
 __all__ = ["SenderSecretRow", "SqlSenderSecretStore"]
@@ -48,7 +49,9 @@ class SenderSecretRow(_Base):
 _SECRETS = SenderSecretRow.__table__
 # Asked on every REST turn: Core statements built once, no ORM session.
 _STORED_HASH = select(_SECRETS.c.secret_hash).where(_SECRETS.c.sender_id == bindparam("b_sender"))
-_INSERT = insert(_SECRETS)
+_INSERT = insert(_SECRETS).values(
+    sender_id=bindparam("b_sender"), secret_hash=bindparam("b_hash"), created_at=bindparam("b_now")
+)
 
 
 def _digest(secret: str) -> str:
@@ -71,6 +74,9 @@ class SqlSenderSecretStore:
         self._known: OrderedDict[str, str] = OrderedDict()  # sender id → stored digest
         self._known_lock = threading.Lock()  # the stores are called from worker threads
         upgrade_schema(engine)
+        # a conversation's first turn runs both: on the driver directly (bot.direct_sql)
+        self._stored_hash = DirectStatement(_STORED_HASH, self._reads)
+        self._insert = DirectStatement(_INSERT, engine)
 
     def issue(self, sender_id: str) -> str | None:
         if self._cached(sender_id) is not None or self._stored(sender_id) is not None:
@@ -78,10 +84,10 @@ class SqlSenderSecretStore:
         secret = secrets.token_urlsafe(32)
         digest = _digest(secret)
         try:
-            with self._engine.begin() as connection:
+            with direct(self._engine, write=True) as connection:
                 connection.execute(
-                    _INSERT, {"sender_id": sender_id, "secret_hash": digest, "created_at": self._clock()}
-                )
+                    self._insert, {"b_sender": sender_id, "b_hash": digest, "b_now": self._clock()}
+                ).close()
         except IntegrityError:  # another request claimed it first
             return None
         self._remember(sender_id, digest)
@@ -102,8 +108,9 @@ class SqlSenderSecretStore:
         return hmac.compare_digest(_digest(secret), stored)
 
     def _stored(self, sender_id: str) -> str | None:
-        with self._reads.connect() as connection:
-            stored = connection.execute(_STORED_HASH, {"b_sender": sender_id}).scalar()
+        with direct(self._reads) as connection:
+            row = connection.first(self._stored_hash, {"b_sender": sender_id})
+        stored: str | None = row[0] if row is not None else None
         if stored is not None:
             self._remember(sender_id, stored)
         return stored

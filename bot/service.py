@@ -223,6 +223,7 @@ def build_service(settings: Settings) -> Service:
         metrics=metrics,
         actions=actions,
         handoff=handoff.policy,
+        prepare_inline=settings.stores.tracker_url.startswith("sqlite"),  # its reads are local: no hop
         config=AgentConfig(
             fallback_threshold=settings.policies.fallback_threshold,
             ambiguity_threshold=settings.policies.ambiguity_threshold,

@@ -15,6 +15,7 @@ from enum import StrEnum
 from sqlalchemy import Engine, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
+from bot.direct_sql import DirectStatement, direct
 from bot.privacy import mask_numbers
 from console.tables import HandoffRow
 from knowledge.migrations import upgrade_schema
@@ -67,7 +68,7 @@ _OPEN = (HandoffState.QUEUED.value, HandoffState.HELD.value)
 _HANDOFFS = HandoffRow.__table__
 # Asked on every turn (console.handoff_policy): a Core statement built once, no ORM session.
 _OPEN_FOR = (
-    select(_HANDOFFS)
+    select(*(_HANDOFFS.c[name] for name in Handoff.__dataclass_fields__))  # in the order of Handoff's fields
     # Two comparisons, not IN: SQLAlchemy renders an IN list's SQL again at every execution.
     .where(
         _HANDOFFS.c.sender_id == bindparam("b_sender"),
@@ -90,12 +91,15 @@ class HandoffStore:
         self._reads = read_engine or engine
         self._clock = clock
         upgrade_schema(engine)
+        self._open_for = DirectStatement(_OPEN_FOR, self._reads)  # on the driver directly (bot.direct_sql)
 
     def open_for(self, sender_id: str) -> Handoff | None:
         """The conversation's queued or held handoff, if any."""
-        with self._reads.connect() as connection:
-            row = connection.execute(_OPEN_FOR, {"b_sender": sender_id}).first()
-        return Handoff.of(row) if row else None  # type: ignore[arg-type]  # a Row has the same names
+        with direct(self._reads) as connection:
+            row = connection.first(self._open_for, {"b_sender": sender_id})
+        if row is None:
+            return None
+        return Handoff(row[0], row[1], row[2], row[3], HandoffState(row[4]), *row[5:])
 
     def queue(self, *, sender_id: str, channel: str, reason: str, question: str | None) -> Handoff:
         """Queue the conversation, or return its open handoff unchanged."""

@@ -27,7 +27,7 @@ from channels.base import OnMessage, OutputSender
 from channels.dedupe import SeenIds
 from channels.feedback import feedback_router
 from channels.rate_limit import Limiter, RateLimiter
-from channels.rest import rest_router
+from channels.rest import RestFastPath, rest_answer, rest_router
 from channels.telegram import TelegramChannel, TelegramWebhook, build_application
 from channels.widget import WidgetCors, widget_router
 from channels.zalo import (
@@ -82,7 +82,10 @@ def mount_channels(app: FastAPI, settings: Settings, service: Service, on_messag
     )
     # First of all the app's routers: a request is matched against the routers in the order they were
     # included, and the REST channel carries most of the traffic (FastAPI walks each router before it).
-    app.include_router(rest_router(on_message, runtime.limiter, secrets=service.sender_secrets))
+    # Its plain requests do not even reach the router: RestFastPath answers them the same way.
+    answer = rest_answer(on_message, runtime.limiter, secrets=service.sender_secrets)
+    app.include_router(rest_router(on_message, runtime.limiter, secrets=service.sender_secrets, answer=answer))
+    app.add_middleware(RestFastPath, answer=answer)  # the innermost of the app's own middleware
 
     def load_events(sender_id: str) -> list[dict[str, Any]]:
         store = service.agent.store

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine, func, select, text
 
 from bot.events import action_executed, bot_uttered, session_started, slot_set, user_uttered
-from bot.service import make_engine
+from bot.service import make_engine, make_read_engine
 from bot.tracker import RECENT_EVENTS, DialogueStateTracker
 from bot.tracker_store import ConversationStateRow, EventRow, SqlTrackerStore, StaleTracker
 
@@ -19,14 +19,27 @@ POSTGRES = os.environ.get("DVCBOT_TEST_POSTGRES_URL")
 SLOTS = ["procedure", "requested_slot"]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+# The store's pool for reads and one-statement writes, as the service builds it (autocommit on
+# PostgreSQL: bot.service.make_read_engine), for the engines of the "-autocommit" runs.
+READS: dict[int, Engine] = {}
+
+
+@pytest.fixture(params=["sqlite", "postgresql", "postgresql-autocommit"])
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     if request.param == "sqlite":
         yield make_engine(f"sqlite:///{tmp_path / 'store.db'}")
         return
     if not POSTGRES:
         pytest.skip("DVCBOT_TEST_POSTGRES_URL not set")
-    yield make_engine(POSTGRES)
+    built = make_engine(POSTGRES)
+    if request.param.endswith("autocommit"):
+        READS[id(built)] = make_read_engine(POSTGRES, built)
+    yield built
+    READS.pop(id(built), None)
+
+
+def new_store(engine: Engine) -> SqlTrackerStore:
+    return SqlTrackerStore(engine, SLOTS, read_engine=READS.get(id(engine)))
 
 
 def turn(
@@ -48,7 +61,7 @@ def sender() -> str:
 
 
 def test_a_turn_reads_the_snapshot_that_replaying_would_give(engine: Engine) -> None:
-    store = SqlTrackerStore(engine, SLOTS)
+    store = new_store(engine)
     user = sender()
     turn(store, user, "lệ phí cấp gplđ, sđt 0912345678", "work_permit_issue")
     turn(store, user, "thế nộp ở đâu")
@@ -63,8 +76,17 @@ def test_a_turn_reads_the_snapshot_that_replaying_would_give(engine: Engine) -> 
     assert "0912345678" not in str(store.retrieve(user).events)
 
 
+def test_a_nul_character_in_a_message_is_stored_as_any_other(engine: Engine) -> None:
+    store = new_store(engine)
+    user = sender()
+    turn(store, user, "a\x00b lệ phí")
+    turn(store, user, "thế nộp ở đâu")
+    texts = [e["text"] for e in store.history(user) if e["event"] == "user"]
+    assert texts == ["a\x00b lệ phí", "thế nộp ở đâu"]
+
+
 def test_the_snapshot_is_bounded_and_the_log_keeps_everything(engine: Engine) -> None:
-    store = SqlTrackerStore(engine, SLOTS)
+    store = new_store(engine)
     user = sender()
     turns = RECENT_EVENTS // 3 + 5  # three events a turn: past the bound
     for i in range(turns):
@@ -77,7 +99,7 @@ def test_the_snapshot_is_bounded_and_the_log_keeps_everything(engine: Engine) ->
 
 
 def test_a_turn_read_before_another_was_written_is_refused_whole(engine: Engine) -> None:
-    store = SqlTrackerStore(engine, SLOTS)
+    store = new_store(engine)
     user = sender()
     turn(store, user, "xin chào")
     late = store.retrieve(user)  # read, then another writer stores a turn
@@ -93,7 +115,7 @@ def test_a_turn_read_before_another_was_written_is_refused_whole(engine: Engine)
 
 
 def test_two_first_turns_at_once_store_one_session(engine: Engine) -> None:
-    store = SqlTrackerStore(engine, SLOTS)
+    store = new_store(engine)
     user = sender()
     first, second = store.retrieve(user), store.retrieve(user)
     for tracker in (first, second):
@@ -105,7 +127,7 @@ def test_two_first_turns_at_once_store_one_session(engine: Engine) -> None:
 
 
 def test_a_writer_with_an_older_fence_cannot_overwrite(engine: Engine) -> None:
-    store = SqlTrackerStore(engine, SLOTS)
+    store = new_store(engine)
     user = sender()
     turn(store, user, "xin chào", fence=10)
     turn(store, user, "lệ phí", fence=12)  # the lock was taken over: newer token
@@ -117,7 +139,7 @@ def test_a_writer_with_an_older_fence_cannot_overwrite(engine: Engine) -> None:
 
 
 def test_append_applies_events_from_outside_a_turn(engine: Engine) -> None:
-    store = SqlTrackerStore(engine, SLOTS)
+    store = new_store(engine)
     user = sender()
     turn(store, user, "xin chào")
     store.append(user, [slot_set("procedure", "unemployment_benefit")])
@@ -127,7 +149,7 @@ def test_append_applies_events_from_outside_a_turn(engine: Engine) -> None:
 
 
 def test_a_conversation_stored_before_snapshots_is_replayed_once(engine: Engine) -> None:
-    store = SqlTrackerStore(engine, SLOTS)
+    store = new_store(engine)
     user = sender()
     with engine.begin() as connection:  # as revision 0007 left it: events, no state row
         for event in (session_started(), user_uttered("gia hạn gplđ", {}), slot_set("procedure", "x")):
