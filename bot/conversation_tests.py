@@ -85,7 +85,7 @@ SMALLTALK_RESPONSES = {
 }
 KINDS = ("procedure", "decline", "smalltalk", "dossier")
 # Asking for a person is answered by the handoff to the console's queue where the console is on.
-HANDOFF_MARKERS = ("hàng chờ",)
+HANDOFF_MARKERS = ("hàng chờ", "chuyển cuộc trò chuyện tới cán bộ")  # out of office hours, and in them
 # The name ends at the quote before ":" or ","; a name may hold quotes of its own (Bằng "Tổ quốc ghi công").
 _HEADER = re.compile(r"về thủ tục \"(.+?)\"(?=[:,])")
 _DIACRITIC_LETTERS = re.compile(r"[đĐ]")

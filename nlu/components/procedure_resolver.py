@@ -16,7 +16,7 @@ from nlu.normalize import Abbreviations, fold
 from nlu.other_procedures import is_other, not_in
 from nlu.procedure_index import PHRASE_WEIGHTS, STOPWORDS, ProcedureIndex, QueryToken, query_tokens
 from nlu.tokenize import syllables
-from nlu.training_data import TrainingData
+from nlu.training_data import Example, TrainingData
 
 __all__ = ["OFFER_EXPLAINED", "ProcedureResolver", "conclude", "specific_first"]
 
@@ -279,18 +279,26 @@ def _wording_grams(data: TrainingData, abbreviations: Abbreviations, known: set[
         mentions = [span for span in example.entities if span.entity == "procedure" and span.value in known]
         if not mentions:
             continue
-        spans = [(span.start, span.end) for span in example.entities]
-        previous: tuple[str, str] | None = None
-        for token in query_tokens(example.text, abbreviations):
-            if any(start <= token.start < end for start, end in spans):
-                previous = None
-                continue
-            forms = (token.syllable, _marked(example.text[token.start : token.end], token.syllable))
-            grams = set(forms) | ({f"{a} {b}" for a in previous for b in forms} if previous else set())
-            for gram in grams:
-                codes.setdefault(gram, set()).update(span.value for span in mentions)
-            previous = forms
+        for gram in _grams_outside_entities(example, abbreviations):
+            codes.setdefault(gram, set()).update(span.value for span in mentions)
     return frozenset(g for g, used_with in codes.items() if len(used_with) >= WORDING_PROCEDURES)
+
+
+def _grams_outside_entities(example: Example, abbreviations: Abbreviations) -> set[str]:
+    """The syllables (folded, and as typed) and syllable pairs of an example outside its entities."""
+    spans = [(span.start, span.end) for span in example.entities]
+    grams: set[str] = set()
+    previous: tuple[str, str] | None = None
+    for token in query_tokens(example.text, abbreviations):
+        if any(start <= token.start < end for start, end in spans):
+            previous = None
+            continue
+        forms = (token.syllable, _marked(example.text[token.start : token.end], token.syllable))
+        grams.update(forms)
+        if previous:
+            grams.update(f"{a} {b}" for a in previous for b in forms)
+        previous = forms
+    return grams
 
 
 def _frame_grams(data: TrainingData, abbreviations: Abbreviations) -> frozenset[str]:
@@ -300,19 +308,7 @@ def _frame_grams(data: TrainingData, abbreviations: Abbreviations) -> frozenset[
     for example in data.examples:
         if example.intent in (None, "out_of_scope", "complain"):
             continue
-        spans = [(span.start, span.end) for span in example.entities]
-        seen: set[str] = set()
-        previous: tuple[str, str] | None = None
-        for token in query_tokens(example.text, abbreviations):
-            if any(start <= token.start < end for start, end in spans):
-                previous = None
-                continue
-            forms = (token.syllable, _marked(example.text[token.start : token.end], token.syllable))
-            seen.update(forms)
-            if previous:
-                seen.update(f"{a} {b}" for a in previous for b in forms)
-            previous = forms
-        for syllable in seen:
+        for syllable in _grams_outside_entities(example, abbreviations):
             counts[syllable] = counts.get(syllable, 0) + 1
     # A word is question wording when many examples use it; a subject mentioned in two or three
     # examples ("kết hôn") stays a subject.

@@ -86,3 +86,18 @@ def test_a_name_holding_quotes_is_read_whole() -> None:
     reply = [BotMessage(recipient_id="s", text=f'Dạ, về thủ tục "{name}":\nHồ sơ gồm: ...')]
     right, reason, answered = grade(Expectation("procedure", "martyr_certificate_reissue"), reply, grader)
     assert answered == ["martyr_certificate_reissue"] and right, reason
+
+
+@pytest.mark.parametrize("open_now", [True, False])
+def test_a_handoff_is_a_right_reply_to_asking_for_a_human_in_office_hours_and_out(open_now: bool) -> None:
+    from bot.conversation_tests import Expectation, grade
+    from bot.messages import BotMessage
+
+    text = (
+        "Dạ, em đã chuyển cuộc trò chuyện tới cán bộ tổng đài (vị trí thứ 1). Thời gian chờ thường khoảng 5 phút"
+        if open_now
+        else "Dạ, hiện đã ngoài giờ làm việc của tổng đài viên. Em đã chuyển yêu cầu của anh/chị vào hàng chờ"
+    )
+    grader = Grader({}, {"utter_request_human": "Dạ, em chuyển anh/chị tới cán bộ ngay ạ."})
+    right, reason, _ = grade(Expectation("smalltalk", "request_human"), [BotMessage(recipient_id="s", text=text)], grader)
+    assert right, reason
