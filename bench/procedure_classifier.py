@@ -35,7 +35,7 @@ from project_inputs import project_inputs
 
 from nlu.components.base import TrainingContext
 from nlu.components.procedure_classifier import NONE, OTHER, ProcedureClassifier
-from nlu.components.procedure_resolver import ProcedureResolver, conclude, specific_first
+from nlu.components.procedure_resolver import OFFER_EXPLAINED, ProcedureResolver, conclude, specific_first
 from nlu.other_procedures import is_other
 from nlu.training_data import TrainingData
 
@@ -65,8 +65,9 @@ def main() -> None:
     # tied one's, whether it is the likeliest of all).
     ties: list[tuple[str, str, float, float, bool]] = []
     # For a held-out message retrieval (holding every other procedure) declines: (truth, the
-    # classifier's likeliest label, its probability, whether retrieval ranks that one of ours too).
-    rescues: list[tuple[str, str, float, bool]] = []
+    # classifier's likeliest label, its probability, whether retrieval ranks that one of ours too,
+    # whether retrieval's best of ours reached ``min_score`` on its own and is that label).
+    rescues: list[tuple[str, str, float, bool, bool]] = []
     resolver_spec = next(c for c in settings.pipeline if c.get("name") == "ProcedureResolver")
     resolver_options = {k: v for k, v in resolver_spec.items() if k != "name"}
     started = time.perf_counter()
@@ -103,7 +104,12 @@ def main() -> None:
                 probs = classifier.probabilities(text)
                 best = max(probs, key=lambda label: probs[label])
                 ranked_too = any(c.code == best and c.score >= classifier.offer_score for c in every)
-                rescues.append((truth, best, probs[best], ranked_too))
+                contested = next(
+                    (c for c in every if not is_other(c.code) and c.score >= every_name.min_score and c.explained >= OFFER_EXPLAINED),
+                    None,
+                )
+                held_too = contested is not None and contested.code == best
+                rescues.append((truth, best, probs[best], ranked_too, held_too))
             every = specific_first(resolver.ranked(text, limit=8))
             ours, _ = conclude(every, resolver.min_score, resolver.not_held_score)
             if ours is None:
@@ -186,6 +192,18 @@ def main() -> None:
             right = sum(r[0] == r[1] for r in taken)
             theirs = sum(r[0] == OTHER for r in taken)
             print(f"{threshold:18.2f}  {ranked_too!s:>10}  {right:13d}  {len(taken) - right - theirs:13d}  {theirs:15d}")
+
+    # Both passed: retrieval's best of ours reached min_score too, and the procedure we do not hold won
+    # only by fitting a little better. Keeping ours when the classifier agrees with it:
+    contested = [r for r in rescues if r[4]]
+    print(f"\narbitration: {len(contested)} of those declines had one of ours above min_score too, the classifier's "
+          f"choice ({sum(r[0] != OTHER for r in contested)} about ours, {sum(r[0] == OTHER for r in contested)} names of theirs)")
+    print("arbitrate_probability  kept_right  kept_wrong  theirs_answered")
+    for threshold in (0.5, 0.6, 0.7, 0.8, 0.9, 0.95):
+        taken = [r for r in contested if r[2] >= threshold]
+        right = sum(r[0] == r[1] for r in taken)
+        theirs = sum(r[0] == OTHER for r in taken)
+        print(f"{threshold:21.2f}  {right:10d}  {len(taken) - right - theirs:10d}  {theirs:15d}")
 
 
 if __name__ == "__main__":
