@@ -12,6 +12,7 @@ import json
 import pickle
 import re
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,7 @@ class Interpreter:
     ) -> Interpreter:
         started = time.perf_counter()
         components = [build_component(spec) for spec in pipeline]
+        abbreviations = abbreviations.learned(_own_text(data, catalogue, questions or []))
         context = TrainingContext(
             abbreviations=abbreviations, catalogue=catalogue, others=others or [], questions=questions or [],
             project_data=project_data,
@@ -155,3 +157,13 @@ class Interpreter:
     def procedure_name(self, code: str) -> str:
         resolver = self.resolver
         return resolver.index.names.get(code, code) if resolver else code
+
+
+def _own_text(
+    data: TrainingData, catalogue: list[CatalogueEntry], questions: list[tuple[str, str]]
+) -> Iterator[str]:
+    """The text whose words teach which reading an ambiguous abbreviation has where."""
+    yield from (example.text for example in data.examples)
+    yield from (text for text, _ in questions)
+    for entry in catalogue:
+        yield from (entry.name, *entry.aliases, *entry.situations, *entry.details)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,28 +91,56 @@ def place_tones(text: str) -> str:
 class Abbreviations:
     """Whole-word expansions from a YAML table: ``gplđ`` → ``giấy phép lao động``.
 
-    Keys are matched on the folded form, so ``gpld`` and ``gplđ`` share an entry.
+    Keys are matched on the folded form, so ``gpld`` and ``gplđ`` share an entry. Tokens with two
+    readings (``ambiguous:`` in the table: ``tn`` → thất nghiệp or tuổi) are read by ``reading`` only
+    once ``learned`` has seen the words around each reading (``nlu.abbreviation_contexts``), and then
+    only where their neighbours say which.
     """
 
-    def __init__(self, table: dict[str, str]) -> None:
+    def __init__(self, table: dict[str, str], ambiguous: dict[str, list[str]] | None = None) -> None:
+        from nlu.abbreviation_contexts import AbbreviationContexts  # it reads fold() from here
+
         self._table = {fold(nfc(k)).strip(): nfc(v) for k, v in table.items() if str(k).strip()}
+        self._contexts: AbbreviationContexts | None = AbbreviationContexts(ambiguous) if ambiguous else None
 
     @classmethod
     def from_file(cls, path: Path) -> Abbreviations:
         if not path.exists():
             return cls({})
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        return cls({str(k): str(v) for k, v in (data.get("abbreviations") or {}).items()})
+        ambiguous = {str(k): [str(r) for r in v or []] for k, v in (data.get("ambiguous") or {}).items()}
+        return cls({str(k): str(v) for k, v in (data.get("abbreviations") or {}).items()}, ambiguous)
+
+    def learned(self, texts: Iterable[str]) -> Abbreviations:
+        """A copy whose ambiguous tokens are read by the neighbours their readings have in ``texts``."""
+        copy = Abbreviations.__new__(Abbreviations)
+        copy._table = dict(self._table)
+        contexts = getattr(self, "_contexts", None)
+        copy._contexts = None if contexts is None else type(contexts)(contexts.readings).learn(texts)
+        return copy
 
     @property
     def table(self) -> dict[str, str]:
         return dict(self._table)
 
     def get(self, folded_word: str) -> str | None:
-        """The expansion of one folded word, if it is an abbreviation."""
+        """The expansion of one folded word, if it is an abbreviation with one reading."""
         return self._table.get(folded_word)
 
+    def reading(self, folded_words: Sequence[str], index: int) -> str | None:
+        """The expansion of ``folded_words[index]`` in its place: its one reading, or the reading of
+        an ambiguous token that its neighbours choose."""
+        word = folded_words[index]
+        found = self._table.get(word)
+        contexts = getattr(self, "_contexts", None)  # models pickled before it had none
+        if found is None and contexts is not None:
+            found = contexts.choose(word, folded_words, index)
+        return found
+
     def expand(self, text: str) -> str:
+        """Expansions with one reading only: the classifiers learn ambiguous tokens as citizens type
+        them ("bh", "tn" in their own messages); retrieval, whose names never hold them, reads them
+        in place (``reading``, used by ``nlu.procedure_index.query_tokens``)."""
         if not self._table:
             return text
         return _WORD.sub(lambda m: self._table.get(fold(m.group(0)), m.group(0)), text)

@@ -91,11 +91,12 @@ def query_tokens(text: str, abbreviations: Abbreviations) -> list[QueryToken]:
     out: list[QueryToken] = []
     folded = fold(text)
     position = 0
-    for syllable in syllables(folded):
+    folded_syllables = syllables(folded)
+    for index, syllable in enumerate(folded_syllables):
         start = folded.index(syllable, position)
         end = start + len(syllable)
         position = end
-        expansion = abbreviations.get(syllable)
+        expansion = abbreviations.reading(folded_syllables, index)
         if expansion:
             out.extend(QueryToken(s, start, end) for s in syllables(fold(expansion)))
         else:
