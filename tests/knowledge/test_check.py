@@ -14,7 +14,7 @@ from knowledge.schemas import ProcedureRecord
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "knowledge" / "data"
-TODAY = dt.date(2026, 12, 1)
+TODAY = dt.date(2026, 12, 2)
 
 GOOD = """
 procedures:
@@ -63,6 +63,16 @@ def test_a_planted_repealed_law_fails(tmp_path: Path) -> None:
     report = check_catalogue(write(tmp_path, planted), today=TODAY)
     assert [p.kind for p in report.problems] == ["replaced_basis"]
     assert "74/2014/QH13" in report.problems[0].line() and "124/2025/QH15" in report.problems[0].line()
+
+
+def test_the_replaced_tuition_and_employment_decrees_fail(tmp_path: Path) -> None:
+    # Tuition (81/2021 -> 238/2025 from 03/09/2025), employment services (23/2021 -> 352/2025) and job-creation
+    # loans (61/2015 -> 338/2025 from 01/01/2026) are rows of knowledge/replaced_texts.yml.
+    for old, new in (("81/2021/NĐ-CP", "238/2025/NĐ-CP"), ("23/2021/NĐ-CP", "352/2025/NĐ-CP"), ("61/2015/NĐ-CP", "338/2025/NĐ-CP")):
+        planted = GOOD.replace('{number: "74/2025/QH15", title: "Luật Việc làm"}', f'{{number: "{old}", title: "Nghị định"}}')
+        report = check_catalogue(write(tmp_path, planted), today=TODAY)
+        assert [p.kind for p in report.problems] == ["replaced_basis"], old
+        assert new in report.problems[0].line()
 
 
 def test_a_repealed_law_in_a_fact_basis_fails_unless_its_replacement_is_named(tmp_path: Path) -> None:
@@ -223,7 +233,7 @@ def test_the_cli_exits_non_zero_with_a_message_per_entry(
 
 
 def test_the_cli_passes_on_the_shipped_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["catalogue", "check", "--today", "2026-12-01"]) == 0
+    assert main(["catalogue", "check", "--today", "2026-12-02"]) == 0
     assert "curated entries checked: OK" in capsys.readouterr().out
 
 
