@@ -23,6 +23,10 @@ dictionary (``LookupEntityExtractor``) claimed a span, the CRF replaces it when 
 entity type there, and adds the role it reads when it agrees on the type. An entity whose
 annotations name codes (``[trẻ em]{"entity": "field", "value": "tre_em"}``) is *closed*: the CRF
 gives it only for a phrase whose code it knows, never a bare surface the bot cannot use.
+With ``lookup_spans: crf`` (for a data set whose every entity depends on its context, as a flight
+set's) the CRF's reading is final for the entity types it learned: a dictionary hit it reads as no
+entity there is dropped, and its bounds replace the dictionary's ("8 giờ 38 phút sáng", not the
+"8 giờ" the dictionary knew); ``bounds`` only does the latter. The dictionary stays in its features.
 """
 
 from __future__ import annotations
@@ -92,6 +96,7 @@ class CRFEntityExtractor:
         outer_context: int = 0,
         role_model: str = "tag",
         role_sequence: bool = False,
+        lookup_spans: str = "keep",
         **options: Any,
     ) -> None:
         if role_model not in ("tag", "span"):
@@ -102,6 +107,15 @@ class CRFEntityExtractor:
         # with role_model "span": read the spans' roles left to right, each span seeing the roles
         # before it and the sentence's words outside the spans (``span_features`` ``roles``)
         self.role_sequence = bool(role_sequence)
+        if lookup_spans not in ("keep", "bounds", "crf"):
+            raise ValueError(
+                f"CRFEntityExtractor lookup_spans must be 'keep', 'bounds' or 'crf', not {lookup_spans!r}"
+            )
+        # "keep": the dictionary's spans stand where the CRF reads nothing, and keep their bounds
+        # where it reads the same type; "crf": for the entity types the CRF learned, its spans are
+        # the answer and the dictionary is only evidence (its features), so a dictionary hit the
+        # CRF reads as no entity in this context is dropped and the CRF's bounds win
+        self.lookup_spans = lookup_spans
         self._roles: SpanRoleModel | None = None
         self.wide_context = bool(wide_context)
         self.outer_context = int(outer_context)
@@ -319,6 +333,11 @@ class CRFEntityExtractor:
         roles = getattr(self, "_roles", None)
         if roles is not None:
             found = self._with_roles(roles, toks, found, getattr(self, "role_sequence", False))
+        if getattr(self, "lookup_spans", "keep") == "crf":
+            learned = getattr(self, "_values", {})
+            message.entities = [
+                e for e in message.entities if not (e.extractor == _YIELDS_TO_CRF and e.entity in learned)
+            ]
         for first, last, label, confidence in found:
             self._claim(message, label, toks[first].start, toks[last].end, confidence)
 
@@ -350,7 +369,8 @@ class CRFEntityExtractor:
             return
         entity, role, group = _untag_label(label)
         agreeing = [e for e in overlapping if e.entity == entity]
-        if agreeing:
+        crf_bounds = getattr(self, "lookup_spans", "keep") != "keep"
+        if agreeing and not (crf_bounds and any((e.start, e.end) != (start, end) for e in agreeing)):
             message.entities = [
                 dataclasses.replace(e, role=role, group=group) if e in agreeing else e
                 for e in message.entities
