@@ -79,6 +79,12 @@ def resolve_procedure(
             if current in {c["code"] for c in close}:
                 return {"status": "context", "code": current}
             return {"status": "ambiguous", "candidates": close[:3]}
+        if current and current != code and _a_paper_of(
+            current, code, text, _mention_of(mentioned[0], text), intent, interpreter
+        ):
+            # "cần giấy chứng tử hay giấy báo tử của thôn" after a funeral allowance: a paper of the
+            # procedure in context, though a sibling's keywords hold it too.
+            return {"status": "context", "code": current}
         return {"status": "switched" if current and current != code else "resolved", "code": code}
     if current and text and not text.startswith("/"):
         # "còn gia hạn thì sao" after work permits: a sibling of the procedure in context comes
@@ -141,6 +147,28 @@ def resolve_procedure(
         # fragments of it back.
         return {"status": NOT_IN_CATALOGUE, "mention": None, "context": None}
     return {"status": "context", "code": current} if current else {"status": "none"}
+
+
+def _mention_of(entity: dict[str, Any], text: str) -> str:
+    start, end = int(entity.get("start") or 0), int(entity.get("end") or 0)
+    return text[start:end] if 0 <= start < end <= len(text) else ""
+
+
+def _a_paper_of(current: str, named: str, text: str, mention: str, intent: str | None, interpreter: Interpreter) -> bool:
+    """Whether a question about papers names one that the procedure in context asks for itself,
+    not the procedure ``named`` by it: "giấy chứng tử" is a paper of every death allowance (and a
+    keyword of one of them), but "bản sao từ sổ gốc" is the name of the diploma copy and "cấp lại
+    giấy phép lao động" names an act."""
+    resolver = interpreter.resolver
+    if resolver is None or intent not in ("ask_documents", "ask_forms") or not mention or _names_an_act(mention):
+        return False
+    name = set(syllables(fold(resolver.index.names.get(named, ""))))
+    return (
+        resolver.holds_paper(current, mention)
+        and not resolver.holds_paper_in(name, mention)
+        # "mất bằng trung cấp nghề rồi, xin bản sao được không": the whole message is about the copy.
+        and interpreter.reads_as(text, named) < interpreter.switch_probability()
+    )
 
 
 _ORDINALS = (

@@ -144,6 +144,14 @@ class Interpreter:
                 return component.context_switch_probability
         return 1.0
 
+    def reads_as(self, text: str, code: str) -> float:
+        """How likely the procedure classifier reads the whole of ``text`` as procedure ``code``
+        (0.0 without a classifier)."""
+        for component in self.components:
+            if isinstance(component, ProcedureClassifier):
+                return component.probabilities(text).get(code, 0.0)
+        return 0.0
+
     def resolve_in_context(self, text: str, context_code: str) -> list[ProcedureCandidate]:
         """Candidates for a partial mention read with the procedure under discussion
         ("còn gia hạn thì sao" after work permits → the extension procedure)."""

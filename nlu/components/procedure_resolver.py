@@ -29,6 +29,8 @@ OFFER_EXPLAINED = MIN_CONTEXT_EXPLAINED
 EXPLAINED_MARGIN = 0.1
 # How much lower a candidate may score and still come first for explaining more of the message.
 SPECIFIC_MARGIN = 0.2
+# Words around a paper's name that are no part of it ("giấy chứng tử hay", "cái giấy gì").
+_QUESTION_WORDS = frozenset(("gi", "nao", "cai", "can", "co", "khong", "ko", "k", "thi", "hay", "va", "nua", "la", "a"))
 # A word used around the names of this many of our procedures is question wording, not a subject.
 WORDING_PROCEDURES = 3
 
@@ -119,6 +121,19 @@ class ProcedureResolver:
         words = [w for w in syllables(fold(mention)) if w not in STOPWORDS]
         known = self.detail_words.get(code, frozenset())
         return len(words) >= 2 and all(w in known for w in words)
+
+    def holds_paper(self, code: str, mention: str) -> bool:
+        """Like ``talks_about``, for the paper a follow-up names: the short words of its name count
+        too ("tử" of "giấy chứng tử" folds to the stopword "tu"), but at least one must be more than
+        a function word."""
+        return self.holds_paper_in(self.detail_words.get(code, frozenset()), mention)
+
+    @staticmethod
+    def holds_paper_in(known: set[str] | frozenset[str], mention: str) -> bool:
+        """Whether the folded syllables ``known`` hold every word of the paper ``mention`` names."""
+        words = [w for w in syllables(fold(mention)) if w not in _QUESTION_WORDS]
+        content = [w for w in words if w not in STOPWORDS]
+        return len(words) >= 2 and bool(content) and all(w in known for w in content)
 
     def is_ambiguous(self, ranked: list[ProcedureCandidate]) -> bool:
         """Two close scores that account for the same words of the user: "giấy phép" alone may
