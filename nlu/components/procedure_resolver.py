@@ -165,6 +165,15 @@ class ProcedureResolver:
                     ours = next(c for c in ranked if c.code == asked)
                     message.procedures = [ours, *[c for c in ranked if c is not ours]]
                     message.procedure_ambiguous, message.procedure_tied = False, None
+            else:
+                # Not a tie, but close: "cô tôi lãnh trợ cấp hằng tháng vì khuyết tật, tuần rồi qua
+                # đời, nhà có được hỗ trợ chi phí chôn cất không" — the story names the allowance, the
+                # question the funeral support; the question decides as it does a tie.
+                close = [c.code for c in ranked if c.score >= self.min_score and ours.score - c.score < SPECIFIC_MARGIN]
+                asked = self.tie_settled_by_question(message.original, close) if len(close) >= 2 else None
+                if asked is not None and asked != ours.code:
+                    ours = next(c for c in ranked if c.code == asked)
+                    message.procedures = [ours, *[c for c in ranked if c is not ours]]
             message.entities.append(Entity("procedure", ours.code, ours.start, ours.end, ours.score, self.name))
         message.topic_words, message.topic_span = self.topic_words(message)
         if ours is None and other is None:
