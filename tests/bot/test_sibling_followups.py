@@ -33,3 +33,49 @@ def test_a_copy_of_a_lost_diploma_still_moves_on_from_the_school_registration(cl
         "con tôi làm mất bằng nghề rồi, muốn xin bản sao từ sổ gốc thì cần giấy tờ gì",
     )
     assert DIPLOMA_COPY in copy
+
+
+class _Resolver:
+    offer_score = 0.3
+
+
+class _Interpreter:
+    """Just what the sibling switch reads: the classifier's reading of the follow-up in context."""
+
+    resolver = _Resolver()
+
+    def __init__(self, readings: dict[str, float]) -> None:
+        self.readings = readings
+
+    def readings_in_context(self, text: str, context_code: str) -> dict[str, float]:
+        return self.readings
+
+    def sibling_switch_probability(self) -> float:
+        return 0.3
+
+
+RANKED = [{"code": "unemployment_benefit_terminate", "score": 0.4}, {"code": "labour_complaint", "score": 0.35}]
+
+
+@pytest.mark.parametrize(
+    ("readings", "ranking", "moved_to"),
+    [
+        # Read after the benefit's name, "có chỗ làm mới rồi" is its ending, and retrieval ranked that too.
+        ({"unemployment_benefit_terminate": 0.5, "unemployment_benefit": 0.2}, RANKED, "unemployment_benefit_terminate"),
+        # Retrieval did not rank the sibling: the classifier's word alone does not move the follow-up.
+        ({"unemployment_benefit_terminate": 0.5, "unemployment_benefit": 0.2}, RANKED[1:], None),
+        # Not sure enough, or no likelier than the procedure in context: it stays.
+        ({"unemployment_benefit_terminate": 0.25, "unemployment_benefit": 0.2}, RANKED, None),
+        ({"unemployment_benefit_terminate": 0.4, "unemployment_benefit": 0.45}, RANKED, None),
+        # A question that names no procedure is never a sibling.
+        ({"__none__": 0.8}, [{"code": "__none__", "score": 0.9}], None),
+    ],
+)
+def test_a_follow_up_moves_to_a_sibling_only_as_a_first_message_would(
+    readings: dict[str, float], ranking: list[dict[str, object]], moved_to: str | None
+) -> None:
+    from bot.slots import _sibling_in_context
+
+    interpreter = _Interpreter(readings)
+    text = "có chỗ làm mới rồi thì có phải báo không"
+    assert _sibling_in_context(text, "unemployment_benefit", ranking, interpreter) == moved_to  # type: ignore[arg-type]
