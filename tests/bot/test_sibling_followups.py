@@ -79,3 +79,29 @@ def test_a_follow_up_moves_to_a_sibling_only_as_a_first_message_would(
     interpreter = _Interpreter(readings)
     text = "có chỗ làm mới rồi thì có phải báo không"
     assert _sibling_in_context(text, "unemployment_benefit", ranking, interpreter) == moved_to  # type: ignore[arg-type]
+
+
+TERMINATE = 'về thủ tục "Chấm dứt hưởng trợ cấp thất nghiệp"'
+RESUME = 'về thủ tục "Tiếp tục hưởng trợ cấp thất nghiệp"'
+EXEMPTION = 'về thủ tục "Cấp giấy xác nhận không thuộc diện cấp giấy phép lao động'
+
+
+@pytest.mark.parametrize(
+    ("text", "procedure"),
+    [
+        # The family's words ("trợ cấp thất nghiệp", "giấy phép lao động") name the base procedure in
+        # full; the sibling's own act (leaving to work abroad, getting paid again after a suspension,
+        # a foreign spouse who needs no permit) decides.
+        ("em đang lãnh thất nghiệp, tuần sau bay sang Nhật làm theo hợp đồng, tiền thất nghiệp có bị dừng không", TERMINATE),
+        ("dang huong tro cap that nghiep ma sap xuat canh di lam o dai loan thi co bi cat ko", TERMINATE),
+        ("tôi bị ngưng trợ cấp thất nghiệp vì không đi khai báo tháng trước, giờ muốn hưởng tiếp thì làm thế nào", RESUME),
+        ("bi dung tro cap that nghiep vi tre hen khai bao, muon nhan tiep thi lam sao", RESUME),
+        (
+            "chồng tôi là người Pháp, đã kết hôn với tôi và ở Huế, giờ đi làm cho trường quốc tế có cần giấy phép lao động không",
+            EXEMPTION,
+        ),
+    ],
+)
+def test_the_siblings_own_act_outweighs_the_family_words(client: TestClient, text: str, procedure: str) -> None:
+    (reply,) = conversation(client, text)
+    assert procedure in reply
