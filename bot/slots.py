@@ -15,6 +15,7 @@ from bot.domain import Domain
 from bot.earlier_topics import earlier_procedures, just_declined, pick_earlier, returns_to_earlier
 from bot.events import Event, slot_set
 from bot.tracker import DialogueStateTracker
+from nlu.components.procedure_classifier import NONE, OTHER
 from nlu.components.procedure_resolver import OFFER_EXPLAINED
 from nlu.interpreter import Interpreter
 from nlu.normalize import fold
@@ -79,6 +80,12 @@ def resolve_procedure(
             if current in {c["code"] for c in close}:
                 return {"status": "context", "code": current}
             return {"status": "ambiguous", "candidates": close[:3]}
+        if current and current != code and _a_paper_of(
+            current, code, text, _mention_of(mentioned[0], text), intent, interpreter
+        ):
+            # "cần giấy chứng tử hay giấy báo tử của thôn" after a funeral allowance: a paper of the
+            # procedure in context, though a sibling's keywords hold it too.
+            return {"status": "context", "code": current}
         return {"status": "switched" if current and current != code else "resolved", "code": code}
     if current and text and not text.startswith("/"):
         # "còn gia hạn thì sao" after work permits: a sibling of the procedure in context comes
@@ -89,6 +96,10 @@ def resolve_procedure(
         )
         if in_context:
             return {"status": "switched", "code": in_context[0].code}
+        if parse.get("procedure_not_held") is None and parse.get("procedure_not_held_in_context") is None:
+            sibling = _sibling_in_context(text, current, ranking, interpreter)
+            if sibling:
+                return {"status": "switched", "code": sibling}
     not_held = parse.get("procedure_not_held")
     if not_held is None and (current or just_declined(tracker)):
         # A follow-up is short, so its name scores lower: "thế còn khai tử thì sao", "làm visa thì sao"
@@ -141,6 +152,44 @@ def resolve_procedure(
         # fragments of it back.
         return {"status": NOT_IN_CATALOGUE, "mention": None, "context": None}
     return {"status": "context", "code": current} if current else {"status": "none"}
+
+
+def _sibling_in_context(text: str, current: str, ranking: list[dict[str, Any]], interpreter: Interpreter) -> str | None:
+    """The sibling a follow-up moves to when its own words name none whole: the classifier reads
+    the follow-up after the name of the procedure in context, and switches as it does in a first
+    message (``ProcedureClassifier._maybe_switch``) — to a procedure retrieval ranked too, at least
+    ``switch_probability`` likely and likelier than the one in context. After the pension, "chú tôi
+    lĩnh lương hưu, vừa qua đời, gia đình có được trợ cấp gì không" → the survivors' benefit."""
+    readings = interpreter.readings_in_context(text, current)
+    if not readings:
+        return None
+    best = max(readings, key=lambda label: readings[label])
+    ranked_too = {c.get("code") for c in ranking if float(c.get("score") or 0.0) >= _offer_score(interpreter)}
+    if best in (current, NONE, OTHER) or best not in ranked_too or readings[best] < interpreter.sibling_switch_probability():
+        return None
+    return best if readings[best] > readings.get(current, 0.0) else None
+
+
+def _mention_of(entity: dict[str, Any], text: str) -> str:
+    start, end = int(entity.get("start") or 0), int(entity.get("end") or 0)
+    return text[start:end] if 0 <= start < end <= len(text) else ""
+
+
+def _a_paper_of(current: str, named: str, text: str, mention: str, intent: str | None, interpreter: Interpreter) -> bool:
+    """Whether a question about papers names one that the procedure in context asks for itself,
+    not the procedure ``named`` by it: "giấy chứng tử" is a paper of every death allowance (and a
+    keyword of one of them), but "bản sao từ sổ gốc" is the name of the diploma copy and "cấp lại
+    giấy phép lao động" names an act."""
+    resolver = interpreter.resolver
+    if resolver is None or intent not in ("ask_documents", "ask_forms") or not mention or _names_an_act(mention):
+        return False
+    name = set(syllables(fold(resolver.index.names.get(named, ""))))
+    return (
+        resolver.holds_paper(current, mention)
+        and not resolver.holds_paper_in(name, mention)
+        # "mất bằng trung cấp nghề rồi, xin bản sao được không": the whole message is about the copy.
+        and interpreter.reads_as(text, named) < interpreter.switch_probability()
+    )
 
 
 _ORDINALS = (

@@ -29,6 +29,8 @@ OFFER_EXPLAINED = MIN_CONTEXT_EXPLAINED
 EXPLAINED_MARGIN = 0.1
 # How much lower a candidate may score and still come first for explaining more of the message.
 SPECIFIC_MARGIN = 0.2
+# Words around a paper's name that are no part of it ("giấy chứng tử hay", "cái giấy gì").
+_QUESTION_WORDS = frozenset(("gi", "nao", "cai", "can", "co", "khong", "ko", "k", "thi", "hay", "va", "nua", "la", "a"))
 # A word used around the names of this many of our procedures is question wording, not a subject.
 WORDING_PROCEDURES = 3
 
@@ -120,6 +122,19 @@ class ProcedureResolver:
         known = self.detail_words.get(code, frozenset())
         return len(words) >= 2 and all(w in known for w in words)
 
+    def holds_paper(self, code: str, mention: str) -> bool:
+        """Like ``talks_about``, for the paper a follow-up names: the short words of its name count
+        too ("tử" of "giấy chứng tử" folds to the stopword "tu"), but at least one must be more than
+        a function word."""
+        return self.holds_paper_in(self.detail_words.get(code, frozenset()), mention)
+
+    @staticmethod
+    def holds_paper_in(known: set[str] | frozenset[str], mention: str) -> bool:
+        """Whether the folded syllables ``known`` hold every word of the paper ``mention`` names."""
+        words = [w for w in syllables(fold(mention)) if w not in _QUESTION_WORDS]
+        content = [w for w in words if w not in STOPWORDS]
+        return len(words) >= 2 and bool(content) and all(w in known for w in content)
+
     def is_ambiguous(self, ranked: list[ProcedureCandidate]) -> bool:
         """Two close scores that account for the same words of the user: "giấy phép" alone may
         be several procedures, but "gia hạn giấy phép lao động" is the one that explains "gia hạn"."""
@@ -150,6 +165,15 @@ class ProcedureResolver:
                     ours = next(c for c in ranked if c.code == asked)
                     message.procedures = [ours, *[c for c in ranked if c is not ours]]
                     message.procedure_ambiguous, message.procedure_tied = False, None
+            else:
+                # Not a tie, but close: "cô tôi lãnh trợ cấp hằng tháng vì khuyết tật, tuần rồi qua
+                # đời, nhà có được hỗ trợ chi phí chôn cất không" — the story names the allowance, the
+                # question the funeral support; the question decides as it does a tie.
+                close = [c.code for c in ranked if c.score >= self.min_score and ours.score - c.score < SPECIFIC_MARGIN]
+                asked = self.tie_settled_by_question(message.original, close) if len(close) >= 2 else None
+                if asked is not None and asked != ours.code:
+                    ours = next(c for c in ranked if c.code == asked)
+                    message.procedures = [ours, *[c for c in ranked if c is not ours]]
             message.entities.append(Entity("procedure", ours.code, ours.start, ours.end, ours.score, self.name))
         message.topic_words, message.topic_span = self.topic_words(message)
         if ours is None and other is None:

@@ -233,3 +233,23 @@ def test_question_wording_shared_with_a_procedure_we_do_not_hold_names_nothing(
     followup_resolver: ProcedureResolver, text: str
 ) -> None:
     assert resolve(followup_resolver, text).as_parse_result()["procedure_not_held_in_context"] is None
+
+
+def test_a_close_second_is_chosen_when_the_question_names_it_alone() -> None:
+    # Not a tie: the story names the allowance in full, the question the funeral support by the
+    # shorter of its names; the question still decides.
+    catalogue = [
+        CatalogueEntry("monthly_allowance", "Trợ cấp xã hội hằng tháng", "bao_tro_xa_hoi",
+                       aliases=("trợ cấp xã hội hằng tháng",)),
+        CatalogueEntry("funeral_support", "Hỗ trợ chi phí mai táng", "bao_tro_xa_hoi",
+                       aliases=("tiền mai táng",)),
+    ]
+    component = ProcedureResolver(min_score=0.35, ambiguity_margin=0.08)
+    component.train(FRAME, TrainingContext(Abbreviations({}), catalogue))
+    text = "chú tôi lãnh trợ cấp xã hội hằng tháng, tuần rồi qua đời, thì nhà có được tiền mai táng không"
+    message = resolve(component, text)
+    scores = {c.code: c.score for c in message.procedures}
+    assert scores["monthly_allowance"] - scores["funeral_support"] >= 0.08  # no tie to settle
+    assert [e.value for e in message.entities if e.entity == "procedure"] == ["funeral_support"]
+    alone = resolve(component, "chú tôi lãnh trợ cấp xã hội hằng tháng thì có được tăng không")
+    assert [e.value for e in alone.entities if e.entity == "procedure"] == ["monthly_allowance"]
