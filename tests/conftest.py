@@ -85,6 +85,12 @@ def joined(replies: list[dict[str, Any]]) -> str:
     return "\n".join(r.get("text") or "" for r in replies)
 
 
+def conversation_replies(client: TestClient, *messages: str) -> list[str]:
+    """Each turn's replies joined, for ``messages`` sent over REST from one fresh sender."""
+    sender = f"talk-{uuid.uuid4().hex[:8]}"
+    return [joined(say(client, sender, message)) for message in messages]
+
+
 def rest_texts(client: TestClient, *messages: str) -> list[str]:
     """What the REST channel answers to the last of ``messages`` from a fresh sender, as texts:
     the reference the other channels are compared with."""

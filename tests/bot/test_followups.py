@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import joined, say
+from tests.conftest import conversation_replies
 
 CERTIFICATE = 'về thủ tục "Xác định, xác định lại mức độ khuyết tật và cấp Giấy xác nhận khuyết tật"'
 ALLOWANCE = 'về thủ tục "Thực hiện, điều chỉnh, thôi hưởng trợ cấp xã hội hằng tháng"'
 CHILD_LINE = "Tổng đài điện thoại quốc gia bảo vệ trẻ em 111"
 
-
-def conversation(client: TestClient, *messages: str) -> list[str]:
-    user = f"followups-{uuid.uuid4().hex[:8]}"
-    return [joined(say(client, user, message)) for message in messages]
 
 
 @pytest.mark.parametrize(
@@ -26,7 +20,7 @@ def conversation(client: TestClient, *messages: str) -> list[str]:
 def test_an_amount_after_the_disability_certificate_comes_from_the_monthly_allowance(
     client: TestClient, asked: str
 ) -> None:
-    first, amount, later = conversation(
+    first, amount, later = conversation_replies(
         client, "mẹ em bị liệt nửa người, muốn xin giấy xác nhận khuyết tật thì nộp ở đâu", asked,
         "thế làm cái giấy đó mất bao lâu",
     )
@@ -36,7 +30,7 @@ def test_an_amount_after_the_disability_certificate_comes_from_the_monthly_allow
 
 
 def test_the_certificate_still_answers_what_it_holds(client: TestClient) -> None:
-    _, steps = conversation(client, "xin giấy xác nhận khuyết tật cho con", "các bước làm thế nào")
+    _, steps = conversation_replies(client, "xin giấy xác nhận khuyết tật cho con", "các bước làm thế nào")
     assert CERTIFICATE in steps and ALLOWANCE not in steps
 
 
@@ -50,6 +44,6 @@ def test_the_certificate_still_answers_what_it_holds(client: TestClient) -> None
     ],
 )
 def test_children_in_danger_reach_the_child_protection_line(client: TestClient, text: str) -> None:
-    (reply,) = conversation(client, text)
+    (reply,) = conversation_replies(client, text)
     assert CHILD_LINE in reply and "111" in reply
     assert "chưa có trong danh mục" not in reply

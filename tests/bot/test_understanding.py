@@ -7,7 +7,7 @@ import uuid
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import joined, say
+from tests.conftest import conversation_replies
 
 UNEMPLOYMENT = 'về thủ tục "Giải quyết hưởng trợ cấp thất nghiệp"'
 DECLINE = "chưa có trong danh mục"
@@ -16,10 +16,6 @@ DECLINE = "chưa có trong danh mục"
 def sender() -> str:
     return f"understand-{uuid.uuid4().hex[:8]}"
 
-
-def conversation(client: TestClient, *messages: str) -> list[str]:
-    user = sender()
-    return [joined(say(client, user, message)) for message in messages]
 
 
 @pytest.mark.parametrize(
@@ -31,7 +27,7 @@ def conversation(client: TestClient, *messages: str) -> list[str]:
     ],
 )
 def test_colloquial_names_reach_the_procedure(client: TestClient, text: str) -> None:
-    (reply,) = conversation(client, text)
+    (reply,) = conversation_replies(client, text)
     assert UNEMPLOYMENT in reply and "Nơi nộp hồ sơ" in reply
 
 
@@ -47,7 +43,7 @@ def test_colloquial_names_reach_the_procedure(client: TestClient, text: str) -> 
 def test_other_ministries_and_procedures_not_held_are_declined_cleanly(
     client: TestClient, text: str, named: str | None
 ) -> None:
-    (reply,) = conversation(client, text)
+    (reply,) = conversation_replies(client, text)
     assert DECLINE in reply and "dichvucong.gov.vn" in reply and "18001096" in reply
     assert 'về thủ tục "' not in reply  # no catalogue procedure answered
     if named:
@@ -56,23 +52,23 @@ def test_other_ministries_and_procedures_not_held_are_declined_cleanly(
 
 def test_pension_is_held_now(client: TestClient) -> None:
     # Issue 11 added "Giải quyết hưởng lương hưu" to the catalogue: no longer declined.
-    (reply,) = conversation(client, "ba em ve huu roi thi lanh luong huu o dau")
+    (reply,) = conversation_replies(client, "ba em ve huu roi thi lanh luong huu o dau")
     assert 'về thủ tục "Giải quyết hưởng lương hưu"' in reply and DECLINE not in reply
 
 
 def test_a_benefit_question_with_a_fee_word_asks_the_benefit(client: TestClient) -> None:
-    (reply,) = conversation(client, "bố em là thương binh vừa mất, tiền mai táng phí được bao nhiêu ạ")
+    (reply,) = conversation_replies(client, "bố em là thương binh vừa mất, tiền mai táng phí được bao nhiêu ạ")
     assert "mai táng phí" in reply and "Mức hưởng" in reply and "Phí, lệ phí:" not in reply
 
 
 def test_a_yes_no_question_gets_its_fact(client: TestClient) -> None:
-    (reply,) = conversation(client, "em nghỉ việc 5 tháng rồi mới đi nộp hồ sơ thất nghiệp thì có được không")
+    (reply,) = conversation_replies(client, "em nghỉ việc 5 tháng rồi mới đi nộp hồ sơ thất nghiệp thì có được không")
     assert UNEMPLOYMENT in reply and "Điều kiện: Không." in reply and "03 tháng" in reply
     assert "(Căn cứ:" in reply
 
 
 def test_a_procedure_we_do_not_hold_replaces_the_one_in_context(client: TestClient) -> None:
-    permit, declined, after = conversation(
+    permit, declined, after = conversation_replies(
         client, "làm giấy phép lao động cần giấy tờ gì", "còn làm căn cước cho con thì sao", "mất bao lâu"
     )
     assert "giấy phép lao động" in permit
@@ -81,7 +77,7 @@ def test_a_procedure_we_do_not_hold_replaces_the_one_in_context(client: TestClie
 
 
 def test_chit_chat_is_a_new_topic(client: TestClient) -> None:
-    _, chat, after = conversation(
+    _, chat, after = conversation_replies(
         client, "hồ sơ gia hạn giấy phép lao động gồm gì", "hôm nay trời mưa to quá", "lệ phí bao nhiêu"
     )
     assert "chỉ hỗ trợ" in chat
@@ -89,26 +85,26 @@ def test_chit_chat_is_a_new_topic(client: TestClient) -> None:
 
 
 def test_a_typed_answer_to_which_one_resolves_it(client: TestClient) -> None:
-    which, chosen = conversation(client, "liệt sĩ thì cần giấy tờ gì", "cái thăm viếng mộ ấy")
+    which, chosen = conversation_replies(client, "liệt sĩ thì cần giấy tờ gì", "cái thăm viếng mộ ấy")
     assert which.startswith("Dạ, ý anh/chị là thủ tục")
     assert 'về thủ tục "Hỗ trợ người thân của liệt sĩ thăm viếng mộ liệt sĩ"' in chosen and "Hồ sơ gồm" in chosen
 
 
 def test_a_position_answers_which_one_too(client: TestClient) -> None:
-    which, chosen = conversation(client, "liệt sĩ thì cần giấy tờ gì", "cái thứ hai")
+    which, chosen = conversation_replies(client, "liệt sĩ thì cần giấy tờ gì", "cái thứ hai")
     second = which.split('" hay "')[1].split('"')[0]
     assert f'về thủ tục "{second}"' in chosen
 
 
 def test_a_child_in_danger_gets_the_111_line(client: TestClient) -> None:
     # The catalogue holds the child-protection entry now (issue 11): answered from it, not declined.
-    (reply,) = conversation(client, "phát hiện con nhà bên bị bố đánh đập dã man thì báo số nào")
+    (reply,) = conversation_replies(client, "phát hiện con nhà bên bị bố đánh đập dã man thì báo số nào")
     assert 'về thủ tục "Tiếp nhận thông báo, tố giác hành vi xâm hại trẻ em' in reply and "111" in reply
     assert DECLINE not in reply
 
 
 def test_a_paper_of_the_procedure_in_context_is_not_a_new_topic(client: TestClient) -> None:
-    _, paper = conversation(
+    _, paper = conversation_replies(
         client, "giấy phép cho thuê lại lao động cần hồ sơ gì", "hồ sơ có cần phiếu lý lịch tư pháp không"
     )
     assert 'về thủ tục "Cấp giấy phép hoạt động cho thuê lại lao động"' in paper
@@ -132,7 +128,7 @@ def test_model_parse_says_how_the_procedure_was_resolved(client: TestClient, tex
 
 
 def test_back_from_a_declined_digression(client: TestClient) -> None:
-    _, declined, back = conversation(
+    _, declined, back = conversation_replies(
         client,
         "mẹ em khuyết tật nặng, muốn xin trợ cấp hằng tháng thì làm thế nào",
         "à còn làm hộ chiếu cho mẹ thì sao",
@@ -143,7 +139,7 @@ def test_back_from_a_declined_digression(client: TestClient) -> None:
 
 
 def test_thanks_and_farewell_in_one_message_get_both(client: TestClient) -> None:
-    (reply,) = conversation(client, "ok cảm ơn em nhiều nha, chào em")
+    (reply,) = conversation_replies(client, "ok cảm ơn em nhiều nha, chào em")
     assert "không có gì" in reply and "Khi cần, anh/chị cứ nhắn lại" in reply
 
 
