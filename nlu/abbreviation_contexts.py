@@ -1,12 +1,12 @@
 """Abbreviations with two readings, read by their neighbours: "lãnh tn" is *thất nghiệp*, "52 tn" is
-*tuổi*; "đóng bh" is *bảo hiểm*, "bh có kết quả" is *bao giờ*.
+*tuổi*; "mất bn tiền" is *bao nhiêu*, "bn ơi" is *bạn*.
 
 The readings come from the abbreviation table (``ambiguous:``); what words stand around each reading
 is learned from the project's own text (training examples, citizens' questions, the catalogue's
 names and situations) at training time. A token is expanded to the reading whose neighbours fit
 clearly best (a naive-Bayes choice over the two words either side, smoothed towards how often each
-neighbour is seen at all, by at least ``MIN_ODDS`` to one),
-and left as typed when none fits: guessing wrong costs more than not expanding.
+neighbour is seen at all, by at least ``MIN_ODDS`` to one), and left as typed when none fits:
+guessing wrong costs more than not expanding.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ class AbbreviationContexts:
         }
         self._seen: dict[str, int] = {}  # reading -> times seen spelled out
         self._neighbours: dict[str, Counter[str]] = {}  # reading -> feature -> count
+        self._totals: dict[str, int] = {}  # reading -> features counted beside it
 
     def learn(self, texts: Iterable[str]) -> AbbreviationContexts:
         seen: Counter[str] = Counter()
@@ -68,6 +69,7 @@ class AbbreviationContexts:
                         neighbours[reading].update(_features(words, i, i + len(spelled)))
         self._seen = dict(seen)
         self._neighbours = neighbours
+        self._totals = {reading: sum(counts.values()) for reading, counts in neighbours.items()}
         return self
 
     def choose(self, token: str, words: Sequence[str], index: int) -> str | None:
@@ -76,7 +78,8 @@ class AbbreviationContexts:
         if not readings or not self._seen:
             return None
         counts = {r: self._neighbours.get(r, Counter()) for r in readings}
-        totals = {r: sum(c.values()) for r, c in counts.items()}
+        learned_totals = getattr(self, "_totals", None)  # models pickled before it counted them here
+        totals = {r: learned_totals[r] if learned_totals else sum(counts[r].values()) for r in readings}
         everywhere = sum(totals.values())
         # Only neighbours seen beside some reading say anything; each is smoothed towards how often
         # it is seen beside any of them, so a rare reading is not favoured for what it never met.

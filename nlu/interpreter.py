@@ -138,37 +138,36 @@ class Interpreter:
                 return component
         return None
 
+    @property
+    def procedure_classifier(self) -> ProcedureClassifier | None:
+        for component in self.components:
+            if isinstance(component, ProcedureClassifier):
+                return component
+        return None
+
     def switch_probability(self) -> float:
         """How sure the procedure classifier must be to move a conversation off the procedure in
         context (1.0 without a classifier: never on its word alone)."""
-        for component in self.components:
-            if isinstance(component, ProcedureClassifier):
-                return component.context_switch_probability
-        return 1.0
+        classifier = self.procedure_classifier
+        return classifier.context_switch_probability if classifier else 1.0
+
+    def sibling_switch_probability(self) -> float:
+        """How sure the procedure classifier must be to move to a sibling retrieval ranked too."""
+        classifier = self.procedure_classifier
+        return classifier.switch_probability if classifier else 1.0
 
     def reads_as(self, text: str, code: str) -> float:
         """How likely the procedure classifier reads the whole of ``text`` as procedure ``code``
         (0.0 without a classifier)."""
-        for component in self.components:
-            if isinstance(component, ProcedureClassifier):
-                return component.probabilities(text).get(code, 0.0)
-        return 0.0
+        classifier = self.procedure_classifier
+        return classifier.probabilities(text).get(code, 0.0) if classifier else 0.0
 
     def readings_in_context(self, text: str, context_code: str) -> dict[str, float]:
         """The procedure classifier's reading of a follow-up written after the name of the procedure
         in context ("Giải quyết hưởng trợ cấp thất nghiệp. đang lãnh mà có chỗ làm mới thì sao"):
         the follow-up's own words decide among the context's siblings. Empty without a classifier."""
-        for component in self.components:
-            if isinstance(component, ProcedureClassifier):
-                return component.probabilities(f"{self.procedure_name(context_code)}. {text}")
-        return {}
-
-    def sibling_switch_probability(self) -> float:
-        """How sure the procedure classifier must be to move to a sibling retrieval ranked too."""
-        for component in self.components:
-            if isinstance(component, ProcedureClassifier):
-                return component.switch_probability
-        return 1.0
+        classifier = self.procedure_classifier
+        return classifier.probabilities(f"{self.procedure_name(context_code)}. {text}") if classifier else {}
 
     def resolve_in_context(self, text: str, context_code: str) -> list[ProcedureCandidate]:
         """Candidates for a partial mention read with the procedure under discussion

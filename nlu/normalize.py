@@ -113,8 +113,7 @@ class Abbreviations:
 
     def learned(self, texts: Iterable[str]) -> Abbreviations:
         """A copy whose ambiguous tokens are read by the neighbours their readings have in ``texts``."""
-        copy = Abbreviations.__new__(Abbreviations)
-        copy._table = dict(self._table)
+        copy = Abbreviations(self._table)
         contexts = getattr(self, "_contexts", None)
         copy._contexts = None if contexts is None else type(contexts)(contexts.readings).learn(texts)
         return copy
