@@ -44,7 +44,12 @@ class TrainingContext:
 
 
 class Component(Protocol):
-    """A pipeline step: learns from data once, then fills in a ``Message`` in place."""
+    """A pipeline step: learns from data once, then fills in a ``Message`` in place.
+
+    A step whose training reads only the data and the context, never the steps before it, may say
+    ``trains_apart: ClassVar[bool] = True``: it then trains in a process of its own beside them
+    (``nlu/parallel_training.py``).
+    """
 
     name: ClassVar[str]
 

@@ -46,6 +46,9 @@ def _identity(tokens: list[str]) -> list[str]:
 
 class ProcedureClassifier:
     name: ClassVar[str] = "ProcedureClassifier"
+    # Reads only the data and the catalogue, never the steps before it: trains in a process of its
+    # own beside them (nlu/parallel_training.py).
+    trains_apart: ClassVar[bool] = True
 
     def __init__(
         self,
