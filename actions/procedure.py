@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from actions.aspect_fit import fitted_aspect
 from actions.facts import CROSS_ASPECT_COVERAGE, MIN_COVERAGE, FactIndex, is_yes_no_question
 from actions.render import fact_intent, render_aspect, render_fact, split_message
 from actions.sdk import CollectingDispatcher, DomainDict, EventType, FollowupAction, SlotSet, Tracker
@@ -113,6 +114,8 @@ def answer_aspect(
             dispatcher.utter_message(response="utter_ask_procedure")
             return [SlotSet("procedure", None), SlotSet("pending_aspect", aspect)]
         return [SlotSet("procedure", None), SlotSet("pending_aspect", aspect), FollowupAction(PROCEDURE_FORM)]
+    # "bao nhiêu tiền" about an allowance asks the amount paid, not the fee (actions/aspect_fit.py).
+    aspect = fitted_aspect(aspect, record, str(tracker.latest_message.get("text") or ""))
     fact = _asked_fact(facts, record.code, tracker, aspect)
     parts = (
         render_fact(record, fact, limit=links.message_limit)

@@ -1,0 +1,58 @@
+"""The aspect a question gets for this procedure, when the one the classifier chose would tell the
+citizen nothing they asked.
+
+Money is the trap: "bao nhiêu tiền", "nhà nước có hỗ trợ chi phí không", "xin mai táng phí" read as a
+question about fees, but for a procedure that costs nothing and pays an allowance they ask how much
+is paid — the fee section would answer "Không mất phí". A question that names the fee itself ("lệ
+phí", "có mất tiền không", "phí thẩm định") or a contribution ("đóng ít nhất bao nhiêu") keeps the
+fee section, and a button the citizen pressed is answered as pressed.
+
+Tried and not kept: the conditions instead of the amount for a procedure that pays nothing ("gia
+hạn được mấy lần" on a work permit): "vay tối đa bao nhiêu", "mấy tháng chưa lãnh có bị mất không"
+ask the amount all the same, and "the catalogue records no amount, the result is …" answers them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.schemas import ProcedureRecord
+from nlu.normalize import fold
+from nlu.tokenize import syllables
+
+__all__ = ["fitted_aspect"]
+
+FEE, BENEFIT = "ask_fee", "ask_benefit"
+
+# Wording that asks what the applicant pays (folded): the fee section answers it whatever the
+# procedure. "chi phí" and "mai táng phí" are what an allowance covers, not a fee.
+_FEE_WORDING = re.compile(
+    r"\b(le phi|mat phi|ton phi|thu phi|tien phi|phi gi|co phi|mien phi|(?<!chi )(?<!tang )phi (nop|ho so|tham dinh|cap|dich vu|bao nhieu)"
+    r"|(mat|ton|dong|nop|tra|thu|ton kem) (tien|dong|bao nhieu)|cuoc|buu chinh"
+    # a contribution ("đóng bhxh tự nguyện mức thấp nhất bao nhiêu", "đóng ít nhất nhiêu"): paid too
+    r"|muc dong|dong( \w+){0,5} (bao nhieu|nhieu|nhiu|it nhat|toi thieu|thap nhat))\b"
+)
+# A fee field that says the procedure costs nothing (folded, from its start).
+_FREE = re.compile(r"^(khong (mat phi|quy dinh le phi|thu phi)|mien phi)")
+
+
+def fitted_aspect(aspect: str, record: ProcedureRecord, text: str) -> str:
+    """``aspect``, or the one this procedure's entry answers the question with."""
+    if text.startswith("/"):
+        return aspect
+    if aspect == FEE and _pays(record) and _free(record) and not _asks_the_fee(text):
+        return BENEFIT
+    return aspect
+
+
+def _pays(record: ProcedureRecord) -> bool:
+    """The entry names an amount paid out, or says it could not confirm one."""
+    return bool(record.benefit) or "benefit" in record.unconfirmed
+
+
+def _free(record: ProcedureRecord) -> bool:
+    return bool(record.channels) and all(_FREE.match(fold(channel.fee).lower().strip()) for channel in record.channels)
+
+
+def _asks_the_fee(text: str) -> bool:
+    return bool(_FEE_WORDING.search(" ".join(syllables(fold(text)))))
