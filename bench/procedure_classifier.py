@@ -12,7 +12,9 @@ likelier it is than the next tied one (``settle_probability``, ``settle_ratio``)
 Last, for held-out messages that retrieval takes for a procedure we do not hold — citizens' questions
 about ours it misreads, and the names and aliases of other procedures that the classifier was not
 given (retrieval holds every name, as it does in service) — how often rescuing one of ours from the
-decline on the classifier's word is right or wrong (``rescue_probability``).
+decline on the classifier's word is right or wrong (``rescue_probability``); and the same when
+retrieval's best of ours explains more of the message than theirs, which won on its name's fit
+alone (``keep_ours_probability``).
 Retrieval is refitted per fold without that fold's other procedures (but for the rescue table); it
 never reads the questions.
 
@@ -66,8 +68,9 @@ def main() -> None:
     ties: list[tuple[str, str, float, float, bool]] = []
     # For a held-out message retrieval (holding every other procedure) declines: (truth, the
     # classifier's likeliest label, its probability, whether retrieval ranks that one of ours too,
-    # whether retrieval's best of ours reached ``min_score`` on its own and is that label).
-    rescues: list[tuple[str, str, float, bool, bool]] = []
+    # whether retrieval's best of ours reached ``min_score`` on its own and is that label, whether
+    # retrieval's best of ours is that label and explains more of the message than theirs).
+    rescues: list[tuple[str, str, float, bool, bool, bool]] = []
     resolver_spec = next(c for c in settings.pipeline if c.get("name") == "ProcedureResolver")
     resolver_options = {k: v for k, v in resolver_spec.items() if k != "name"}
     started = time.perf_counter()
@@ -97,7 +100,10 @@ def main() -> None:
             best = max(probs, key=lambda label: probs[label])
             outcomes.append((truth, best, probs[best]))
         unlisted = [(phrase, OTHER) for e in held_others for phrase in (e.name, *e.aliases)]
-        for text, truth in held_questions + unlisted:
+        # Questions of the training data that name none of ours ("đăng ký khai tử cần gì"): a decline
+        # retrieval makes for them is right, keeping one of ours for them is not.
+        about_none = [(text, truth) for text, truth in held if truth == NONE]
+        for text, truth in held_questions + unlisted + about_none:
             every = specific_first(every_name.ranked(text, limit=8))
             ours, other = conclude(every, every_name.min_score, every_name.not_held_score)
             if other is not None:
@@ -109,7 +115,11 @@ def main() -> None:
                     None,
                 )
                 held_too = contested is not None and contested.code == best
-                rescues.append((truth, best, probs[best], ranked_too, held_too))
+                first_of_ours = next((c for c in every if not is_other(c.code)), None)
+                explains_more = (
+                    first_of_ours is not None and first_of_ours.code == best and first_of_ours.explained > other.explained
+                )
+                rescues.append((truth, best, probs[best], ranked_too, held_too, explains_more))
             every = specific_first(resolver.ranked(text, limit=8))
             ours, _ = conclude(every, resolver.min_score, resolver.not_held_score)
             if ours is None:
@@ -182,27 +192,42 @@ def main() -> None:
             right = sum(t[0] == t[1] for t in settled)
             print(f"{threshold:18.2f}  {ratio:12.1f}  {right:13d}  {len(settled) - right:13d}  {len(ties) - len(settled):11d}")
 
-    wrongly_declined = [r for r in rescues if r[0] != OTHER]
+    wrongly_declined = [r for r in rescues if r[0] not in (OTHER, NONE)]
     print(f"\nrescue: retrieval declined {len(wrongly_declined)} held-out citizens' questions about ours and "
-          f"{len(rescues) - len(wrongly_declined)} names of procedures we do not hold")
+          f"{len(rescues) - len(wrongly_declined)} names of procedures we do not hold or questions about none of ours")
     print("rescue_probability  ranked_too  rescued_right  rescued_wrong  theirs_answered")
     for threshold in (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95):
         for ranked_too in (False, True):
             taken = [r for r in rescues if r[1] not in (OTHER, NONE) and r[2] >= threshold and (r[3] or not ranked_too)]
             right = sum(r[0] == r[1] for r in taken)
-            theirs = sum(r[0] == OTHER for r in taken)
+            theirs = sum(r[0] in (OTHER, NONE) for r in taken)
             print(f"{threshold:18.2f}  {ranked_too!s:>10}  {right:13d}  {len(taken) - right - theirs:13d}  {theirs:15d}")
 
     # Both passed: retrieval's best of ours reached min_score too, and the procedure we do not hold won
     # only by fitting a little better. Keeping ours when the classifier agrees with it:
     contested = [r for r in rescues if r[4]]
     print(f"\narbitration: {len(contested)} of those declines had one of ours above min_score too, the classifier's "
-          f"choice ({sum(r[0] != OTHER for r in contested)} about ours, {sum(r[0] == OTHER for r in contested)} names of theirs)")
+          f"choice ({sum(r[0] not in (OTHER, NONE) for r in contested)} about ours, "
+          f"{sum(r[0] in (OTHER, NONE) for r in contested)} names of theirs or questions about none of ours)")
     print("arbitrate_probability  kept_right  kept_wrong  theirs_answered")
     for threshold in (0.5, 0.6, 0.7, 0.8, 0.9, 0.95):
         taken = [r for r in contested if r[2] >= threshold]
         right = sum(r[0] == r[1] for r in taken)
-        theirs = sum(r[0] == OTHER for r in taken)
+        theirs = sum(r[0] in (OTHER, NONE) for r in taken)
+        print(f"{threshold:21.2f}  {right:10d}  {len(taken) - right - theirs:10d}  {theirs:15d}")
+
+    # Retrieval's best of ours explains more of the message than the procedure we do not hold that
+    # won on its name's fit ("… chú làm căn cước, sửa hồ sơ thương binh sao"), and the classifier
+    # reads the whole message as ours (``keep_ours_probability``):
+    explaining = [r for r in rescues if r[5]]
+    print(f"\nkeep ours: {len(explaining)} of those declines had ours explaining more of the message, as the classifier's "
+          f"choice ({sum(r[0] not in (OTHER, NONE) for r in explaining)} about ours, "
+          f"{sum(r[0] in (OTHER, NONE) for r in explaining)} names of theirs or questions about none of ours)")
+    print("keep_ours_probability  kept_right  kept_wrong  theirs_answered")
+    for threshold in (0.5, 0.6, 0.7, 0.8, 0.9, 0.95):
+        taken = [r for r in explaining if r[2] >= threshold]
+        right = sum(r[0] == r[1] for r in taken)
+        theirs = sum(r[0] in (OTHER, NONE) for r in taken)
         print(f"{threshold:21.2f}  {right:10d}  {len(taken) - right - theirs:10d}  {theirs:15d}")
 
 

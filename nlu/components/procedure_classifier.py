@@ -61,6 +61,7 @@ class ProcedureClassifier:
         settle_probability: float | None = None,
         settle_ratio: float = 1.0,
         offer_score: float = 0.3,
+        keep_ours_probability: float = 1.01,
         tol: float = 1e-3,
         **options: Any,
     ) -> None:
@@ -80,6 +81,10 @@ class ProcedureClassifier:
         self.settle_probability = float(settle_probability) if settle_probability is not None else None
         self.settle_ratio = float(settle_ratio)
         self.offer_score = float(offer_score)
+        # Retrieval declined for a procedure we do not hold whose name fits better but explains less
+        # of the message than ours ("… chú làm căn cước thì không khớp, sửa hồ sơ thương binh sao"):
+        # ours kept when the whole message reads as ours this surely (above 1.0: never).
+        self.keep_ours_probability = float(keep_ours_probability)
         self._normalizer: Normalizer | None = None
         self._model: LinearIntentModel | None = None
         # Procedures it learnt from citizens' own messages: the only ones it switches to (an
@@ -156,7 +161,10 @@ class ProcedureClassifier:
         return {label: float(p) for label, p in zip(self._model.labels, probs)}
 
     def process(self, message: Message) -> None:
-        if self._model is None or not message.original.strip() or message.procedure_not_held is not None:
+        if self._model is None or not message.original.strip():
+            return
+        if message.procedure_not_held is not None:
+            self._keep_ours(message)
             return
         probs = self.probabilities(message.original)
         if not probs:
@@ -186,6 +194,22 @@ class ProcedureClassifier:
             return
         start, end = next(((c.start, c.end) for c in message.procedures if c.code == best), (0, len(message.original)))
         message.entities.append(Entity("procedure", best, start, end, probs[best], self.name))
+
+    def _keep_ours(self, message: Message) -> None:
+        """Retrieval's best of ours instead of the procedure we do not hold, when ours explains more
+        of the message and the whole message is clearly about it."""
+        other = message.procedure_not_held
+        ours = message.procedures[0] if message.procedures else None
+        if other is None or ours is None or ours.explained <= other.explained:
+            return
+        if ours.code not in getattr(self, "_asked", frozenset()):
+            return
+        probs = self.probabilities(message.original)
+        if not probs or max(probs, key=lambda label: probs[label]) != ours.code or probs[ours.code] < self.keep_ours_probability:
+            return
+        message.procedure_not_held = None
+        message.not_held_agency, message.not_held_note = None, None
+        message.entities.append(Entity("procedure", ours.code, ours.start, ours.end, probs[ours.code], self.name))
 
     def _vetoes(self, code: str, probs: dict[str, float]) -> bool:
         other = probs.get(OTHER, 0.0)

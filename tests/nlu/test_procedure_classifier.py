@@ -123,3 +123,49 @@ def test_a_tie_is_settled_only_when_the_choice_is_clearly_likelier_than_the_othe
     assert not settling._settles("a", {"a": 0.5, "b": 0.2, "c": 0.3}, ["a", "b"])  # 2.5 times only
     assert not settling._settles("a", {"a": 0.35, "b": 0.01}, ["a", "b"])  # not probable enough
     assert not settling._settles("a", {"a": 0.45, "c": 0.5}, ["a", "b"])  # another is likelier of all
+
+
+def declined(text: str, ours: ProcedureCandidate, theirs: ProcedureCandidate) -> Message:
+    m = message(text, ranked=[ours])
+    m.procedure_not_held = theirs
+    m.not_held_agency = "Bộ Công an"
+    return m
+
+
+STORY = "bà tôi nhận trợ cấp xã hội vừa mất, nhà có được hỗ trợ tiền mai táng không, mà làm hộ chiếu rồi"
+BURIAL = ProcedureCandidate("burial", "Hỗ trợ chi phí mai táng", 0.8, 0, 60, explained=0.6)
+PASSPORT = ProcedureCandidate("other:x:1", "Cấp hộ chiếu phổ thông", 1.0, 70, 82, explained=0.15)
+
+
+def test_ours_is_kept_when_it_explains_more_and_the_whole_message_is_about_it() -> None:
+    # A procedure we do not hold whose name fits fully ("hộ chiếu") but is an aside of the story.
+    keeping = ProcedureClassifier(keep_ours_probability=0.5)
+    keeping.train(DATA, TrainingContext(Abbreviations({}), CATALOGUE, OTHERS, QUESTIONS))
+    m = declined(STORY, BURIAL, PASSPORT)
+    keeping.process(m)
+    assert procedures(m) == ["burial"]
+    assert m.procedure_not_held is None and m.not_held_agency is None
+
+
+def test_the_decline_stands_when_theirs_explains_as_much_or_the_classifier_is_not_sure() -> None:
+    keeping = ProcedureClassifier(keep_ours_probability=0.5)
+    keeping.train(DATA, TrainingContext(Abbreviations({}), CATALOGUE, OTHERS, QUESTIONS))
+    explains_less = ProcedureCandidate("burial", "Hỗ trợ chi phí mai táng", 0.8, 0, 10, explained=0.1)
+    m = declined(STORY, explains_less, PASSPORT)
+    keeping.process(m)
+    assert procedures(m) == [] and m.procedure_not_held is PASSPORT
+    unsure = ProcedureClassifier(keep_ours_probability=0.999)
+    unsure.train(DATA, TrainingContext(Abbreviations({}), CATALOGUE, OTHERS, QUESTIONS))
+    m = declined(STORY, BURIAL, PASSPORT)
+    unsure.process(m)
+    assert procedures(m) == [] and m.procedure_not_held is PASSPORT
+
+
+def test_a_message_about_theirs_stays_declined() -> None:
+    keeping = ProcedureClassifier(keep_ours_probability=0.5)
+    keeping.train(DATA, TrainingContext(Abbreviations({}), CATALOGUE, OTHERS, QUESTIONS))
+    marriage = ProcedureCandidate("other:x:0", "Đăng ký kết hôn", 1.0, 0, 15, explained=0.3)
+    weak_ours = ProcedureCandidate("burial", "Hỗ trợ chi phí mai táng", 0.4, 20, 30, explained=0.35)
+    m = declined("làm giấy kết hôn cần giấy tờ gì, có mất tiền không", weak_ours, marriage)
+    keeping.process(m)
+    assert procedures(m) == [] and m.procedure_not_held is marriage
