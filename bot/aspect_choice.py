@@ -29,11 +29,15 @@ YES_NO_WITH_CONDITIONS = frozenset(
 
 # The applicant's own time limit, which the conditions state ("nộp chậm nhất 10 ngày trước"), not
 # the agency's processing time: "phải nộp trước bao nhiêu ngày", "đăng ký trong vòng mấy ngày",
-# "hạn chót", "quá hạn thì sao". Folded, so it reads typed without diacritics alike.
+# "hạn chót", "quá hạn thì sao", and the waiting before one may claim ("phải chờ bao lâu mới rút
+# được"). Folded, so it reads typed without diacritics alike.
 _DEADLINE = re.compile(
     r"\b(truoc (bao nhieu|may) ngay|truoc bao lau|cham nhat|han chot|qua han|tre han|muon han"
     r"|(phai|can|duoc) (nop|dang ky|bao|bao cao|gui|lam|khai bao|thong bao|xin)( \w+){0,6} trong (vong )?"
-    r"(bao lau|may ngay|bao nhieu ngay|may thang|bao nhieu thang))\b"
+    r"(bao lau|may ngay|bao nhieu ngay|may thang|bao nhieu thang)"
+    # the waiting the rules set before one may claim: "phải chờ bao lâu mới rút được", "đợi mấy năm"
+    r"|(cho|doi)( doi| them)? (bao lau|may thang|may nam|bao nhieu thang|bao nhieu nam)"
+    r"|(bao lau|may thang|may nam|bao nhieu thang|bao nhieu nam) (thi )?moi (duoc|dc|rut|lanh|huong|lam|nop))\b"
 )
 
 

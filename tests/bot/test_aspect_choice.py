@@ -79,7 +79,20 @@ def test_a_question_about_the_applicant_s_own_deadline_gets_the_conditions(text:
     assert "ask_eligibility" in choose("ask_processing_time", text)
 
 
-@pytest.mark.parametrize("text", ["nộp rồi bao lâu thì có kết quả", "giai quyet mat may ngay", "mấy hôm thì xong"])
+@pytest.mark.parametrize(
+    "text",
+    ["nghỉ làm rồi phải đợi bao lâu mới lãnh được tiền một lần", "dong bh may nam thi moi duoc huong luong huu",
+     "phai cho them may thang nua", "vay la chờ đợi bao lâu ạ"],
+)
+def test_the_waiting_the_rules_set_before_one_may_claim_gets_the_conditions(text: str) -> None:
+    assert "ask_eligibility" in choose("ask_processing_time", text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["nộp rồi bao lâu thì có kết quả", "giai quyet mat may ngay", "mấy hôm thì xong",
+     "cho em hỏi bao lâu thì có quyết định", "bao lâu mới có kết quả"],
+)
 def test_the_agency_s_processing_time_is_no_deadline(text: str) -> None:
     assert choose("ask_processing_time", text) == []
 
