@@ -97,6 +97,8 @@ def answer_aspect(
     catalogue: ProcedureCatalogue,
     links: SupportLinks,
     facts: FactIndex | None = None,
+    *,
+    asked_now: bool = True,
 ) -> list[EventType]:
     """The answer about the procedure in the ``procedure`` slot; without one, ``procedure_form`` asks
     which — except straight after that form, which would only send the question back here (the
@@ -114,8 +116,11 @@ def answer_aspect(
             dispatcher.utter_message(response="utter_ask_procedure")
             return [SlotSet("procedure", None), SlotSet("pending_aspect", aspect)]
         return [SlotSet("procedure", None), SlotSet("pending_aspect", aspect), FollowupAction(PROCEDURE_FORM)]
-    # "bao nhiêu tiền" about an allowance asks the amount paid, not the fee (actions/aspect_fit.py).
-    aspect = fitted_aspect(aspect, record, str(tracker.latest_message.get("text") or ""))
+    if asked_now:
+        # "bao nhiêu tiền" about an allowance asks the amount paid, not the fee (actions/aspect_fit.py);
+        # a question asked before ("lệ phí bao nhiêu" → "thủ tục nào?" → "trợ cấp thất nghiệp") is
+        # answered as it was asked.
+        aspect = fitted_aspect(aspect, record, str(tracker.latest_message.get("text") or ""))
     fact = _asked_fact(facts, record.code, tracker, aspect)
     parts = (
         render_fact(record, fact, limit=links.message_limit)
@@ -242,7 +247,7 @@ class AnswerPendingAction:
             # "còn gia hạn thì sao": the same question about the newly named procedure.
             aspect = tracker.get_slot("last_aspect")
         if aspect in ASPECT_ACTIONS:
-            return answer_aspect(aspect, dispatcher, tracker, self._catalogue, self._links, self._facts)
+            return answer_aspect(aspect, dispatcher, tracker, self._catalogue, self._links, self._facts, asked_now=False)
         if resolution.get("status") in ("ambiguous", NOT_IN_CATALOGUE):
             return answer_aspect("ask_documents", dispatcher, tracker, self._catalogue, self._links)
         code = tracker.get_slot("procedure")

@@ -42,6 +42,7 @@ from bot.slots import ASPECT_INTENTS, NOT_IN_CATALOGUE, extract_slots, resolve_p
 from bot.storable import UnstorableMessage, message_problem
 from bot.tracker import DialogueStateTracker
 from bot.tracker_store import StaleTracker
+from bot.waiting_dossier import reports_a_wait
 from nlu.interpreter import Interpreter
 
 __all__ = ["Agent", "AgentConfig", "HandoffReview", "PrePolicy", "TrackerStore"]
@@ -329,6 +330,10 @@ class Agent:
             for extra in companions:
                 if extra in ASPECT_INTENTS:
                     planned += [a for a in self.policy.actions_for(extra) if a not in planned]
+        if (intent in ASPECT_INTENTS or intent == "complain") and reports_a_wait(str(parse.get("text") or "")):
+            # "nộp 6 tháng rồi mà chưa có kết quả": the time the law sets (or the apology), then the
+            # lookup of that dossier — its code asked.
+            planned += [a for a in self.policy.actions_for("check_dossier_status") if a not in planned]
         if intent == "thank" and any(e["name"] in ("goodbye", "greet") for e in parse.get("additional_intents") or []):
             # "cảm ơn nhiều, chào ad": after thanks, "chào" takes leave — thank, then say goodbye.
             planned += [a for a in self.policy.actions_for("goodbye") if a not in planned]
