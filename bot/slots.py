@@ -32,6 +32,9 @@ ASPECT_INTENTS = frozenset(
 MIN_UNKNOWN_TOPIC_SYLLABLES = 2
 CHIT_CHAT_CONFIDENCE = 0.7  # an out-of-scope reading this sure drops the procedure in context
 NOT_IN_CATALOGUE = "not_in_catalogue"
+# A retrieval score this high is a whole name or alias of the procedure in the message (scores are the
+# share of a name's weight the message holds).
+WHOLE_NAME = 0.999
 _PLEASANTRIES = frozenset({"greet", "goodbye", "thank", "affirm", "deny"})
 # Messages about the conversation itself: a procedure named in them is not a question about it.
 _NOT_ABOUT_PROCEDURES = _PLEASANTRIES | {"request_human"}
@@ -85,6 +88,10 @@ def resolve_procedure(
         ):
             # "cần giấy chứng tử hay giấy báo tử của thôn" after a funeral allowance: a paper of the
             # procedure in context, though a sibling's keywords hold it too.
+            return {"status": "context", "code": current}
+        if current and current != code and not guessed and _stays_in_context(current, code, text, ranking, interpreter):
+            # "cai ở nhà được không hay bắt buộc phải vào trung tâm" after voluntary drug rehab: "vào
+            # trung tâm" names admission to a care centre, but rehab accounts for the words as well.
             return {"status": "context", "code": current}
         return {"status": "switched" if current and current != code else "resolved", "code": code}
     if current and text and not text.startswith("/"):
@@ -168,6 +175,23 @@ def _sibling_in_context(text: str, current: str, ranking: list[dict[str, Any]], 
     if best in (current, NONE, OTHER) or best not in ranked_too or readings[best] < interpreter.sibling_switch_probability():
         return None
     return best if readings[best] > readings.get(current, 0.0) else None
+
+
+def _stays_in_context(
+    current: str, named: str, text: str, ranking: list[dict[str, Any]], interpreter: Interpreter
+) -> bool:
+    """Whether a follow-up that retrieval reads as ``named`` stays with the procedure in context:
+    the one in context accounts for at least as much of the follow-up's words, and the follow-up
+    read after its name is more about it than about ``named``. A follow-up that holds a whole name or
+    alias of another procedure ("còn trợ cấp thất nghiệp thì sao" after work permits) moves to it."""
+    by_code = {str(c.get("code")): c for c in ranking}
+    here, there = by_code.get(current), by_code.get(named)
+    if here is None or there is None or float(there.get("score") or 0.0) >= WHOLE_NAME:
+        return False  # "lãnh thất nghiệp được không", "giấy xác nhận khuyết tật làm ở đâu": named outright
+    if float(here.get("explained") or 0.0) < float(there.get("explained") or 0.0):
+        return False
+    readings = interpreter.readings_in_context(text, current)
+    return readings.get(current, 0.0) > readings.get(named, 0.0)
 
 
 def _mention_of(entity: dict[str, Any], text: str) -> str:

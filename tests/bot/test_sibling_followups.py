@@ -99,3 +99,45 @@ EXEMPTION = 'về thủ tục "Cấp giấy xác nhận không thuộc diện c�
 def test_the_siblings_own_act_outweighs_the_family_words(client: TestClient, text: str, procedure: str) -> None:
     (reply,) = conversation_replies(client, text)
     assert procedure in reply
+
+
+CARE_RANKING = [
+    {"code": "social_care_admission", "score": 0.6, "explained": 0.6},
+    {"code": "voluntary_drug_rehab", "score": 0.2, "explained": 0.6},
+]
+
+
+@pytest.mark.parametrize(
+    ("readings", "ranking", "stays"),
+    [
+        # "vào trung tâm" names the care centre, rehab accounts for the words as well and the
+        # follow-up read after rehab's name is about rehab: it stays.
+        ({"voluntary_drug_rehab": 0.9, "social_care_admission": 0.05}, CARE_RANKING, True),
+        # Read after rehab's name it is still about the care centre: it moves.
+        ({"voluntary_drug_rehab": 0.2, "social_care_admission": 0.7}, CARE_RANKING, False),
+        # The procedure in context explains less of the follow-up: it moves.
+        ({"voluntary_drug_rehab": 0.9}, [CARE_RANKING[0], {**CARE_RANKING[1], "explained": 0.3}], False),
+        # A whole name or alias of the other procedure: it moves, whatever the reading in context.
+        ({"voluntary_drug_rehab": 0.9}, [{**CARE_RANKING[0], "score": 1.0}, CARE_RANKING[1]], False),
+        # Retrieval did not rank the procedure in context at all.
+        ({"voluntary_drug_rehab": 0.9}, CARE_RANKING[:1], False),
+    ],
+)
+def test_a_follow_up_stays_when_the_procedure_in_context_explains_it_as_well(
+    readings: dict[str, float], ranking: list[dict[str, object]], stays: bool
+) -> None:
+    from bot.slots import _stays_in_context
+
+    interpreter = _Interpreter(readings)
+    text = "cai o nha duoc khong hay phai vao trung tam"
+    assert _stays_in_context("voluntary_drug_rehab", "social_care_admission", text, ranking, interpreter) is stays  # type: ignore[arg-type]
+
+
+def test_a_follow_up_about_the_centre_stays_with_drug_rehab_over_rest(client: TestClient) -> None:
+    first, follow_up = conversation_replies(
+        client, "thằng út nhà tôi nghiện ma túy, nó tự nguyện xin cai thì đăng ký ở đâu",
+        "nó không chịu cai ở nhà thì có bắt phải vào trung tâm không",
+    )
+    rehab = first.split("về thủ tục ")[1].split(":")[0]
+    assert "cai nghiện" in rehab.lower()
+    assert f"về thủ tục {rehab}" in follow_up
