@@ -4,6 +4,7 @@ A policy of its own so the agent only asks it: the message's other questions ("h
 phí bao nhiêu"), the runner-up when the classifier is torn between two, and the conditions beside a
 yes/no question ("có được hỗ trợ tiền đi lại không": whether, then how much) — a help-line officer
 answers "yes, if …" before the figure — and beside a question about the applicant's own deadline;
+the amount beside a question about how long an entitlement lasts ("được nghỉ mấy ngày");
 last, the steps or the place when the message's wording asks them outright ("làm sao", "với ai")
 whatever the classifier made of the story around it.
 """
@@ -17,7 +18,9 @@ from actions.facts import is_yes_no_question
 from nlu.normalize import fold
 from nlu.tokenize import syllables
 
-__all__ = ["YES_NO_WITH_CONDITIONS", "asked_by_wording", "asks_a_deadline", "companion_aspects"]
+__all__ = [
+    "YES_NO_WITH_CONDITIONS", "asked_by_wording", "asks_a_deadline", "asks_an_entitlement_length", "companion_aspects",
+]
 
 ELIGIBILITY = "ask_eligibility"
 # A yes/no question classified as one of these also gets the conditions: "có được trợ cấp không"
@@ -54,10 +57,25 @@ _ASKS = {
 }
 
 
+# How long an entitlement lasts, which the amount's section states ("nghỉ thai sản 6 tháng", "hưởng
+# trợ cấp thất nghiệp 3 tháng"), not the agency's processing time: "chồng được nghỉ mấy ngày",
+# "được hưởng bao lâu", "lãnh được mấy tháng" — not "nghỉ việc bao lâu thì mới nộp". Folded.
+_ENTITLEMENT_LENGTH = re.compile(
+    r"\b(nghi(?! (viec|lam|huu))|huong|lanh)( \w+){0,3} (bao lau|may ngay|may thang|may nam|bao nhieu ngay|bao nhieu thang)\b"
+)
+BENEFIT = "ask_benefit"
+
+
 def asked_by_wording(text: str) -> list[str]:
     """The aspect intents the message's question wording asks outright."""
     folded = " ".join(syllables(fold(text)))
     return [intent for intent, wording in _ASKS.items() if wording.search(folded)]
+
+
+def asks_an_entitlement_length(text: str) -> bool:
+    """ "vợ sinh thì chồng được nghỉ mấy ngày", "thất nghiệp được hưởng bao lâu": how long the
+    entitlement lasts."""
+    return bool(_ENTITLEMENT_LENGTH.search(" ".join(syllables(fold(text)))))
 
 
 def asks_a_deadline(text: str) -> bool:
@@ -85,5 +103,7 @@ def companion_aspects(
             chosen.append(str(runner_up["name"]))
     if (intent in YES_NO_WITH_CONDITIONS and is_yes_no_question(text)) or asks_a_deadline(text):
         chosen.append(ELIGIBILITY)
+    if intent == "ask_processing_time" and asks_an_entitlement_length(text):
+        chosen.append(BENEFIT)
     chosen.extend(asked_by_wording(text))
     return [a for a in dict.fromkeys(chosen) if a != intent]

@@ -113,3 +113,17 @@ def test_wording_that_asks_the_steps_or_the_place_outright_adds_them(text: str, 
 def test_wording_adds_nothing_the_classifier_already_chose() -> None:
     assert choose("ask_where_to_submit", "nộp hồ sơ ở đâu") == []
     assert choose("ask_benefit", "mỗi tháng được bao nhiêu") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["vợ sinh mổ thì chồng được nghỉ mấy ngày", "thai san duoc nghi bao lau", "trợ cấp thất nghiệp được hưởng bao lâu",
+     "dong 5 nam thi lanh duoc may thang"],
+)
+def test_how_long_an_entitlement_lasts_gets_the_amount_beside_the_time(text: str) -> None:
+    assert "ask_benefit" in choose("ask_processing_time", text)
+
+
+@pytest.mark.parametrize("text", ["nghỉ việc bao lâu thì phải nộp hồ sơ", "bao lâu thì được hưởng", "nộp rồi mấy ngày có kết quả"])
+def test_other_time_questions_get_no_amount(text: str) -> None:
+    assert "ask_benefit" not in choose("ask_processing_time", text)
