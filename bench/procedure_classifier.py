@@ -115,10 +115,8 @@ def main() -> None:
                     None,
                 )
                 held_too = contested is not None and contested.code == best
-                first_of_ours = next((c for c in every if not is_other(c.code)), None)
-                explains_more = (
-                    first_of_ours is not None and first_of_ours.code == best and first_of_ours.explained > other.explained
-                )
+                chosen = next((c for c in every[:8] if c.code == best), None)
+                explains_more = chosen is not None and chosen.explained > other.explained
                 rescues.append((truth, best, probs[best], ranked_too, held_too, explains_more))
             every = specific_first(resolver.ranked(text, limit=8))
             ours, _ = conclude(every, resolver.min_score, resolver.not_held_score)
@@ -216,7 +214,7 @@ def main() -> None:
         theirs = sum(r[0] in (OTHER, NONE) for r in taken)
         print(f"{threshold:21.2f}  {right:10d}  {len(taken) - right - theirs:10d}  {theirs:15d}")
 
-    # Retrieval's best of ours explains more of the message than the procedure we do not hold that
+    # The classifier's choice, ranked by retrieval too, explains more of the message than the procedure we do not hold that
     # won on its name's fit ("… chú làm căn cước, sửa hồ sơ thương binh sao"), and the classifier
     # reads the whole message as ours (``keep_ours_probability``):
     explaining = [r for r in rescues if r[5]]

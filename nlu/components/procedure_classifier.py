@@ -196,16 +196,19 @@ class ProcedureClassifier:
         message.entities.append(Entity("procedure", best, start, end, probs[best], self.name))
 
     def _keep_ours(self, message: Message) -> None:
-        """Retrieval's best of ours instead of the procedure we do not hold, when ours explains more
-        of the message and the whole message is clearly about it."""
+        """The classifier's choice instead of the procedure we do not hold, when retrieval ranked it
+        among ours, it explains more of the message and the whole message is clearly about it."""
         other = message.procedure_not_held
-        ours = message.procedures[0] if message.procedures else None
-        if other is None or ours is None or ours.explained <= other.explained:
-            return
-        if ours.code not in getattr(self, "_asked", frozenset()):
+        if other is None or not message.procedures:
             return
         probs = self.probabilities(message.original)
-        if not probs or max(probs, key=lambda label: probs[label]) != ours.code or probs[ours.code] < self.keep_ours_probability:
+        if not probs:
+            return
+        best = max(probs, key=lambda label: probs[label])
+        ours = next((c for c in message.procedures if c.code == best), None)
+        if ours is None or ours.explained <= other.explained or ours.code not in getattr(self, "_asked", frozenset()):
+            return
+        if probs[best] < self.keep_ours_probability:
             return
         message.procedure_not_held = None
         message.not_held_agency, message.not_held_note = None, None
