@@ -44,6 +44,10 @@ def _identity(tokens: list[str]) -> list[str]:
     return tokens
 
 
+# A candidate that accounts for this share of the user's distinctive words explains all of them.
+WHOLLY_EXPLAINED = 0.999
+
+
 class ProcedureClassifier:
     name: ClassVar[str] = "ProcedureClassifier"
     # Reads only the data and the catalogue, never the steps before it: trains in a process of its
@@ -189,6 +193,10 @@ class ProcedureClassifier:
         # Several procedures that explain the message are offered as a question ("liệt sĩ cần giấy
         # tờ gì"); a guess among them must be as sure as leaving a procedure in context.
         offered = [c for c in message.procedures if c.score >= self.offer_score and c.explained >= OFFER_EXPLAINED]
+        if sum(c.explained >= WHOLLY_EXPLAINED for c in offered) >= 2:
+            # Each of them accounts for every word the user wrote ("liệt sĩ thì cần giấy tờ gì"): nothing
+            # in the message tells them apart, and a guess would be the training data's proportions.
+            return
         needed = max(self.context_switch_probability, self.min_probability) if len(offered) >= 2 else self.min_probability
         if best in (OTHER, NONE) or probs[best] < needed:
             return

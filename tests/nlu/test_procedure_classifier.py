@@ -169,3 +169,16 @@ def test_a_message_about_theirs_stays_declined() -> None:
     m = declined("làm giấy kết hôn cần giấy tờ gì, có mất tiền không", weak_ours, marriage)
     keeping.process(m)
     assert procedures(m) == [] and m.procedure_not_held is marriage
+
+
+def test_no_guess_among_procedures_that_each_explain_every_word(classifier: ProcedureClassifier) -> None:
+    # "thất nghiệp thì cần gì": both unemployment procedures account for all the user wrote; the
+    # citizen is asked which, whatever the classifier's leaning.
+    both = [ProcedureCandidate("benefit", "", 0.5, 0, 11, explained=1.0), ProcedureCandidate("terminate", "", 0.5, 0, 11, explained=1.0)]
+    m = message("thất nghiệp thì cần gì", ranked=both)
+    classifier.process(m)
+    assert procedures(m) == []
+    one_explains_more = [both[0], ProcedureCandidate("terminate", "", 0.5, 0, 11, explained=0.5)]
+    m = message("lãnh thất nghiệp công ty cho nghỉ việc thì cần gì", ranked=one_explains_more)
+    classifier.process(m)
+    assert procedures(m) == ["benefit"]
