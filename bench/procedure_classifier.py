@@ -203,31 +203,25 @@ def main() -> None:
 
     # Both passed: retrieval's best of ours reached min_score too, and the procedure we do not hold won
     # only by fitting a little better. Keeping ours when the classifier agrees with it:
-    contested = [r for r in rescues if r[4]]
-    print(f"\narbitration: {len(contested)} of those declines had one of ours above min_score too, the classifier's "
-          f"choice ({sum(r[0] not in (OTHER, NONE) for r in contested)} about ours, "
-          f"{sum(r[0] in (OTHER, NONE) for r in contested)} names of theirs or questions about none of ours)")
-    print("arbitrate_probability  kept_right  kept_wrong  theirs_answered")
+    print_kept("arbitration", "had one of ours above min_score too", "arbitrate_probability", [r for r in rescues if r[4]])
+    # The classifier's choice, ranked by retrieval too, explains more of the message than the procedure
+    # we do not hold that won on its name's fit ("… chú làm căn cước, sửa hồ sơ thương binh sao"), and the
+    # classifier reads the whole message as ours (``keep_ours_probability``):
+    print_kept("keep ours", "had ours explaining more of the message", "keep_ours_probability", [r for r in rescues if r[5]])
+
+
+def print_kept(title: str, which: str, option: str, kept: list[tuple[str, str, float, bool, bool, bool]]) -> None:
+    """For declines retrieval made and the classifier would overturn: how many a threshold on its
+    probability keeps right, keeps as the wrong one of ours, or answers when the decline was right."""
+    theirs_total = sum(r[0] in (OTHER, NONE) for r in kept)
+    print(f"\n{title}: {len(kept)} of those declines {which}, the classifier's choice ({len(kept) - theirs_total} "
+          f"about ours, {theirs_total} names of theirs or questions about none of ours)")
+    print(f"{option:>21}  kept_right  kept_wrong  theirs_answered")
     for threshold in (0.5, 0.6, 0.7, 0.8, 0.9, 0.95):
-        taken = [r for r in contested if r[2] >= threshold]
+        taken = [r for r in kept if r[2] >= threshold]
         right = sum(r[0] == r[1] for r in taken)
         theirs = sum(r[0] in (OTHER, NONE) for r in taken)
         print(f"{threshold:21.2f}  {right:10d}  {len(taken) - right - theirs:10d}  {theirs:15d}")
-
-    # The classifier's choice, ranked by retrieval too, explains more of the message than the procedure we do not hold that
-    # won on its name's fit ("… chú làm căn cước, sửa hồ sơ thương binh sao"), and the classifier
-    # reads the whole message as ours (``keep_ours_probability``):
-    explaining = [r for r in rescues if r[5]]
-    print(f"\nkeep ours: {len(explaining)} of those declines had ours explaining more of the message, as the classifier's "
-          f"choice ({sum(r[0] not in (OTHER, NONE) for r in explaining)} about ours, "
-          f"{sum(r[0] in (OTHER, NONE) for r in explaining)} names of theirs or questions about none of ours)")
-    print("keep_ours_probability  kept_right  kept_wrong  theirs_answered")
-    for threshold in (0.5, 0.6, 0.7, 0.8, 0.9, 0.95):
-        taken = [r for r in explaining if r[2] >= threshold]
-        right = sum(r[0] == r[1] for r in taken)
-        theirs = sum(r[0] in (OTHER, NONE) for r in taken)
-        print(f"{threshold:21.2f}  {right:10d}  {len(taken) - right - theirs:10d}  {theirs:15d}")
-
 
 if __name__ == "__main__":
     main()
