@@ -5,7 +5,7 @@ The procedure classifier is half of the project's training (its solver over ~14,
 ~130 classes) and reads only the training data and the catalogue, so on two cores it runs beside
 the intent classifier and the entity extractors instead of after them. The trained step comes back
 pickled, as a saved model would; the figures are those of training one after the other. Where
-``fork`` is not available, or on one CPU, everything trains here, in order.
+``fork`` is not available, on one CPU, or in a daemonic process, everything trains here, in order.
 """
 
 from __future__ import annotations
@@ -43,8 +43,8 @@ def train_components(components: list[Component], data: TrainingData, context: T
 
 
 def _spare_cpus() -> int:
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 0
+    if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon:
+        return 0  # a daemonic process (a pool's worker) may not start children of its own
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return max(0, cpus - 1)
 

@@ -117,3 +117,20 @@ def test_on_one_cpu_everything_trains_here_in_order(monkeypatch: pytest.MonkeyPa
 
     assert trained == steps
     assert all(step.trained_in == os.getpid() for step in steps)
+
+
+def _report_spare_cpus(sender: Any) -> None:
+    sender.send(parallel_training._spare_cpus())
+
+
+def test_a_daemonic_process_trains_everything_itself() -> None:
+    # A pool's worker may not start children: training there stays in order, in that process.
+    if "fork" not in parallel_training.multiprocessing.get_all_start_methods():
+        pytest.skip("this platform cannot fork")
+    context = parallel_training.multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    worker = context.Process(target=_report_spare_cpus, args=(sender,), daemon=True)
+    worker.start()
+    spare = receiver.recv()
+    worker.join()
+    assert spare == 0
