@@ -18,7 +18,7 @@ import re
 
 from knowledge.schemas import ProcedureRecord
 from nlu.normalize import fold
-from nlu.tokenize import syllables
+from nlu.tokenize import folded_syllables
 
 __all__ = ["fitted_aspect"]
 
@@ -55,4 +55,4 @@ def _free(record: ProcedureRecord) -> bool:
 
 
 def _asks_the_fee(text: str) -> bool:
-    return bool(_FEE_WORDING.search(" ".join(syllables(fold(text)))))
+    return bool(_FEE_WORDING.search(folded_syllables(text)))

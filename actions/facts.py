@@ -17,7 +17,7 @@ from itertools import pairwise
 from knowledge.catalogue import ProcedureCatalogue
 from knowledge.schemas import Fact
 from nlu.normalize import fold
-from nlu.tokenize import syllables
+from nlu.tokenize import folded_syllables, syllables
 
 __all__ = ["CROSS_ASPECT_COVERAGE", "MIN_COVERAGE", "AspectCertainty", "FactIndex", "fact_grams", "is_yes_no_question"]
 
@@ -47,7 +47,7 @@ _YES_NO = re.compile(
 def is_yes_no_question(text: str) -> bool:
     """ "có phải khai báo lại không", "rút 1 lần được ko", "co bi cat ko": a question whose answer
     is yes or no, best answered by a fact of any aspect."""
-    return bool(_YES_NO.search(" ".join(syllables(fold(text)))))
+    return bool(_YES_NO.search(folded_syllables(text)))
 
 
 def fact_grams(text: str) -> set[str]:

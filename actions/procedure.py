@@ -18,8 +18,7 @@ from actions.render import fact_intent, render_aspect, render_fact, split_messag
 from actions.sdk import CollectingDispatcher, DomainDict, EventType, FollowupAction, SlotSet, Tracker
 from knowledge.catalogue import ProcedureCatalogue
 from knowledge.schemas import Fact
-from nlu.normalize import fold
-from nlu.tokenize import syllables
+from nlu.tokenize import folded_syllables, syllables
 
 __all__ = [
     "ASPECT_ACTIONS",
@@ -286,11 +285,11 @@ class ListProceduresAction:
 
     def _field_in_text(self, text: str, names: dict[str, str]) -> str | None:
         """The longest field name the message contains, with or without diacritics."""
-        folded = f" {' '.join(syllables(fold(text)))} "
+        folded = f" {folded_syllables(text)} "
         found = [
             (len(name), code)
             for code, name in names.items()
-            if len(syllables(name)) >= 2 and f" {' '.join(syllables(fold(name)))} " in folded
+            if len(syllables(name)) >= 2 and f" {folded_syllables(name)} " in folded
         ]
         return max(found)[1] if found else None
 

@@ -13,8 +13,8 @@ Last, for held-out messages that retrieval takes for a procedure we do not hold 
 about ours it misreads, and the names and aliases of other procedures that the classifier was not
 given (retrieval holds every name, as it does in service) — how often rescuing one of ours from the
 decline on the classifier's word is right or wrong (``rescue_probability``); and the same when
-retrieval's best of ours explains more of the message than theirs, which won on its name's fit
-alone (``keep_ours_probability``).
+the classifier's choice, ranked by retrieval too, explains more of the message than theirs, which
+won on its name's fit alone (``keep_ours_probability``).
 Retrieval is refitted per fold without that fold's other procedures (but for the rescue table); it
 never reads the questions.
 
@@ -69,7 +69,7 @@ def main() -> None:
     # For a held-out message retrieval (holding every other procedure) declines: (truth, the
     # classifier's likeliest label, its probability, whether retrieval ranks that one of ours too,
     # whether retrieval's best of ours reached ``min_score`` on its own and is that label, whether
-    # retrieval's best of ours is that label and explains more of the message than theirs).
+    # retrieval ranked that label too and it explains more of the message than theirs).
     rescues: list[tuple[str, str, float, bool, bool, bool]] = []
     resolver_spec = next(c for c in settings.pipeline if c.get("name") == "ProcedureResolver")
     resolver_options = {k: v for k, v in resolver_spec.items() if k != "name"}
@@ -222,6 +222,7 @@ def print_kept(title: str, which: str, option: str, kept: list[tuple[str, str, f
         right = sum(r[0] == r[1] for r in taken)
         theirs = sum(r[0] in (OTHER, NONE) for r in taken)
         print(f"{threshold:21.2f}  {right:10d}  {len(taken) - right - theirs:10d}  {theirs:15d}")
+
 
 if __name__ == "__main__":
     main()

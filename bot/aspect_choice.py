@@ -15,8 +15,7 @@ import re
 from typing import Any
 
 from actions.facts import is_yes_no_question
-from nlu.normalize import fold
-from nlu.tokenize import syllables
+from nlu.tokenize import folded_syllables
 
 __all__ = [
     "YES_NO_WITH_CONDITIONS", "asked_by_wording", "asks_a_deadline", "asks_an_entitlement_length", "companion_aspects",
@@ -68,20 +67,20 @@ BENEFIT = "ask_benefit"
 
 def asked_by_wording(text: str) -> list[str]:
     """The aspect intents the message's question wording asks outright."""
-    folded = " ".join(syllables(fold(text)))
+    folded = folded_syllables(text)
     return [intent for intent, wording in _ASKS.items() if wording.search(folded)]
 
 
 def asks_an_entitlement_length(text: str) -> bool:
     """ "vợ sinh thì chồng được nghỉ mấy ngày", "thất nghiệp được hưởng bao lâu": how long the
     entitlement lasts."""
-    return bool(_ENTITLEMENT_LENGTH.search(" ".join(syllables(fold(text)))))
+    return bool(_ENTITLEMENT_LENGTH.search(folded_syllables(text)))
 
 
 def asks_a_deadline(text: str) -> bool:
     """ "phải nộp gia hạn trước bao nhiêu ngày", "quá hạn có sao không": a question about the
     applicant's own time limit."""
-    return bool(_DEADLINE.search(" ".join(syllables(fold(text)))))
+    return bool(_DEADLINE.search(folded_syllables(text)))
 
 
 def companion_aspects(

@@ -19,7 +19,7 @@ from nlu.components.procedure_classifier import NONE, OTHER
 from nlu.components.procedure_resolver import OFFER_EXPLAINED
 from nlu.interpreter import Interpreter
 from nlu.normalize import fold
-from nlu.tokenize import syllables
+from nlu.tokenize import folded_syllables, syllables
 
 __all__ = ["ASPECT_INTENTS", "NOT_IN_CATALOGUE", "clean_mention", "extract_slots", "resolve_procedure"]
 
@@ -226,7 +226,7 @@ _ORDINALS = (
 def choose_offered(text: str, offered: list[str], interpreter: Interpreter) -> str | None:
     """The offered procedure a typed answer picks: by position ("cái thứ hai", "số 2") or by its
     own words ("cái gia hạn ấy") — only among the offered ones, so a short answer is enough."""
-    words = f" {' '.join(syllables(fold(text)))} "
+    words = f" {folded_syllables(text)} "
     for position, names in enumerate(_ORDINALS[: len(offered)]):
         if any(f" {name} " in words for name in names) and len(words.split()) <= 6:
             return offered[position]
@@ -298,7 +298,7 @@ def _quotable(mention: str | None, name: str) -> str | None:
     words = syllables(fold(mention))
     if all(word in _GENERIC for word in words):
         return None
-    return mention if f" {' '.join(words)} " in f" {' '.join(syllables(fold(name)))} " else None
+    return mention if f" {' '.join(words)} " in f" {folded_syllables(name)} " else None
 
 
 def _offer_score(interpreter: Interpreter) -> float:

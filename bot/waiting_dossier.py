@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 
-from nlu.normalize import fold
-from nlu.tokenize import syllables
+from nlu.tokenize import folded_syllables
 
 __all__ = ["reports_a_wait"]
 
@@ -25,4 +24,4 @@ _WAIT = re.compile(
 
 def reports_a_wait(text: str) -> bool:
     """ "nộp 2 tuần rồi chưa thấy gì", "gui ho so tu thang 3 ma van chua co ket qua"."""
-    return bool(_WAIT.search(" ".join(syllables(fold(text)))))
+    return bool(_WAIT.search(folded_syllables(text)))

@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 
+from nlu.normalize import fold
+
 __all__ = ["SYLLABLE", "segmentation_memo", "syllables", "warm_up", "words"]
 
 SYLLABLE = re.compile(r"\w+", re.UNICODE)
@@ -36,6 +38,12 @@ _memo: dict[str, tuple[str, ...]] | None = None
 def syllables(text: str) -> list[str]:
     """Split on anything that is not a letter or digit."""
     return SYLLABLE.findall(text)
+
+
+def folded_syllables(text: str) -> str:
+    """The text without diacritics, its syllables one space apart, punctuation gone: what wording
+    patterns are matched on ("Nộp 2 tuần rồi, chưa thấy gì!" → "nop 2 tuan roi chua thay gi")."""
+    return " ".join(syllables(fold(text)))
 
 
 def warm_up() -> Callable[[str], list[str]]:

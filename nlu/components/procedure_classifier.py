@@ -207,8 +207,8 @@ class ProcedureClassifier:
         """The classifier's choice instead of the procedure we do not hold, when retrieval ranked it
         among ours, it explains more of the message and the whole message is clearly about it."""
         other = message.procedure_not_held
-        if other is None or not message.procedures:
-            return
+        if other is None or not any(c.explained > other.explained for c in message.procedures):
+            return  # most declines: none of ours explains more, and the classifier is not asked
         probs = self.probabilities(message.original)
         if not probs:
             return

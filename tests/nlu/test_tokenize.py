@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from nlu import tokenize
-from nlu.tokenize import segmentation_memo, words
+from nlu.tokenize import folded_syllables, segmentation_memo, words
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -90,3 +90,8 @@ def test_inside_a_memo_each_text_is_segmented_once(monkeypatch: pytest.MonkeyPat
     words("lệ phí")
     assert first == [["hồ", "sơ", "gồm", "gì"], ["hồ", "sơ", "gồm", "gì"], ["lệ", "phí"]]
     assert calls == ["hồ sơ gồm gì", "lệ phí", "lệ phí"]  # the memo ends with its block
+
+
+def test_folded_syllables_is_the_text_wording_patterns_read() -> None:
+    assert folded_syllables("Nộp 2 tuần rồi, chưa thấy gì!") == "nop 2 tuan roi chua thay gi"
+    assert folded_syllables("  ĐÃ   nộp hồ sơ...  ") == "da nop ho so"
