@@ -51,7 +51,9 @@ def _pays(record: ProcedureRecord) -> bool:
 
 
 def _free(record: ProcedureRecord) -> bool:
-    return bool(record.channels) and all(_FREE.match(fold(channel.fee).lower().strip()) for channel in record.channels)
+    """No fee to tell: every channel costs nothing, or the entry has no channel at all (an
+    information entry such as the regional minimum wage, whose fee section would say nothing)."""
+    return all(_FREE.match(fold(channel.fee).lower().strip()) for channel in record.channels)
 
 
 def _asks_the_fee(text: str) -> bool:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from actions.sdk import Action, CollectingDispatcher, Tracker
-from bot.aspect_choice import companion_aspects
+from bot.aspect_choice import companion_aspects, question_at_the_end
 from bot.coordination.arrival import arrived_at
 from bot.coordination.errors import CoordinationUnavailable
 from bot.coordination.locks import ConversationLocks, LocalLocks
@@ -315,8 +315,12 @@ class Agent:
                 # than ask the citizen to rephrase a story ("bố em là thương binh vừa mất, nhà được gì ạ").
                 intent, confidence, ranking, unsure = aspects[0]["name"], float(aspects[0]["confidence"]), aspects, False
             elif named_now and not str(parse.get("text", "")).startswith("/"):
-                # No question stands out: the procedure's menu, which names it, not "please rephrase".
-                return ["action_answer_pending"]
+                # No reading stands out: the question the message ends with ("… chuyển nơi hưởng sao
+                # ạ"), else the procedure's menu, which names it, not "please rephrase".
+                asked = question_at_the_end(str(parse.get("text") or ""))
+                if asked is None:
+                    return ["action_answer_pending"]
+                intent, confidence, unsure = asked, 1.0, False
         if unsure and not str(parse.get("text", "")).startswith("/"):
             return ["action_clarify"]
         planned = self.policy.actions_for(intent) or ["utter_out_of_scope"]

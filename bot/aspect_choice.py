@@ -19,6 +19,7 @@ from nlu.tokenize import folded_syllables
 
 __all__ = [
     "YES_NO_WITH_CONDITIONS", "asked_by_wording", "asks_a_deadline", "asks_an_entitlement_length", "companion_aspects",
+    "question_at_the_end",
 ]
 
 ELIGIBILITY = "ask_eligibility"
@@ -56,6 +57,18 @@ _ASKS = {
 }
 
 
+# The question a message ends with, when the classifier read only a story or a procedure's name
+# ("đang lãnh ở Đồng Nai mà giờ về Tây Ninh, chuyển nơi hưởng sao ạ", "lương tối thiểu vùng ở Thuận An
+# là nhiu z"): how to do it, or how much. Read only where the reply would otherwise be the
+# procedure's menu; a money question is the fee's, which ``actions.aspect_fit`` turns into the amount
+# for a procedure that costs nothing and pays. Folded; the particles a chat line ends with are skipped.
+_PARTICLES = r"( (a|ad|ak|ah|z|v|vay|day|ha|ha|nhi|nhe|nha|the|ta|chi|anh|em|ban|b|ko|khong|k))*\W*$"
+_ENDS_ASKING = {
+    "ask_procedure_steps": re.compile(r"(?<!\bco )(?<!\bbi )\bsao" + _PARTICLES),  # not "có sao không",
+    "ask_fee": re.compile(r"\b(bao nhieu|bnhiu|nhieu|nhiu|bao nhieu tien|may trieu|nhieu tien|nhiu tien)" + _PARTICLES),
+}
+
+
 # How long an entitlement lasts, which the amount's section states ("nghỉ thai sản 6 tháng", "hưởng
 # trợ cấp thất nghiệp 3 tháng"), not the agency's processing time: "chồng được nghỉ mấy ngày",
 # "được hưởng bao lâu", "lãnh được mấy tháng" — not "nghỉ việc bao lâu thì mới nộp". Folded.
@@ -69,6 +82,16 @@ def asked_by_wording(text: str) -> list[str]:
     """The aspect intents the message's question wording asks outright."""
     folded = folded_syllables(text)
     return [intent for intent, wording in _ASKS.items() if wording.search(folded)]
+
+
+def question_at_the_end(text: str) -> str | None:
+    """The aspect intent a message's question asks outright — its wording ("làm sao", "ở đâu") or how
+    it ends ("… sao ạ", "… là nhiu z") — or None."""
+    worded = asked_by_wording(text)
+    if worded:
+        return worded[0]
+    folded = folded_syllables(text)
+    return next((intent for intent, ending in _ENDS_ASKING.items() if ending.search(folded)), None)
 
 
 def asks_an_entitlement_length(text: str) -> bool:

@@ -52,6 +52,13 @@ def test_a_procedure_with_a_fee_or_without_an_amount_keeps_the_fee() -> None:
     assert fitted_aspect("ask_fee", unconfirmed, "bao nhieu tien") == "ask_benefit"
 
 
+def test_an_information_entry_without_channels_answers_money_with_its_amount() -> None:
+    # No channel, so no fee section to give: "mức lương tối thiểu vùng là bao nhiêu" asks the figures.
+    information = record("Không mất phí", "Vùng I: 4.960.000 đồng/tháng.").model_copy(update={"channels": []})
+    assert fitted_aspect("ask_fee", information, "ở Thái Nguyên là nhiêu vậy") == "ask_benefit"
+    assert fitted_aspect("ask_fee", information, "có mất phí không") == "ask_fee"
+
+
 def test_a_pressed_button_and_other_aspects_are_answered_as_asked() -> None:
     assert fitted_aspect("ask_fee", ALLOWANCE, '/ask_fee{"procedure": "demo"}') == "ask_fee"
     assert fitted_aspect("ask_documents", ALLOWANCE, "bao nhieu tien") == "ask_documents"

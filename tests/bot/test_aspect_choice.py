@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.aspect_choice import YES_NO_WITH_CONDITIONS, companion_aspects
+from fastapi.testclient import TestClient
+
+from bot.aspect_choice import YES_NO_WITH_CONDITIONS, companion_aspects, question_at_the_end
+from tests.conftest import conversation_replies
 
 
 def ranked(*pairs: tuple[str, float]) -> list[dict[str, object]]:
@@ -127,3 +130,32 @@ def test_how_long_an_entitlement_lasts_gets_the_amount_beside_the_time(text: str
 @pytest.mark.parametrize("text", ["nghỉ việc bao lâu thì phải nộp hồ sơ", "bao lâu thì được hưởng", "nộp rồi mấy ngày có kết quả"])
 def test_other_time_questions_get_no_amount(text: str) -> None:
     assert "ask_benefit" not in choose("ask_processing_time", text)
+
+
+@pytest.mark.parametrize(
+    "text, asked",
+    [
+        ("vợ em sinh ở Nam Định mà giờ chuyển lên Hà Nội ở, thai sản làm sao", "ask_procedure_steps"),
+        ("dang huong tro cap o hung yen ma ve thai binh, chuyen ho so sao a", "ask_procedure_steps"),
+        ("ở Bắc Giang thì báo cho ai", "ask_where_to_submit"),
+        ("luong toi thieu vung o vinh phuc la bnhiu z", "ask_fee"),
+        ("vay von tao viec lam duoc toi da nhieu tien ad", "ask_fee"),
+    ],
+)
+def test_the_question_a_message_ends_with_names_its_aspect(text: str, asked: str) -> None:
+    assert question_at_the_end(text) == asked
+
+
+@pytest.mark.parametrize(
+    "text", ["quá hạn nộp có sao không", "nghi viec 2 thang co bi sao ko", "tôi là thương binh hạng 2", "e muon hoi ve tro cap"]
+)
+def test_a_message_that_asks_no_how_nor_how_much_names_none(text: str) -> None:
+    assert question_at_the_end(text) is None
+
+
+def test_a_story_naming_a_procedure_and_ending_in_how_gets_the_steps_not_the_menu(client: TestClient) -> None:
+    (reply,) = conversation_replies(
+        client, "em đang lãnh thất nghiệp ở Bắc Ninh, tháng sau về Thái Bình sống, chuyển nơi hưởng sao ạ"
+    )
+    assert "Chuyển nơi hưởng trợ cấp thất nghiệp" in reply
+    assert "Trình tự thực hiện" in reply and "muốn biết thông tin nào" not in reply
