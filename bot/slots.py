@@ -8,6 +8,7 @@ permits → the extension procedure); an unrecognised subject ("đăng ký kết
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot.context_search import could_switch
@@ -117,7 +118,8 @@ def resolve_procedure(
     resolver = interpreter.resolver
     asks_papers = intent in ("ask_documents", "ask_forms")
     raw_mention = str(not_held.get("mention") or "") if not_held else ""
-    if not_held and current and asks_papers and not urgent and resolver and (
+    obtains = bool(not_held) and asks_where_to_obtain(text)
+    if not_held and current and asks_papers and not urgent and not obtains and resolver and (
         resolver.talks_about(current, raw_mention) or not _names_an_act(raw_mention)
     ):
         # "hồ sơ cần gì, phiếu lý lịch tư pháp có bắt buộc không", "có cần cccd gắn chip không": a
@@ -126,7 +128,7 @@ def resolve_procedure(
     # Sad or angry wording ("bố em mất, khai tử làm sao") often reads as a complaint; a named
     # procedure we do not hold still gets the honest decline.
     mention = clean_mention(not_held.get("mention")) if not_held else None
-    if not_held and current and mention is None and not urgent:
+    if not_held and current and mention is None and not urgent and not (obtains and len(syllables(raw_mention)) >= 2):
         # Too little of a name to leave the procedure in context for ("lên bhxh huyện nộp à").
         return {"status": "context", "code": current}
     if not_held and (intent not in _NOT_ABOUT_PROCEDURES or urgent):
@@ -264,6 +266,19 @@ def _is_edge_word(word: str, marked: frozenset[str]) -> bool:
 
 
 _ACTS = frozenset(("lam", "xin", "cap", "dang ky", "doi", "gia han", "thu tuc", "nop"))  # folded
+
+
+# Getting a paper or doing a procedure somewhere: "giấy chứng tử thì xin ở đâu", "thẻ bhyt cho cháu
+# làm ở đâu", "trích lục khai tử xin chỗ nào" — a procedure of its own, even when the one in context
+# asks for that paper. Folded.
+_OBTAIN_WHERE = re.compile(
+    r"\b(xin|lam|cap|cap lai|lam lai|dang ky|lay|mua)( \w+){0,2} (o dau|cho nao|noi nao|o mo|co quan nao|o ubnd|o xa|len huyen|len tinh)\b"
+)
+
+
+def asks_where_to_obtain(text: str) -> bool:
+    """Whether the message asks where to get something done ("… xin ở đâu"), not what is needed."""
+    return bool(_OBTAIN_WHERE.search(folded_syllables(text)))
 
 
 def _names_an_act(mention: str) -> bool:

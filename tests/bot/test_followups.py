@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from bot.slots import asks_where_to_obtain
 from tests.conftest import conversation_replies
 
 CERTIFICATE = 'về thủ tục "Xác định, xác định lại mức độ khuyết tật và cấp Giấy xác nhận khuyết tật"'
@@ -47,3 +48,26 @@ def test_children_in_danger_reach_the_child_protection_line(client: TestClient, 
     (reply,) = conversation_replies(client, text)
     assert CHILD_LINE in reply and "111" in reply
     assert "chưa có trong danh mục" not in reply
+
+
+@pytest.mark.parametrize(
+    "text, obtains",
+    [
+        ("thẻ bảo hiểm y tế cho con tôi thì làm ở đâu", True),
+        ("giay khai sinh ban sao xin o dau a", True),
+        ("so ho khau cap lai cho nao", True),
+        ("hồ sơ có cần giấy chứng tử không", False),
+        ("nop o dau a", False),
+    ],
+)
+def test_where_to_get_something_done_is_told_from_what_is_needed(text: str, obtains: bool) -> None:
+    assert asks_where_to_obtain(text) is obtains
+
+
+def test_where_to_get_another_agency_s_card_after_an_answer_is_declined(client: TestClient) -> None:
+    first, card = conversation_replies(
+        client, "con toi bi bai nao, muon xin tro cap xa hoi hang thang thi can giay to gi",
+        "the bhyt cho chau thi lam o dau vay",
+    )
+    assert "trợ cấp xã hội hằng tháng" in first
+    assert "chưa có trong danh mục" in card and "Thực hiện, điều chỉnh, thôi hưởng" not in card
