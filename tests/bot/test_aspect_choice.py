@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from fastapi.testclient import TestClient
 
 from bot.aspect_choice import YES_NO_WITH_CONDITIONS, companion_aspects, question_at_the_end
