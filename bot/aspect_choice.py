@@ -128,4 +128,8 @@ def companion_aspects(
     if intent == "ask_processing_time" and asks_an_entitlement_length(text):
         chosen.append(BENEFIT)
     chosen.extend(asked_by_wording(text))
+    if intent != BENEFIT and _ENDS_ASKING["ask_fee"].search(folded_syllables(text)):
+        # "có giấy rồi thì cháu được trợ cấp hằng tháng bao nhiêu": read as whether, it ends asking
+        # how much (the fee's question, which ``actions.aspect_fit`` turns into the amount paid).
+        chosen.append("ask_fee")
     return [a for a in dict.fromkeys(chosen) if a != intent]

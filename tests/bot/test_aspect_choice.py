@@ -158,3 +158,9 @@ def test_a_story_naming_a_procedure_and_ending_in_how_gets_the_steps_not_the_men
     )
     assert "Chuyển nơi hưởng trợ cấp thất nghiệp" in reply
     assert "Trình tự thực hiện" in reply and "muốn biết thông tin nào" not in reply
+
+
+@pytest.mark.parametrize("text", ["có sổ hộ nghèo rồi thì con tôi được hỗ trợ tiền học bao nhiêu", "dang ky roi thi moi thang dc nhiu z"])
+def test_a_question_read_as_whether_that_ends_asking_how_much_gets_the_money_too(text: str) -> None:
+    assert "ask_fee" in choose("ask_eligibility", text)
+    assert "ask_fee" not in choose("ask_benefit", text)
