@@ -198,9 +198,13 @@ def test_a_story_naming_our_procedure_is_answered_not_taken_for_a_complaint(serv
              "intent_ranking": ranking, "procedure_resolution": resolved}
     plan = service.agent._plan_intent("complain", 0.55, parse)
     assert plan[0] == service.agent.policy.actions_for("ask_where_to_submit")[0]
-    # With no aspect worth answering, the procedure's menu, never "please rephrase".
+    # With no aspect worth answering, the question the message asks outright ("nộp chỗ nào") …
     chit_chat = [{"name": "out_of_scope", "confidence": 0.9}, {"name": "ask_fee", "confidence": 0.05}]
-    assert service.agent._plan_intent("out_of_scope", 0.9, {**parse, "intent_ranking": chit_chat}) == ["action_answer_pending"]
+    plan = service.agent._plan_intent("out_of_scope", 0.9, {**parse, "intent_ranking": chit_chat})
+    assert plan[0] == service.agent.policy.actions_for("ask_where_to_submit")[0]
+    # … and when it asks nothing outright, the procedure's menu, never "please rephrase".
+    story = {**parse, "intent_ranking": chit_chat, "text": "sếp người Nhật sắp hết hạn giấy phép, tôi rối quá, gia hạn"}
+    assert service.agent._plan_intent("out_of_scope", 0.9, story) == ["action_answer_pending"]
     # A complaint the classifier is sure of stays a complaint.
     sure = [{"name": "complain", "confidence": 0.9}, {"name": "ask_fee", "confidence": 0.05}]
     assert service.agent._plan_intent("complain", 0.9, {**parse, "intent_ranking": sure}) == service.agent.policy.actions_for("complain")
