@@ -62,10 +62,11 @@ _ASKS = {
 # là nhiu z"): how to do it, or how much. Read only where the reply would otherwise be the
 # procedure's menu; a money question is the fee's, which ``actions.aspect_fit`` turns into the amount
 # for a procedure that costs nothing and pays. Folded; the particles a chat line ends with are skipped.
-_PARTICLES = r"( (a|ad|ak|ah|z|v|vay|day|ha|ha|nhi|nhe|nha|the|ta|chi|anh|em|ban|b|ko|khong|k))*\W*$"
+_PARTICLES = r"( (a|ad|ak|ah|z|v|vay|day|ha|nhi|nhe|nha|the|ta|chi|anh|em|ban|b|ko|khong|k))*\W*$"
+MONEY = "ask_fee"
 _ENDS_ASKING = {
-    "ask_procedure_steps": re.compile(r"(?<!\bco )(?<!\bbi )\bsao" + _PARTICLES),  # not "có sao không",
-    "ask_fee": re.compile(r"\b(bao nhieu|bnhiu|nhieu|nhiu|bao nhieu tien|may trieu|nhieu tien|nhiu tien)" + _PARTICLES),
+    "ask_procedure_steps": re.compile(r"(?<!\bco )(?<!\bbi )\bsao" + _PARTICLES),  # not "có sao không"
+    MONEY: re.compile(r"\b(nhieu|nhiu|bnhiu|may trieu)( tien)?" + _PARTICLES),  # "(bao) nhiêu (tiền)"
 }
 
 
@@ -88,8 +89,10 @@ def question_at_the_end(text: str) -> str | None:
     """The aspect intent a message's question asks outright — its wording ("làm sao", "ở đâu") or how
     it ends ("… sao ạ", "… là nhiu z") — or None."""
     worded = asked_by_wording(text)
-    if worded:
-        return worded[0]
+    return worded[0] if worded else _asked_by_ending(text)
+
+
+def _asked_by_ending(text: str) -> str | None:
     folded = folded_syllables(text)
     return next((intent for intent, ending in _ENDS_ASKING.items() if ending.search(folded)), None)
 
@@ -128,8 +131,8 @@ def companion_aspects(
     if intent == "ask_processing_time" and asks_an_entitlement_length(text):
         chosen.append(BENEFIT)
     chosen.extend(asked_by_wording(text))
-    if intent != BENEFIT and _ENDS_ASKING["ask_fee"].search(folded_syllables(text)):
+    if intent != BENEFIT and _asked_by_ending(text) == MONEY:
         # "có giấy rồi thì cháu được trợ cấp hằng tháng bao nhiêu": read as whether, it ends asking
         # how much (the fee's question, which ``actions.aspect_fit`` turns into the amount paid).
-        chosen.append("ask_fee")
+        chosen.append(MONEY)
     return [a for a in dict.fromkeys(chosen) if a != intent]
