@@ -102,7 +102,10 @@ def resolve_procedure(
         in_context = (
             interpreter.resolve_in_context(text, current) if could_switch(text, interpreter.resolver) else []
         )
-        if in_context:
+        if in_context and (parse.get("procedure_not_held") is None or _same_field(in_context[0].code, current, interpreter)):
+            # Read alone, "vay ngân hàng chính sách làm nhà vệ sinh được không" (after housing support)
+            # is a loan we do not hold; the context's words lift the job-creation loan of another
+            # field just past it, which is no sibling.
             return {"status": "switched", "code": in_context[0].code}
         if parse.get("procedure_not_held") is None and parse.get("procedure_not_held_in_context") is None:
             sibling = _sibling_in_context(text, current, ranking, interpreter)
@@ -131,7 +134,8 @@ def resolve_procedure(
     if not_held and current and mention is None and not urgent and not (obtains and len(syllables(raw_mention)) >= 2):
         # Too little of a name to leave the procedure in context for ("lên bhxh huyện nộp à").
         return {"status": "context", "code": current}
-    if not_held and (intent not in _NOT_ABOUT_PROCEDURES or urgent):
+    # "làm hộ chiếu ở đâu luôn ạ, em chưa có" asks where, though "chưa có" reads as a plain no.
+    if not_held and (intent not in _NOT_ABOUT_PROCEDURES or urgent or obtains):
         return {
             "status": NOT_IN_CATALOGUE, "mention": _quotable(mention, str(not_held.get("name") or "")),
             "context": current, "note": not_held.get("note"),
@@ -177,6 +181,11 @@ def _sibling_in_context(text: str, current: str, ranking: list[dict[str, Any]], 
     if best in (current, NONE, OTHER) or best not in ranked_too or readings[best] < interpreter.sibling_switch_probability():
         return None
     return best if readings[best] > readings.get(current, 0.0) else None
+
+
+def _same_field(code: str, other: str, interpreter: Interpreter) -> bool:
+    fields = interpreter.resolver.index.fields if interpreter.resolver else {}
+    return fields.get(code) is not None and fields.get(code) == fields.get(other)
 
 
 def _stays_in_context(
