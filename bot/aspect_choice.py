@@ -18,7 +18,8 @@ from actions.facts import is_yes_no_question
 from nlu.tokenize import folded_syllables
 
 __all__ = [
-    "YES_NO_WITH_CONDITIONS", "asked_by_wording", "asks_a_deadline", "asks_an_entitlement_length", "companion_aspects",
+    "YES_NO_WITH_CONDITIONS", "asked_by_wording", "asks_a_deadline", "asks_a_rate", "asks_an_entitlement_length",
+    "companion_aspects",
     "question_at_the_end",
 ]
 
@@ -78,6 +79,16 @@ _ENTITLEMENT_LENGTH = re.compile(
 )
 BENEFIT = "ask_benefit"
 
+# An amount per unit of time, which only the amount's section states: "bao nhiêu 1 ngày", "mỗi tháng
+# được bao nhiêu", "1 ngày mấy chục" — not "bao nhiêu ngày" (how long). Folded.
+_RATE = re.compile(
+    r"\b(bao nhieu|bnhiu|nhieu|nhiu|may tram|may chuc|may trieu)( tien)? (1|mot|moi) (ngay|thang|nam|buoi|lan)\b"
+    r"|\b(1|mot|moi) (ngay|thang|nam|buoi) (duoc |dc |lanh |nhan )?(bao nhieu|bnhiu|nhiu|may tram|may chuc|may trieu)\b"
+)
+# A yes/no question whether money is paid, which the conditions answer and the amount completes:
+# "nhà nước có hỗ trợ tiền bốc mộ không", "có được cho tiền đi xe không". Folded.
+_MONEY_WHETHER = re.compile(r"\b(ho tro|tro cap|cho|duoc|dc|nhan|lanh|boi thuong|den bu|chi tra)( \w+)? tien\b")
+
 
 def asked_by_wording(text: str) -> list[str]:
     """The aspect intents the message's question wording asks outright."""
@@ -101,6 +112,11 @@ def asks_an_entitlement_length(text: str) -> bool:
     """ "vợ sinh thì chồng được nghỉ mấy ngày", "thất nghiệp được hưởng bao lâu": how long the
     entitlement lasts."""
     return bool(_ENTITLEMENT_LENGTH.search(folded_syllables(text)))
+
+
+def asks_a_rate(text: str) -> bool:
+    """ "bao nhiêu 1 ngày", "mỗi tháng được bao nhiêu": an amount per day, month or year."""
+    return bool(_RATE.search(folded_syllables(text)))
 
 
 def asks_a_deadline(text: str) -> bool:
@@ -128,7 +144,9 @@ def companion_aspects(
             chosen.append(str(runner_up["name"]))
     if (intent in YES_NO_WITH_CONDITIONS and is_yes_no_question(text)) or asks_a_deadline(text):
         chosen.append(ELIGIBILITY)
-    if intent == "ask_processing_time" and asks_an_entitlement_length(text):
+    if intent == "ask_processing_time" and (asks_an_entitlement_length(text) or asks_a_rate(text)):
+        chosen.append(BENEFIT)
+    if intent == ELIGIBILITY and is_yes_no_question(text) and _MONEY_WHETHER.search(folded_syllables(text)):
         chosen.append(BENEFIT)
     chosen.extend(asked_by_wording(text))
     if intent != BENEFIT and _asked_by_ending(text) == MONEY:
