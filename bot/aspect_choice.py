@@ -67,7 +67,7 @@ _PARTICLES = r"( (a|ad|ak|ah|z|v|vay|day|ha|nhi|nhe|nha|the|ta|chi|anh|em|ban|b|
 MONEY = "ask_fee"
 _ENDS_ASKING = {
     "ask_procedure_steps": re.compile(r"(?<!\bco )(?<!\bbi )\bsao" + _PARTICLES),  # not "có sao không"
-    MONEY: re.compile(r"\b(nhieu|nhiu|bnhiu|may trieu)( tien)?" + _PARTICLES),  # "(bao) nhiêu (tiền)"
+    MONEY: re.compile(r"\b(nhieu|nhiu|bnhiu|bn|may trieu)( tien)?" + _PARTICLES),  # "(bao) nhiêu (tiền)", "dc bn"
 }
 
 
@@ -82,7 +82,7 @@ BENEFIT = "ask_benefit"
 # An amount per unit of time, which only the amount's section states: "bao nhiêu 1 ngày", "mỗi tháng
 # được bao nhiêu", "1 ngày mấy chục" — not "bao nhiêu ngày" (how long). Folded.
 _RATE = re.compile(
-    r"\b(bao nhieu|bnhiu|nhieu|nhiu|may tram|may chuc|may trieu)( tien)? (1|mot|moi) (ngay|thang|nam|buoi|lan)\b"
+    r"\b(bao nhieu|bnhiu|bn|nhieu|nhiu|may tram|may chuc|may trieu)( tien)? (1|mot|moi) (ngay|thang|nam|buoi|lan)\b"
     r"|\b(1|mot|moi) (ngay|thang|nam|buoi) (duoc |dc |lanh |nhan )?(bao nhieu|bnhiu|nhiu|may tram|may chuc|may trieu)\b"
 )
 # A yes/no question whether money is paid, which the conditions answer and the amount completes:
@@ -100,7 +100,9 @@ def question_at_the_end(text: str) -> str | None:
     """The aspect intent a message's question asks outright — its wording ("làm sao", "ở đâu") or how
     it ends ("… sao ạ", "… là nhiu z") — or None."""
     worded = asked_by_wording(text)
-    return worded[0] if worded else _asked_by_ending(text)
+    if worded:
+        return worded[0]
+    return MONEY if asks_a_rate(text) else _asked_by_ending(text)
 
 
 def _asked_by_ending(text: str) -> str | None:
