@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.aspect_choice import YES_NO_WITH_CONDITIONS, companion_aspects, question_at_the_end
+from bot.aspect_choice import YES_NO_WITH_CONDITIONS, asks_a_rate, companion_aspects, question_at_the_end
 from tests.conftest import conversation_replies
 
 
@@ -164,3 +164,31 @@ def test_a_story_naming_a_procedure_and_ending_in_how_gets_the_steps_not_the_men
 def test_a_question_read_as_whether_that_ends_asking_how_much_gets_the_money_too(text: str) -> None:
     assert "ask_fee" in choose("ask_eligibility", text)
     assert "ask_fee" not in choose("ask_benefit", text)
+
+
+@pytest.mark.parametrize("text", ["bao nhieu 1 ngay z", "mỗi tháng được bao nhiêu", "1 ngay dc bnhiu vay", "dong thap nhat bn 1 thang"])
+def test_an_amount_per_day_or_month_is_money_not_time(text: str) -> None:
+    assert asks_a_rate(text)
+    assert "ask_benefit" in choose("ask_processing_time", text)
+    assert question_at_the_end(text) == "ask_fee"
+
+
+@pytest.mark.parametrize("text", ["bao nhiêu ngày thì có kết quả", "mấy ngày là xong", "nghỉ mấy ngày"])
+def test_a_number_of_days_is_no_rate(text: str) -> None:
+    assert not asks_a_rate(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["nha nuoc co ho tro tien boc mo voi xe di lai ko", "có được cho tiền đi xe không", "nghỉ ốm thì có được nhận tiền không"]
+)
+def test_whether_money_is_paid_gets_the_amount_beside_the_conditions(text: str) -> None:
+    assert "ask_benefit" in choose("ask_eligibility", text)
+
+
+@pytest.mark.parametrize("text", ["có phải đóng tiền không", "tiền lương có bị trừ không", "ho tro tien boc mo thi lam sao"])
+def test_paying_or_no_yes_no_question_gets_no_amount_added(text: str) -> None:
+    assert "ask_benefit" not in choose("ask_eligibility", text)
+
+
+def test_a_story_ending_in_dc_bn_gets_the_amount() -> None:
+    assert question_at_the_end("e dong dc 6 nam thi dc bn") == "ask_fee"

@@ -71,3 +71,34 @@ def test_where_to_get_another_agency_s_card_after_an_answer_is_declined(client: 
     )
     assert "trợ cấp xã hội hằng tháng" in first
     assert "chưa có trong danh mục" in card and "Thực hiện, điều chỉnh, thôi hưởng" not in card
+
+
+def test_where_to_get_a_paper_another_agency_issues_is_declined(client: TestClient) -> None:
+    first, paper = conversation_replies(
+        client, "bo e la thuong binh vua mat, gia dinh can lam gi de huong che do a", "giay chung tu thi xin o dau"
+    )
+    assert "mai táng phí" in first
+    assert "chưa có trong danh mục" in paper and "Nơi nộp hồ sơ" not in paper
+
+
+def test_asking_where_to_do_one_we_do_not_hold_is_declined_though_it_reads_as_no(client: TestClient) -> None:
+    _, passport = conversation_replies(
+        client, "e muon di lam o han quoc theo chuong trinh eps thi dang ky the nao", "lam ho chieu o dau luon a, e chua co"
+    )
+    assert "chưa có trong danh mục" in passport
+
+
+def test_a_loan_we_do_not_hold_after_housing_support_is_not_the_job_creation_loan(client: TestClient) -> None:
+    _, loan = conversation_replies(
+        client, "nha bi sap mai sau bao co dc ho tro sua nha ko", "vay ngan hang chinh sach lam nha ve sinh dc ko"
+    )
+    assert "chưa có trong danh mục" in loan and "Quỹ quốc gia về việc làm" not in loan
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["nha ke ben dem nao cung danh thang nho 5 tuoi, toi bao cho ai", "ong ay hay danh dua nho con rieng cua vo, bao o dau"],
+)
+def test_a_child_someone_beats_reaches_the_child_protection_line(client: TestClient, text: str) -> None:
+    (reply,) = conversation_replies(client, text)
+    assert "111" in reply
