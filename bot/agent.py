@@ -321,6 +321,12 @@ class Agent:
                 if asked is None:
                     return ["action_answer_pending"]
                 intent, confidence, unsure = asked, 1.0, False
+        if intent == "inform" and status == "context" and not str(parse.get("text", "")).startswith("/"):
+            # "đóng thấp nhất bn 1 tháng" after voluntary insurance reads as a bare statement; the
+            # question it asks outright is answered about the procedure in context.
+            asked = question_at_the_end(str(parse.get("text") or ""))
+            if asked is not None:
+                intent, confidence, unsure = asked, 1.0, False
         if unsure and not str(parse.get("text", "")).startswith("/"):
             return ["action_clarify"]
         planned = self.policy.actions_for(intent) or ["utter_out_of_scope"]

@@ -192,3 +192,11 @@ def test_paying_or_no_yes_no_question_gets_no_amount_added(text: str) -> None:
 
 def test_a_story_ending_in_dc_bn_gets_the_amount() -> None:
     assert question_at_the_end("e dong dc 6 nam thi dc bn") == "ask_fee"
+
+
+def test_a_follow_up_read_as_a_statement_that_asks_how_much_gets_the_money_not_the_menu(client: TestClient) -> None:
+    _, amount = conversation_replies(
+        client, "toi chay xe om cong nghe, muon dong bhxh tu nguyen de sau nay co luong huu", "dong thap nhat bn 1 thang"
+    )
+    assert "bảo hiểm xã hội tự nguyện" in amount
+    assert "muốn biết thông tin nào" not in amount
