@@ -116,6 +116,11 @@ def resolve_procedure(
         # A follow-up is short, so its name scores lower: "thế còn khai tử thì sao", "làm visa thì sao"
         # after a decline (nlu: ProcedureResolver.followup_not_held).
         not_held = parse.get("procedure_not_held_in_context")
+    named_by_topic = False
+    if not_held is None and current and asks_where_to_obtain(text) and parse.get("procedure_not_held_topic"):
+        # "còn visa cho họ thì làm ở đâu" after work permits: the subject asked is one we do not hold,
+        # though a single word of its name.
+        not_held, named_by_topic = parse["procedure_not_held_topic"], True
     # A referral ("trẻ em bị bạo hành, báo ở đâu") is answered whatever the wording looked like.
     urgent = bool(not_held and not_held.get("note")) and intent not in _PLEASANTRIES
     resolver = interpreter.resolver
@@ -131,7 +136,9 @@ def resolve_procedure(
     # Sad or angry wording ("bố em mất, khai tử làm sao") often reads as a complaint; a named
     # procedure we do not hold still gets the honest decline.
     mention = clean_mention(not_held.get("mention")) if not_held else None
-    if not_held and current and mention is None and not urgent and not (obtains and len(syllables(raw_mention)) >= 2):
+    if not_held and current and mention is None and not urgent and not (
+        obtains and (named_by_topic or len(syllables(raw_mention)) >= 2)
+    ):
         # Too little of a name to leave the procedure in context for ("lên bhxh huyện nộp à").
         return {"status": "context", "code": current}
     # "làm hộ chiếu ở đâu luôn ạ, em chưa có" asks where, though "chưa có" reads as a plain no.

@@ -81,6 +81,10 @@ class Message:
     # than procedure_not_held, the words matched being its subject), with its (agency, note).
     not_held_in_context: ProcedureCandidate | None = None
     not_held_in_context_where: tuple[str, str | None] = ("", None)
+    # The real procedure we do not hold whose matched words hold every word of the message's subject,
+    # from the resolver's offer score: "visa thì xin ở đâu" names a visa, one word of its name.
+    not_held_topic: ProcedureCandidate | None = None
+    not_held_topic_where: tuple[str, str | None] = ("", None)
     topic_words: list[str] = field(default_factory=list)
     topic_span: tuple[int, int] | None = None
 
@@ -114,6 +118,7 @@ class Message:
             "procedure_ambiguous": self.procedure_ambiguous,
             "procedure_not_held": self._not_held(),
             "procedure_not_held_in_context": self._described(self.not_held_in_context, *self.not_held_in_context_where),
+            "procedure_not_held_topic": self._described(self.not_held_topic, *self.not_held_topic_where),
             "topic_words": self.topic_words,
             "topic": self.original[self.topic_span[0] : self.topic_span[1]] if self.topic_span else None,
         }

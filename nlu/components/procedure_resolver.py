@@ -180,6 +180,27 @@ class ProcedureResolver:
             message.not_held_in_context = self.followup_not_held(message, every)
             if message.not_held_in_context is not None:
                 message.not_held_in_context_where = self.others.get(message.not_held_in_context.code, ("", None))
+            message.not_held_topic = self.topic_not_held(message.topic_span, every)
+            if message.not_held_topic is not None:
+                message.not_held_topic_where = self.others.get(message.not_held_topic.code, ("", None))
+
+    def topic_not_held(
+        self, span: tuple[int, int] | None, every: list[ProcedureCandidate]
+    ) -> ProcedureCandidate | None:
+        """The likeliest real procedure we do not hold whose matched words cover the message's whole
+        subject (``topic_words``), from ``offer_score``: "visa thì xin ở đâu" — a visa, though one word
+        of the name scores low. Only a where-to-get question reads it (``bot.slots``)."""
+        if span is None:
+            return None
+        start, end = span
+        other = next(
+            (c for c in every if is_other(c.code) and c.score >= self.offer_score and c.start <= start and c.end >= end),
+            None,
+        )
+        if other is None:
+            return None
+        # "làm hồ sơ ở đâu, online trên vssid được không": one of ours accounts for more of the words.
+        return None if any(c.explained > other.explained for c in every if not is_other(c.code)) else other
 
     def followup_not_held(self, message: Message, every: list[ProcedureCandidate]) -> ProcedureCandidate | None:
         """The real procedure we do not hold that ``message`` names if it is a follow-up: from

@@ -102,3 +102,15 @@ def test_a_loan_we_do_not_hold_after_housing_support_is_not_the_job_creation_loa
 def test_a_child_someone_beats_reaches_the_child_protection_line(client: TestClient, text: str) -> None:
     (reply,) = conversation_replies(client, text)
     assert "111" in reply
+
+
+@pytest.mark.parametrize("asked", ["con visa cho ho thi lam o dau a", "visa thì xin ở đâu"])
+def test_where_to_get_one_we_do_not_hold_named_by_one_word_is_declined(client: TestClient, asked: str) -> None:
+    _, visa = conversation_replies(client, "cap giay phep lao dong cho ky su nuoc ngoai can gi", asked)
+    assert "chưa có trong danh mục" in visa and "giấy phép lao động" not in visa.lower()
+
+
+@pytest.mark.parametrize("asked", ["lam o dau, e o thu duc", "lam ho so o dau, online tren vssid dc ko"])
+def test_a_place_or_an_app_in_a_follow_up_keeps_the_procedure(client: TestClient, asked: str) -> None:
+    _, where = conversation_replies(client, "cap giay phep lao dong cho ky su nuoc ngoai can gi", asked)
+    assert "chưa có trong danh mục" not in where and "giấy phép lao động" in where.lower()
