@@ -7,7 +7,8 @@ from actions.sdk import CollectingDispatcher, DomainDict, EventType, Tracker
 
 __all__ = ["ClarifyAction", "DossierStatusUnavailableAction"]
 
-NOT_OFFERED = {"out_of_scope", "inform", "affirm", "deny", "greet", "goodbye", "thank", "bot_challenge"}
+# A complaint is no reading to offer for an unclear question ("cho em hỏi cái này với ạ").
+NOT_OFFERED = {"out_of_scope", "inform", "affirm", "deny", "greet", "goodbye", "thank", "bot_challenge", "complain"}
 
 
 def _describe(domain: DomainDict, intent: str) -> str | None:
