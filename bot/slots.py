@@ -117,7 +117,7 @@ def resolve_procedure(
         # after a decline (nlu: ProcedureResolver.followup_not_held).
         not_held = parse.get("procedure_not_held_in_context")
     named_by_topic = False
-    if not_held is None and current and asks_where_to_obtain(text) and parse.get("procedure_not_held_topic"):
+    if not_held is None and current and parse.get("procedure_not_held_topic") and asks_where_to_obtain(text):
         # "còn visa cho họ thì làm ở đâu" after work permits: the subject asked is one we do not hold,
         # though a single word of its name.
         not_held, named_by_topic = parse["procedure_not_held_topic"], True
@@ -126,7 +126,7 @@ def resolve_procedure(
     resolver = interpreter.resolver
     asks_papers = intent in ("ask_documents", "ask_forms")
     raw_mention = str(not_held.get("mention") or "") if not_held else ""
-    obtains = bool(not_held) and asks_where_to_obtain(text)
+    obtains = named_by_topic or (bool(not_held) and asks_where_to_obtain(text))
     if not_held and current and asks_papers and not urgent and not obtains and resolver and (
         resolver.talks_about(current, raw_mention) or not _names_an_act(raw_mention)
     ):
