@@ -244,7 +244,7 @@ class ProcedureIndex:
         idf = self.idf
         # Matched IDF per phrase: the posting lists of the query's grams, weighted by each gram's IDF and
         # summed per phrase in one ``bincount`` (a 3,000-procedure catalogue stays within milliseconds).
-        lists, weights, gains = [], [], []
+        lists, weights, gains, contents = [], [], [], []
         rows, starts, phrase_ids = self._gram_rows, self._posting_starts, self._posting_phrases
         for gram in query:
             row = rows.get(gram)
@@ -254,6 +254,7 @@ class ProcedureIndex:
             lists.append(postings)
             weights.append(idf[gram])
             gains.append(idf[gram] if context_text and gram in distinctive else 0.0)
+            contents.append(1.0 if gram in content_words else 0.0)
         if not lists:
             return []
         lengths = [len(postings) for postings in lists]
@@ -271,6 +272,8 @@ class ProcedureIndex:
         else:
             gained = matched
         phrase_codes = self._code_array[candidates]
+        # How many of the user's content words each candidate phrase holds (a phrase's grams are distinct).
+        held = np.bincount(hits, weights=np.repeat(contents, lengths), minlength=size)[candidates]
         matches = []
         for position in _best_per_code(scores, phrase_codes, limit):
             index = int(candidates[position])
@@ -282,11 +285,8 @@ class ProcedureIndex:
             # best one ("tctn" fits fully, "tạm dừng rồi muốn tiếp tục hưởng" explains more).
             explained = 0.0
             if content_words:
-                close = candidates[(phrase_codes == code_id) & (scores >= score - EXPLAINED_SCORE_MARGIN)]
-                explained = max(
-                    (len(content_words.intersection(self.phrases[int(i)].grams)) / len(content_words) for i in close),
-                    default=0.0,
-                )
+                close = (phrase_codes == code_id) & (scores >= score - EXPLAINED_SCORE_MARGIN)
+                explained = float(held[close].max()) / len(content_words)
             matches.append(
                 Match(self.phrases[index].code, score, start, end, float(gained[position]), explained)
             )
