@@ -322,7 +322,9 @@ def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
     return sum(max(0.0, seconds - before.get(pid, 0.0)) for pid, seconds in after.items())
 
 
-def start_service(port: int, workers: int, database: str, redis: str | None) -> subprocess.Popen[bytes]:
+def start_service(
+    port: int, workers: int, database: str, redis: str | None, log: Path
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "DVCBOT_STORES__TRACKER_URL": database,
@@ -342,8 +344,20 @@ def start_service(port: int, workers: int, database: str, redis: str | None) -> 
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=log.open("wb"),
     )
+
+
+def wait_every_worker(log: Path, workers: int, timeout: float = 300.0) -> bool:
+    """Until each worker has warmed up (``bot.warmup`` logs one line each). ``/health`` answers as
+    soon as the first one is ready, and a worker still warming up accepts no connection: a load
+    begun then opens every keep-alive connection on the first worker, which serves them all."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if log.read_bytes().count(b"warmed up") >= workers:
+            return True
+        time.sleep(0.05)
+    return False
 
 
 def main() -> int:
@@ -372,8 +386,9 @@ def main() -> int:
     url = args.url
     if url is None:
         port = args.port or free_port()
-        server = start_service(port, args.workers, database, args.redis)
-        if not wait_healthy(port, timeout=300):
+        log = Path(scratch.name) / "service.log"
+        server = start_service(port, args.workers, database, args.redis, log)
+        if not (wait_healthy(port, timeout=300) and wait_every_worker(log, args.workers)):
             server.terminate()
             print("dvcbot run did not become healthy", file=sys.stderr)
             return 1
