@@ -90,7 +90,8 @@ def resolve_procedure(
             # "cần giấy chứng tử hay giấy báo tử của thôn" after a funeral allowance: a paper of the
             # procedure in context, though a sibling's keywords hold it too.
             return {"status": "context", "code": current}
-        if current and current != code and not guessed and _stays_in_context(current, code, text, ranking, interpreter):
+        tied = parse.get("procedure_tie_settled") or []
+        if current and current != code and not guessed and _stays_in_context(current, code, text, ranking, tied, interpreter):
             # "cai ở nhà được không hay bắt buộc phải vào trung tâm" after voluntary drug rehab: "vào
             # trung tâm" names admission to a care centre, but rehab accounts for the words as well.
             return {"status": "context", "code": current}
@@ -196,15 +197,19 @@ def _same_field(code: str, other: str, interpreter: Interpreter) -> bool:
 
 
 def _stays_in_context(
-    current: str, named: str, text: str, ranking: list[dict[str, Any]], interpreter: Interpreter
+    current: str, named: str, text: str, ranking: list[dict[str, Any]], tied: list[str], interpreter: Interpreter
 ) -> bool:
     """Whether a follow-up that retrieval reads as ``named`` stays with the procedure in context:
     the one in context accounts for at least as much of the follow-up's words, and the follow-up
     read after its name is more about it than about ``named``. A follow-up that holds a whole name or
-    alias of another procedure ("còn trợ cấp thất nghiệp thì sao" after work permits) moves to it."""
+    alias of another procedure ("còn trợ cấp thất nghiệp thì sao" after work permits) moves to it,
+    unless that name is shared: ``tied`` holds the procedures retrieval tied and the classifier
+    settled reading the message alone ("tiền mai táng bao nhiêu" names several funeral supports)."""
     by_code = {str(c.get("code")): c for c in ranking}
     here, there = by_code.get(current), by_code.get(named)
-    if here is None or there is None or float(there.get("score") or 0.0) >= WHOLE_NAME:
+    if here is None or there is None:
+        return False
+    if float(there.get("score") or 0.0) >= WHOLE_NAME and named not in tied:
         return False  # "lãnh thất nghiệp được không", "giấy xác nhận khuyết tật làm ở đâu": named outright
     if float(here.get("explained") or 0.0) < float(there.get("explained") or 0.0):
         return False

@@ -116,6 +116,8 @@ class Message:
             "entities": [entity.as_dict() for entity in self.entities],
             "procedure_ranking": [candidate.as_dict() for candidate in self.procedures],
             "procedure_ambiguous": self.procedure_ambiguous,
+            # A tie of retrieval that the procedure classifier settled reading the message alone.
+            "procedure_tie_settled": [] if self.procedure_ambiguous else list(self.procedure_tied or []),
             "procedure_not_held": self._not_held(),
             "procedure_not_held_in_context": self._described(self.not_held_in_context, *self.not_held_in_context_where),
             "procedure_not_held_topic": self._described(self.not_held_topic, *self.not_held_topic_where),

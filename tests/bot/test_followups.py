@@ -114,3 +114,26 @@ def test_where_to_get_one_we_do_not_hold_named_by_one_word_is_declined(client: T
 def test_a_place_or_an_app_in_a_follow_up_keeps_the_procedure(client: TestClient, asked: str) -> None:
     _, where = conversation_replies(client, "cap giay phep lao dong cho ky su nuoc ngoai can gi", asked)
     assert "chưa có trong danh mục" not in where and "giấy phép lao động" in where.lower()
+
+
+SURVIVORS = 'về thủ tục "Giải quyết hưởng chế độ tử tuất (trợ cấp mai táng, trợ cấp tuất)"'
+SOCIAL_FUNERAL = 'về thủ tục "Hỗ trợ chi phí mai táng cho đối tượng bảo trợ xã hội"'
+
+
+@pytest.mark.parametrize("asked", ["tiền mai táng được bao nhiêu", "tro cap mai tang bao nhieu"])
+def test_a_funeral_grant_asked_after_the_survivors_benefit_stays_with_it(client: TestClient, asked: str) -> None:
+    # Several funeral supports share the words; read alone the message picks one, read in the
+    # conversation it is the survivors' benefit's own grant.
+    first, amount = conversation_replies(
+        client, "mẹ tôi đóng bảo hiểm xã hội 20 năm, vừa qua đời, nhà có được nhận tiền tuất không", asked
+    )
+    assert SURVIVORS in first
+    assert SURVIVORS in amount and SOCIAL_FUNERAL not in amount
+
+
+def test_a_story_of_another_funeral_support_still_moves_to_it(client: TestClient) -> None:
+    _, other = conversation_replies(
+        client, "bo em dong bhxh 12 nam thi mat, nha e co dc tien tuat ko",
+        "bác tôi đang nhận trợ cấp xã hội hằng tháng vì khuyết tật nặng, mất hôm qua, xin hỗ trợ mai táng ở đâu",
+    )
+    assert SOCIAL_FUNERAL in other
