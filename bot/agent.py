@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from actions.sdk import Action, CollectingDispatcher, Tracker
-from bot.aspect_choice import companion_aspects, question_at_the_end
+from bot.aspect_choice import asks_what_about, companion_aspects, question_at_the_end
 from bot.coordination.arrival import arrived_at
 from bot.coordination.errors import CoordinationUnavailable
 from bot.coordination.locks import ConversationLocks, LocalLocks
@@ -292,8 +292,12 @@ class Agent:
             return ["action_decline_procedure"]
         switched = status == "switched" or bool(resolution.get("chosen"))
         if switched and (unsure or intent in ("inform", "affirm")):
-            # "còn gia hạn thì sao": a new procedure and no clear question → the previous question.
-            return ["action_answer_pending"]
+            # "còn gia hạn thì sao": a new procedure and no clear question → the previous question;
+            # "còn một ông làm mất gplđ thì cấp lại sao" asks how, outright.
+            asked = None if asks_what_about(str(parse.get("text") or "")) else question_at_the_end(str(parse.get("text") or ""))
+            if asked is None:
+                return ["action_answer_pending"]
+            intent, confidence, unsure = asked, 1.0, False
         procedure_known = status in ("resolved", "switched", "context")
         named_now = status in ("resolved", "switched")
         # A procedure of ours named in the message puts it in scope, and sad wording is not a

@@ -18,7 +18,12 @@ from actions.facts import is_yes_no_question
 from nlu.tokenize import folded_syllables
 
 __all__ = [
-    "YES_NO_WITH_CONDITIONS", "asked_by_wording", "asks_a_deadline", "asks_a_rate", "asks_an_entitlement_length",
+    "YES_NO_WITH_CONDITIONS",
+    "asked_by_wording",
+    "asks_a_deadline",
+    "asks_a_rate",
+    "asks_an_entitlement_length",
+    "asks_what_about",
     "companion_aspects",
     "question_at_the_end",
 ]
@@ -103,6 +108,16 @@ def question_at_the_end(text: str) -> str | None:
     if worded:
         return worded[0]
     return MONEY if asks_a_rate(text) else _asked_by_ending(text)
+
+
+# "còn gia hạn thì sao", "người nước ngoài thì thế nào": what about it — the question asked before, of
+# another subject — not how to do it. Folded.
+_WHAT_ABOUT = re.compile(r"\bthi (sao|the nao|ra sao)" + _PARTICLES)
+
+
+def asks_what_about(text: str) -> bool:
+    """Whether the message ends "… thì sao": the previous question, asked of a new subject."""
+    return _WHAT_ABOUT.search(folded_syllables(text)) is not None
 
 
 def _asked_by_ending(text: str) -> str | None:

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.aspect_choice import YES_NO_WITH_CONDITIONS, asks_a_rate, companion_aspects, question_at_the_end
+from bot.aspect_choice import (
+    YES_NO_WITH_CONDITIONS,
+    asks_a_rate,
+    asks_what_about,
+    companion_aspects,
+    question_at_the_end,
+)
 from tests.conftest import conversation_replies
 
 
@@ -200,3 +206,26 @@ def test_a_follow_up_read_as_a_statement_that_asks_how_much_gets_the_money_not_t
     )
     assert "bảo hiểm xã hội tự nguyện" in amount
     assert "muốn biết thông tin nào" not in amount
+
+
+@pytest.mark.parametrize(
+    "text, what_about",
+    [
+        ("còn gia hạn thì sao", True),
+        ("người nước ngoài thì thế nào ạ", True),
+        ("con cap moi thi sao ad", True),
+        ("bị mất giấy phép thì cấp lại sao", False),
+        ("làm thế nào", False),
+        ("chuyển nơi hưởng sao ạ", False),
+    ],
+)
+def test_what_about_is_told_from_how(text: str, what_about: bool) -> None:
+    assert asks_what_about(text) is what_about
+
+
+def test_a_switch_to_a_sibling_that_asks_how_gets_its_steps_not_the_earlier_question(client: TestClient) -> None:
+    _, reissue = conversation_replies(
+        client, "gia hạn giấy phép lao động cho chuyên gia cần hồ sơ gì", "có một anh bị mất gplđ thì xin cấp lại sao"
+    )
+    assert 'về thủ tục "Cấp lại giấy phép lao động' in reissue
+    assert "Trình tự thực hiện" in reissue and "Hồ sơ gồm" not in reissue
