@@ -76,6 +76,10 @@ def resolve_procedure(
     if guessed and current and float(mentioned[0].get("confidence") or 0.0) < interpreter.switch_probability():
         # A whole-message guess does not move a follow-up ("nộp về Bộ hay về Sở") off its procedure.
         mentioned = []
+    if guessed and current and mentioned and _guess_is_the_context_s(current, str(mentioned[0]["value"]), text, ranking, interpreter):
+        # "nó chưa đủ 18 có đăng ký tự nguyện được không" after drug rehab: read alone, "tự nguyện" is
+        # voluntary insurance; rehab accounts for the same words, and read after its name it is about it.
+        mentioned = []
     if mentioned:
         code = str(mentioned[0]["value"])
         if parse.get("procedure_ambiguous"):
@@ -215,6 +219,23 @@ def _stays_in_context(
         return False
     readings = interpreter.readings_in_context(text, current)
     return readings.get(current, 0.0) > readings.get(named, 0.0)
+
+
+def _guess_is_the_context_s(
+    current: str, guessed: str, text: str, ranking: list[dict[str, Any]], interpreter: Interpreter
+) -> bool:
+    """Whether the classifier's guess from a follow-up's words alone gives way to the procedure in
+    context: retrieval found the one in context too, for at least as many of the words, and the
+    follow-up read after its name is about it. Never between siblings of one field: the follow-up
+    read after its sibling's name leans to it ("hòa giải không thành thì lên trọng tài được không")."""
+    by_code = {str(c.get("code")): c for c in ranking}
+    here, there = by_code.get(current), by_code.get(guessed)
+    if here is None or _same_field(current, guessed, interpreter):
+        return False
+    if there is not None and float(here.get("explained") or 0.0) < float(there.get("explained") or 0.0):
+        return False
+    readings = interpreter.readings_in_context(text, current)
+    return readings.get(current, 0.0) > readings.get(guessed, 0.0)
 
 
 def _mention_of(entity: dict[str, Any], text: str) -> str:

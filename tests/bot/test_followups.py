@@ -137,3 +137,18 @@ def test_a_story_of_another_funeral_support_still_moves_to_it(client: TestClient
         "bác tôi đang nhận trợ cấp xã hội hằng tháng vì khuyết tật nặng, mất hôm qua, xin hỗ trợ mai táng ở đâu",
     )
     assert SOCIAL_FUNERAL in other
+
+
+REHAB = 'về thủ tục "Đăng ký cai nghiện ma túy tự nguyện"'
+
+
+def test_a_follow_up_whose_words_read_alone_as_another_field_s_stays_with_the_procedure_in_context(
+    client: TestClient,
+) -> None:
+    # Read alone, "đăng ký tự nguyện" is voluntary social insurance; after drug rehab it is rehab's own.
+    first, follow_up = conversation_replies(
+        client, "em trai tôi nghiện ma túy, gia đình muốn cho nó đi cai thì làm thế nào",
+        "nó mới 17 tuổi thì có đăng ký tự nguyện được không",
+    )
+    assert REHAB in first
+    assert REHAB in follow_up and "bảo hiểm xã hội tự nguyện" not in follow_up
