@@ -55,10 +55,12 @@ _DEADLINE = re.compile(
 # these are read as a second opinion, answered beside its choice. Folded.
 _ASKS = {
     "ask_procedure_steps": re.compile(
-        r"\b(lam sao|lam the nao|nhu the nao|ra sao|phai lam gi|can lam gi|bat dau tu dau|lam ntn|xin sao)\b"
+        r"\b(lam sao|lam the nao|nhu the nao|ra sao|phai lam gi|can lam gi|bat dau tu dau|lam ntn|xin sao"
+        r"|lam rang|man rang|the rang|xin rang)\b"  # central: "làm răng", "mần răng"
     ),
     "ask_where_to_submit": re.compile(
-        r"\b(o dau|cho nao|noi nao|voi ai|bao ai|cho ai|ai cap|ai giai quyet|goi so nao|co quan nao|len dau)\b"
+        r"\b(o dau|cho nao|noi nao|voi ai|bao ai|cho ai|ai cap|ai giai quyet|goi so nao|co quan nao|len dau"
+        r"|o mo|cho mo|noi mo|len mo|nop mo)\b"  # central: "ở mô", "chỗ mô"
     ),
 }
 

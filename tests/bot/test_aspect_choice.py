@@ -112,6 +112,8 @@ def test_the_agency_s_processing_time_is_no_deadline(text: str) -> None:
         ("con toi bi tai nan o cong trinh, gio phai lam gi truoc", "ask_procedure_steps"),
         ("nhà có người mất, báo với ai trước ạ", "ask_where_to_submit"),
         ("so bi chay mat roi, len dau xin lai", "ask_where_to_submit"),
+        ("ông nội muốn chuyển hồ sơ về quê thì làm răng", "ask_procedure_steps"),  # central words
+        ("giay to bi uot het, xin lai o mo", "ask_where_to_submit"),
     ],
 )
 def test_wording_that_asks_the_steps_or_the_place_outright_adds_them(text: str, asked: str) -> None:
