@@ -66,6 +66,7 @@ class ProcedureClassifier:
         settle_ratio: float = 1.0,
         offer_score: float = 0.3,
         keep_ours_probability: float = 1.01,
+        keep_ours_fit_probability: float = 1.01,
         tol: float = 1e-3,
         **options: Any,
     ) -> None:
@@ -89,6 +90,10 @@ class ProcedureClassifier:
         # of the message than ours ("… chú làm căn cước thì không khớp, sửa hồ sơ thương binh sao"):
         # ours kept when the whole message reads as ours this surely (above 1.0: never).
         self.keep_ours_probability = float(keep_ours_probability)
+        # … or whose words cover more of the message, though ours fits better ("em họ bị bán qua biên
+        # giới, vừa được đưa về, có được giúp gì không": reporting the crime is the police's, the support
+        # ours): ours kept when the whole message reads as ours this surely (above 1.0: never).
+        self.keep_ours_fit_probability = float(keep_ours_fit_probability)
         self._normalizer: Normalizer | None = None
         self._model: LinearIntentModel | None = None
         # Procedures it learnt from citizens' own messages: the only ones it switches to (an
@@ -207,16 +212,22 @@ class ProcedureClassifier:
         """The classifier's choice instead of the procedure we do not hold, when retrieval ranked it
         among ours, it explains more of the message and the whole message is clearly about it."""
         other = message.procedure_not_held
-        if other is None or not any(c.explained > other.explained for c in message.procedures):
-            return  # most declines: none of ours explains more, and the classifier is not asked
+        if other is None or not any(c.explained > other.explained or c.score > other.score for c in message.procedures):
+            return  # most declines: none of ours explains more or fits better, and the classifier is not asked
         probs = self.probabilities(message.original)
         if not probs:
             return
         best = max(probs, key=lambda label: probs[label])
         ours = next((c for c in message.procedures if c.code == best), None)
-        if ours is None or ours.explained <= other.explained or ours.code not in getattr(self, "_asked", frozenset()):
+        if ours is None or ours.code not in getattr(self, "_asked", frozenset()):
             return
-        if probs[best] < self.keep_ours_probability:
+        if ours.explained > other.explained:
+            needed = self.keep_ours_probability
+        elif ours.score > other.score:
+            needed = getattr(self, "keep_ours_fit_probability", 1.01)  # models pickled before it: never
+        else:
+            return
+        if probs[best] < needed:
             return
         message.procedure_not_held = None
         message.not_held_agency, message.not_held_note = None, None
