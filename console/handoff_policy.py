@@ -4,7 +4,9 @@
 run:
 
 - an agent holds the conversation → none: the bot stays silent, the turn is still stored;
-- the citizen asks for a person (``request_human``) → ``action_handoff`` instead;
+- the citizen asks for a person (``request_human``, or wording that asks for one outright, however
+  the rest of the message reads: "cho tôi nói chuyện với cán bộ, tôi già mắt kém") → ``action_handoff``
+  instead;
 - the bot failed ``failures_in_a_row`` turns in a row (asked to rephrase, offered readings, or had
   to say it only answers about procedures) → its reply, then ``action_handoff``;
 - otherwise the plan unchanged.
@@ -15,6 +17,7 @@ working hours — or, out of hours, when staff are back.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -24,12 +27,27 @@ from bot.tracker import DialogueStateTracker
 from console.handoff_store import HandoffState, HandoffStore
 from console.hours import OfficeHours
 from console.settings import HandoffSettings
+from nlu.tokenize import folded_syllables
 
-__all__ = ["FAILED_ACTIONS", "HANDOFF_ACTION", "HandoffAction", "HandoffPolicy", "HandoffTexts"]
+__all__ = ["FAILED_ACTIONS", "HANDOFF_ACTION", "HandoffAction", "HandoffPolicy", "HandoffTexts", "asks_for_a_person"]
 
 HANDOFF_ACTION = "action_handoff"
 # A turn whose plan holds one of these did not answer the citizen.
 FAILED_ACTIONS = frozenset({"action_clarify", "utter_ask_rephrase", "utter_out_of_scope"})
+# Wording that asks for a person outright: to talk to, meet or be put through to staff, as a request
+# (opening the message, or after "cho tôi", "muốn", "xin"...). Folded. Not staff in a story or a
+# complaint ("lên xã gặp cán bộ thì họ bảo về", "cán bộ thái độ hách dịch", "hồ sơ chuyển cho cán bộ nào").
+_A_PERSON = r"(can bo|nhan vien|nguoi that|tong dai vien|tu van vien|chuyen vien|nguoi truc)"
+_REQUEST = r"(^|\bcho (toi|em|e|minh|tui|chau|con|bac|co|chu|anh|chi|ba|ong) |\bmuon |\bcan |\bxin |\bvui long |\bgiup (toi|em|minh) )"
+_ASKS_FOR_A_PERSON = re.compile(
+    rf"{_REQUEST}(duoc )?(noi chuyen|gap|ket noi|trao doi|hoi truc tiep) (truc tiep )?(voi )?{_A_PERSON}"
+    rf"|\b(chuyen may|noi may) (cho |sang |qua |toi |gap |voi )?(mot )?{_A_PERSON}"
+)
+
+
+def asks_for_a_person(text: str) -> bool:
+    """Whether the message asks outright to talk to a person."""
+    return _ASKS_FOR_A_PERSON.search(folded_syllables(text)) is not None
 
 
 class HandoffPolicy:
@@ -44,7 +62,7 @@ class HandoffPolicy:
         if handoff is not None and handoff.state == HandoffState.HELD:
             return []
         intent = (parse.get("intent") or {}).get("name")
-        if intent == "request_human":
+        if intent == "request_human" or asks_for_a_person(str(parse.get("text") or "")):
             return [HANDOFF_ACTION]
         if (
             handoff is None
@@ -142,7 +160,7 @@ class HandoffAction:
         handoff = existing or self._store.queue(
             sender_id=tracker.sender_id,
             channel=tracker.latest_input_channel or "rest",
-            reason="asked" if intent == "request_human" else "failed",
+            reason="asked" if intent == "request_human" or asks_for_a_person(tracker.latest_message.get("text") or "") else "failed",
             question=_last_question(tracker),
         )
         position = self._store.position(handoff)

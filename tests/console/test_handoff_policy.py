@@ -8,9 +8,11 @@ import uuid
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.messages import UserMessage
 from bot.service import Service, make_engine
-from console.handoff_policy import HandoffTexts
+from console.handoff_policy import HandoffTexts, asks_for_a_person
 from console.handoff_store import HandoffState, HandoffStore
 from console.settings import HandoffSettings, WorkingHours
 
@@ -92,3 +94,27 @@ def test_out_of_hours_the_bot_says_when_staff_are_back(open_service: Service) ->
     tuesday_morning = dt.datetime(2026, 12, 8, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")).timestamp()
     assert "vị trí thứ 1" in texts.queued(tuesday_morning, 1, again=False)
     assert texts.hours.is_open(tuesday_morning) and not texts.hours.is_open(saturday_night)
+
+
+@pytest.mark.parametrize(
+    "text, asks",
+    [
+        ("Cho tôi nói chuyện với cán bộ đi, tôi già rồi mắt kém bấm chữ khó lắm", True),
+        ("chuyen may cho nhan vien giup toi", True),
+        ("ad oi cho e gap nhan vien tu van", True),
+        ("gặp cán bộ", True),
+        ("cán bộ ở trung tâm thái độ hách dịch lắm", False),
+        ("tôi lên xã gặp cán bộ thì họ bảo về", False),
+        ("hồ sơ chuyển cho cán bộ nào xử lý", False),
+    ],
+)
+def test_wording_that_asks_for_a_person_outright(text: str, asks: bool) -> None:
+    assert asks_for_a_person(text) is asks
+
+
+def test_asking_for_a_person_among_complaints_is_handed_over(open_service: Service) -> None:
+    user = sender()
+    reply = talk(open_service, user, "bấm mãi không được, cho tôi nói chuyện với cán bộ, tôi già rồi mắt kém lắm")
+    assert "chuyển cuộc trò chuyện tới cán bộ" in reply
+    handoff = open_service.handoff.store.open_for(user)  # type: ignore[union-attr]
+    assert handoff is not None and handoff.reason == "asked"
