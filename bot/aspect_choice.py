@@ -21,6 +21,7 @@ __all__ = [
     "YES_NO_WITH_CONDITIONS",
     "asked_by_wording",
     "asks_a_deadline",
+    "asks_a_limit",
     "asks_a_rate",
     "asks_an_entitlement_length",
     "asks_what_about",
@@ -138,6 +139,16 @@ def asks_a_rate(text: str) -> bool:
     return bool(_RATE.search(folded_syllables(text)))
 
 
+# How many times, up to what age or length, the rules allow: "gia hạn được mấy lần", "tối đa bao nhiêu
+# lần", "mấy lần thì bị cắt" — a limit the conditions state, whatever the count sounds like. Folded.
+_LIMIT = re.compile(r"\b((duoc|dc|toi da|nhieu nhat)( \w+){0,3} (may|bao nhieu|bn) lan|(may|bao nhieu|bn) lan (thi|la|duoc|dc))\b")
+
+
+def asks_a_limit(text: str) -> bool:
+    """ "gia hạn được mấy lần": how often the rules allow something."""
+    return bool(_LIMIT.search(folded_syllables(text)))
+
+
 def asks_a_deadline(text: str) -> bool:
     """ "phải nộp gia hạn trước bao nhiêu ngày", "quá hạn có sao không": a question about the
     applicant's own time limit."""
@@ -161,7 +172,7 @@ def companion_aspects(
         runner_up = ranking[1]
         if float(runner_up["confidence"]) >= second:
             chosen.append(str(runner_up["name"]))
-    if (intent in YES_NO_WITH_CONDITIONS and is_yes_no_question(text)) or asks_a_deadline(text):
+    if (intent in YES_NO_WITH_CONDITIONS and is_yes_no_question(text)) or asks_a_deadline(text) or asks_a_limit(text):
         chosen.append(ELIGIBILITY)
     if intent == "ask_processing_time" and (asks_an_entitlement_length(text) or asks_a_rate(text)):
         chosen.append(BENEFIT)

@@ -231,3 +231,13 @@ def test_a_switch_to_a_sibling_that_asks_how_gets_its_steps_not_the_earlier_ques
     )
     assert 'về thủ tục "Cấp lại giấy phép lao động' in reissue
     assert "Trình tự thực hiện" in reissue and "Hồ sơ gồm" not in reissue
+
+
+@pytest.mark.parametrize("text", ["thẻ này được cấp lại mấy lần", "toi da bao nhieu lan vay ad", "mấy lần thì bị cắt hẳn"])
+def test_how_often_the_rules_allow_gets_the_conditions(text: str) -> None:
+    assert "ask_eligibility" in choose("ask_benefit", text)
+
+
+@pytest.mark.parametrize("text", ["một năm đi khám mấy lần", "gọi bao nhiêu lần không ai nghe"])
+def test_other_counts_are_no_limit(text: str) -> None:
+    assert "ask_eligibility" not in choose("ask_benefit", text)
