@@ -63,6 +63,10 @@ _ASKS = {
         r"\b(o dau|cho nao|noi nao|voi ai|bao ai|cho ai|ai cap|ai giai quyet|goi so nao|co quan nao|len dau"
         r"|o mo|cho mo|noi mo|len mo|nop mo)\b"  # central: "ở mô", "chỗ mô"
     ),
+    # "làm hồ sơ gì", "cần giấy tờ gì", "giấy chi" (central): the papers, though "làm" sounds like how.
+    "ask_documents": re.compile(r"\b(ho so|giay to|giay)( gom)?( nhung)? (gi|j|chi)\b(?! (dau|ca|het))"),
+    # "được bảo hiểm trả chế độ thế nào": what is paid, though "thế nào" sounds like how.
+    "ask_benefit": re.compile(r"\b(duoc|dc)( \w+){0,3} (tra|chi tra|huong|lanh)( \w+){0,6} (the nao|ra sao|nhu the nao)\b"),
 }
 
 

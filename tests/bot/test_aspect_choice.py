@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 
 from bot.aspect_choice import (
     YES_NO_WITH_CONDITIONS,
+    asked_by_wording,
     asks_a_rate,
     asks_what_about,
     companion_aspects,
@@ -114,6 +115,8 @@ def test_the_agency_s_processing_time_is_no_deadline(text: str) -> None:
         ("so bi chay mat roi, len dau xin lai", "ask_where_to_submit"),
         ("ông nội muốn chuyển hồ sơ về quê thì làm răng", "ask_procedure_steps"),  # central words
         ("giay to bi uot het, xin lai o mo", "ask_where_to_submit"),
+        ("con em muốn xin học bổng nội trú thì làm hồ sơ gì", "ask_documents"),  # "làm" sounds like how
+        ("ong ay dc bao hiem chi tra che do om dau the nao", "ask_benefit"),  # "thế nào" sounds like how
     ],
 )
 def test_wording_that_asks_the_steps_or_the_place_outright_adds_them(text: str, asked: str) -> None:
@@ -241,3 +244,8 @@ def test_how_often_the_rules_allow_gets_the_conditions(text: str) -> None:
 @pytest.mark.parametrize("text", ["một năm đi khám mấy lần", "gọi bao nhiêu lần không ai nghe"])
 def test_other_counts_are_no_limit(text: str) -> None:
     assert "ask_eligibility" not in choose("ask_benefit", text)
+
+
+@pytest.mark.parametrize("text", ["hồ sơ gì đâu mà lâu thế", "được nhận lại hồ sơ thế nào", "đăng ký hưởng thế nào"])
+def test_papers_and_amounts_are_not_read_into_other_wording(text: str) -> None:
+    assert not {"ask_documents", "ask_benefit"} & set(asked_by_wording(text))
