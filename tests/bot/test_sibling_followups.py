@@ -107,30 +107,36 @@ CARE_RANKING = [
 ]
 
 
+WHOLE_NAME_RANKING = [{**CARE_RANKING[0], "score": 1.0}, CARE_RANKING[1]]
+
+
 @pytest.mark.parametrize(
-    ("readings", "ranking", "stays"),
+    ("readings", "ranking", "tied", "stays"),
     [
         # "vào trung tâm" names the care centre, rehab accounts for the words as well and the
         # follow-up read after rehab's name is about rehab: it stays.
-        ({"voluntary_drug_rehab": 0.9, "social_care_admission": 0.05}, CARE_RANKING, True),
+        ({"voluntary_drug_rehab": 0.9, "social_care_admission": 0.05}, CARE_RANKING, [], True),
         # Read after rehab's name it is still about the care centre: it moves.
-        ({"voluntary_drug_rehab": 0.2, "social_care_admission": 0.7}, CARE_RANKING, False),
+        ({"voluntary_drug_rehab": 0.2, "social_care_admission": 0.7}, CARE_RANKING, [], False),
         # The procedure in context explains less of the follow-up: it moves.
-        ({"voluntary_drug_rehab": 0.9}, [CARE_RANKING[0], {**CARE_RANKING[1], "explained": 0.3}], False),
-        # A whole name or alias of the other procedure: it moves, whatever the reading in context.
-        ({"voluntary_drug_rehab": 0.9}, [{**CARE_RANKING[0], "score": 1.0}, CARE_RANKING[1]], False),
+        ({"voluntary_drug_rehab": 0.9}, [CARE_RANKING[0], {**CARE_RANKING[1], "explained": 0.3}], [], False),
+        # A whole name or alias of the other procedure: it moves, whatever the reading in context...
+        ({"voluntary_drug_rehab": 0.9}, WHOLE_NAME_RANKING, [], False),
+        # ... unless other procedures hold that name too (a tie the classifier settled reading the
+        # message alone): then it is read in context like any other words.
+        ({"voluntary_drug_rehab": 0.9}, WHOLE_NAME_RANKING, ["social_care_admission", "child_emergency_intervention"], True),
         # Retrieval did not rank the procedure in context at all.
-        ({"voluntary_drug_rehab": 0.9}, CARE_RANKING[:1], False),
+        ({"voluntary_drug_rehab": 0.9}, CARE_RANKING[:1], [], False),
     ],
 )
 def test_a_follow_up_stays_when_the_procedure_in_context_explains_it_as_well(
-    readings: dict[str, float], ranking: list[dict[str, object]], stays: bool
+    readings: dict[str, float], ranking: list[dict[str, object]], tied: list[str], stays: bool
 ) -> None:
     from bot.slots import _stays_in_context
 
     interpreter = _Interpreter(readings)
     text = "cai o nha duoc khong hay phai vao trung tam"
-    assert _stays_in_context("voluntary_drug_rehab", "social_care_admission", text, ranking, interpreter) is stays  # type: ignore[arg-type]
+    assert _stays_in_context("voluntary_drug_rehab", "social_care_admission", text, ranking, tied, interpreter) is stays  # type: ignore[arg-type]
 
 
 def test_a_follow_up_about_the_centre_stays_with_drug_rehab_over_rest(client: TestClient) -> None:
