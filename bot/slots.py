@@ -95,6 +95,10 @@ def resolve_procedure(
             # procedure in context, though a sibling's keywords hold it too.
             return {"status": "context", "code": current}
         tied = parse.get("procedure_tie_settled") or []
+        if current and current != code and not guessed and _names_none_in_particular(ranking):
+            # "nộp giấy cho công ty hay tự mang lên bhxh" after sickness pay: "bhxh" fits every insurance
+            # procedure alike; a word of the field's is no switch.
+            return {"status": "context", "code": current}
         if current and current != code and not guessed and _stays_in_context(current, code, text, ranking, tied, interpreter):
             # "cai ở nhà được không hay bắt buộc phải vào trung tâm" after voluntary drug rehab: "vào
             # trung tâm" names admission to a care centre, but rehab accounts for the words as well.
@@ -193,6 +197,24 @@ def _sibling_in_context(text: str, current: str, ranking: list[dict[str, Any]], 
     if best in (current, NONE, OTHER) or best not in ranked_too or readings[best] < interpreter.sibling_switch_probability():
         return None
     return best if readings[best] > readings.get(current, 0.0) else None
+
+
+INDISTINCT_MARGIN = 0.1  # candidates this close in fit and in what they explain are told apart by nothing
+INDISTINCT_COUNT = 3
+
+
+def _names_none_in_particular(ranking: list[dict[str, Any]]) -> bool:
+    """Whether retrieval's best is one of several procedures the message fits alike, by the same words."""
+    if not ranking:
+        return False
+    top = ranking[0]
+    score, explained = float(top.get("score") or 0.0), float(top.get("explained") or 0.0)
+    alike = [
+        c for c in ranking
+        if score - float(c.get("score") or 0.0) <= INDISTINCT_MARGIN
+        and abs(float(c.get("explained") or 0.0) - explained) < 1e-6
+    ]
+    return len(alike) >= INDISTINCT_COUNT
 
 
 def _same_field(code: str, other: str, interpreter: Interpreter) -> bool:

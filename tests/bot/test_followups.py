@@ -152,3 +152,15 @@ def test_a_follow_up_whose_words_read_alone_as_another_field_s_stays_with_the_pr
     )
     assert REHAB in first
     assert REHAB in follow_up and "bảo hiểm xã hội tự nguyện" not in follow_up
+
+
+SICKNESS = 'về thủ tục "Giải quyết hưởng chế độ ốm đau"'
+
+
+def test_a_word_every_insurance_procedure_shares_moves_no_follow_up(client: TestClient) -> None:
+    first, where = conversation_replies(
+        client, "tôi bị viêm phổi nằm viện một tuần, bảo hiểm có trả tiền những ngày nghỉ không",
+        "đưa cho kế toán hay tự mang lên bhxh",
+    )
+    assert SICKNESS in first
+    assert SICKNESS in where
