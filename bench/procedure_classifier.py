@@ -66,6 +66,9 @@ def main() -> None:
     # For a held-out question retrieval ties: (truth, the likeliest tied one, its probability, the next
     # tied one's, whether it is the likeliest of all).
     ties: list[tuple[str, str, float, float, bool]] = []
+    # For those ties whose likeliest label of all is none of the tied procedures: (truth, that label, its
+    # probability, the likeliest tied one's, whether the truth is among the tied).
+    outside: list[tuple[str, str, float, float, bool]] = []
     # For a held-out message retrieval (holding every other procedure) declines: (truth, the
     # classifier's likeliest label, its probability, whether retrieval ranks that one of ours too,
     # whether retrieval's best of ours reached ``min_score`` on its own and is that label, whether
@@ -134,6 +137,8 @@ def main() -> None:
                 best = max(probs, key=lambda label: probs[label])
                 second = probs.get(tied[1], 0.0) if len(tied) > 1 else 0.0
                 ties.append((truth, tied[0], probs.get(tied[0], 0.0), second, best == tied[0]))
+                if best not in tied and best not in (OTHER, NONE):
+                    outside.append((truth, best, probs[best], probs.get(tied[0], 0.0), truth in tied))
             if truth == OTHER:
                 continue
             close = [c.code for c in every if c.score >= classifier.offer_score and c.code != ours.code]
@@ -190,6 +195,15 @@ def main() -> None:
             settled = [t for t in ties if t[4] and t[2] >= threshold and t[2] >= ratio * t[3]]
             right = sum(t[0] == t[1] for t in settled)
             print(f"{threshold:18.2f}  {ratio:12.1f}  {right:13d}  {len(settled) - right:13d}  {len(ties) - len(settled):11d}")
+
+    print(f"\noutside the tie: {len(outside)} of those ties had a likeliest label that is none of the tied "
+          f"procedures ({sum(t[0] == t[1] for t in outside)} of them right, {sum(t[4] for t in outside)} with the truth among the tied)")
+    print("min_probability  settle_ratio  taken_right  taken_wrong  truth_was_tied")
+    for threshold in (0.4, 0.5, 0.6, 0.7):
+        for ratio in (1.0, 3.0, 5.0):
+            taken = [t for t in outside if t[2] >= threshold and t[2] >= ratio * t[3]]
+            right = sum(t[0] == t[1] for t in taken)
+            print(f"{threshold:15.2f}  {ratio:12.1f}  {right:11d}  {len(taken) - right:11d}  {sum(t[4] for t in taken):14d}")
 
     wrongly_declined = [r for r in rescues if r[0] not in (OTHER, NONE)]
     print(f"\nrescue: retrieval declined {len(wrongly_declined)} held-out citizens' questions about ours and "

@@ -164,3 +164,17 @@ def test_a_word_every_insurance_procedure_shares_moves_no_follow_up(client: Test
     )
     assert SICKNESS in first
     assert SICKNESS in where
+
+
+SHORT_CONTRIBUTIONS = "chưa đủ thời gian đóng để hưởng lương hưu"
+
+
+def test_a_story_whose_tied_names_another_procedure_s_story_uses_too_gets_that_one(client: TestClient) -> None:
+    # "trợ cấp hằng tháng" names the social allowance and the social pension alike; the story is of
+    # someone short of pension years, which the classifier reads surely.
+    (reply,) = conversation_replies(
+        client,
+        "mẹ tôi 61 tuổi, đóng bảo hiểm xã hội được 12 năm thì nghỉ, nghe nói thiếu năm vẫn được nhận trợ cấp hằng tháng, có đúng không",
+    )
+    assert SHORT_CONTRIBUTIONS in reply
+    assert "Dạ, ý anh/chị là" not in reply
