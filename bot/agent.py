@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from actions.sdk import Action, CollectingDispatcher, Tracker
-from bot.aspect_choice import asks_what_about, companion_aspects, question_at_the_end
+from bot.aspect_choice import asked_by_wording, asks_what_about, companion_aspects, question_at_the_end
 from bot.coordination.arrival import arrived_at
 from bot.coordination.errors import CoordinationUnavailable
 from bot.coordination.locks import ConversationLocks, LocalLocks
@@ -306,6 +306,9 @@ class Agent:
         story = named_now and (
             intent in ("out_of_scope", "inform")
             or (intent == "complain" and confidence < self.config.sure_aspect_probability)
+            # However sure, a story that names one of ours and asks outright where or how is a question:
+            # "… thằng bé bị bố dượng đánh suốt, tôi muốn báo mà sợ lộ tên, gọi ở đâu".
+            or (intent == "complain" and bool(asked_by_wording(str(parse.get("text") or ""))))
         )
         if (unsure or story) and procedure_known:
             # A question one clause asks surely ("…, giờ gia đình muốn cho nó cai thì đăng ký ở đâu")

@@ -61,7 +61,7 @@ _ASKS = {
     ),
     "ask_where_to_submit": re.compile(
         r"\b(o dau|cho nao|noi nao|voi ai|bao ai|cho ai|ai cap|ai giai quyet|goi so nao|co quan nao|len dau"
-        r"|o mo|cho mo|noi mo|len mo|nop mo)\b"  # central: "ở mô", "chỗ mô"
+        r"|o mo|cho mo|noi mo|len mo|nop mo|goi mo|bao mo)\b"  # central: "ở mô", "chỗ mô", "gọi mô"
     ),
     # "làm hồ sơ gì", "cần giấy tờ gì", "giấy chi" (central): the papers, though "làm" sounds like how.
     "ask_documents": re.compile(r"\b(ho so|giay to|giay)( gom)?( nhung)? (gi|j|chi)\b(?! (dau|ca|het))"),

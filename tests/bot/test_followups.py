@@ -178,3 +178,14 @@ def test_a_story_whose_tied_names_another_procedure_s_story_uses_too_gets_that_o
     )
     assert SHORT_CONTRIBUTIONS in reply
     assert "Dạ, ý anh/chị là" not in reply
+
+
+def test_a_sure_complaint_reading_yields_to_a_child_in_danger_asked_about_outright(client: TestClient) -> None:
+    (reply,) = conversation_replies(
+        client,
+        # read as a complaint, surely, for its sad and angry words
+        "chán lắm, nhà hàng xóm có đứa nhỏ 6 tuổi bị mẹ kế đánh hoài, mặt mũi bầm dập, tối nào cũng nghe khóc, "
+        "tui muốn báo mà sợ bị lộ tên, gọi mô",
+    )
+    assert CHILD_LINE in reply and "111" in reply
+    assert "rất tiếc về sự bất tiện" not in reply
