@@ -293,7 +293,7 @@ class Agent:
         switched = status == "switched" or bool(resolution.get("chosen"))
         if switched and (unsure or intent in ("inform", "affirm")):
             # "còn gia hạn thì sao": a new procedure and no clear question → the previous question;
-            # "còn một ông làm mất gplđ thì cấp lại sao" asks how, outright.
+            # "có một anh bị mất gplđ thì xin cấp lại sao" asks how, outright.
             asked = None if asks_what_about(str(parse.get("text") or "")) else question_at_the_end(str(parse.get("text") or ""))
             if asked is None:
                 return ["action_answer_pending"]
@@ -307,7 +307,7 @@ class Agent:
             intent in ("out_of_scope", "inform")
             or (intent == "complain" and confidence < self.config.sure_aspect_probability)
             # However sure, a story that names one of ours and asks outright where or how is a question:
-            # "… thằng bé bị bố dượng đánh suốt, tôi muốn báo mà sợ lộ tên, gọi ở đâu".
+            # "… đứa nhỏ bị mẹ kế đánh hoài, tui muốn báo mà sợ bị lộ tên, gọi mô".
             or (intent == "complain" and bool(asked_by_wording(str(parse.get("text") or ""))))
         )
         if (unsure or story) and procedure_known:

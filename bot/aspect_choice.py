@@ -63,9 +63,9 @@ _ASKS = {
         r"\b(o dau|cho nao|noi nao|voi ai|bao ai|cho ai|ai cap|ai giai quyet|goi so nao|co quan nao|len dau"
         r"|o mo|cho mo|noi mo|len mo|nop mo|goi mo|bao mo)\b"  # central: "ở mô", "chỗ mô", "gọi mô"
     ),
-    # "làm hồ sơ gì", "cần giấy tờ gì", "giấy chi" (central): the papers, though "làm" sounds like how.
+    # "xin học bổng thì làm hồ sơ gì", "giấy chi" (central): the papers, though "làm" sounds like how.
     "ask_documents": re.compile(r"\b(ho so|giay to|giay)( gom)?( nhung)? (gi|j|chi)\b(?! (dau|ca|het))"),
-    # "được bảo hiểm trả chế độ thế nào": what is paid, though "thế nào" sounds like how.
+    # "được bảo hiểm chi trả chế độ ốm đau thế nào": what is paid, though "thế nào" sounds like how.
     "ask_benefit": re.compile(r"\b(duoc|dc)( \w+){0,3} (tra|chi tra|huong|lanh)( \w+){0,6} (the nao|ra sao|nhu the nao)\b"),
 }
 
@@ -143,13 +143,13 @@ def asks_a_rate(text: str) -> bool:
     return bool(_RATE.search(folded_syllables(text)))
 
 
-# How many times, up to what age or length, the rules allow: "gia hạn được mấy lần", "tối đa bao nhiêu
-# lần", "mấy lần thì bị cắt" — a limit the conditions state, whatever the count sounds like. Folded.
+# How many times the rules allow: "thẻ này được cấp lại mấy lần", "tối đa bao nhiêu lần", "mấy lần thì
+# bị cắt" — a limit the conditions state, whatever the count sounds like. Folded.
 _LIMIT = re.compile(r"\b((duoc|dc|toi da|nhieu nhat)( \w+){0,3} (may|bao nhieu|bn) lan|(may|bao nhieu|bn) lan (thi|la|duoc|dc))\b")
 
 
 def asks_a_limit(text: str) -> bool:
-    """ "gia hạn được mấy lần": how often the rules allow something."""
+    """ "được cấp lại mấy lần": how often the rules allow something."""
     return bool(_LIMIT.search(folded_syllables(text)))
 
 

@@ -77,7 +77,7 @@ def resolve_procedure(
         # A whole-message guess does not move a follow-up ("nộp về Bộ hay về Sở") off its procedure.
         mentioned = []
     if guessed and current and mentioned and _guess_is_the_context_s(current, str(mentioned[0]["value"]), text, ranking, interpreter):
-        # "nó chưa đủ 18 có đăng ký tự nguyện được không" after drug rehab: read alone, "tự nguyện" is
+        # "nó mới 17 tuổi thì có đăng ký tự nguyện được không" after drug rehab: read alone, "tự nguyện" is
         # voluntary insurance; rehab accounts for the same words, and read after its name it is about it.
         mentioned = []
     if mentioned:
@@ -96,7 +96,7 @@ def resolve_procedure(
             return {"status": "context", "code": current}
         tied = parse.get("procedure_tie_settled") or []
         if current and current != code and not guessed and _names_none_in_particular(ranking):
-            # "nộp giấy cho công ty hay tự mang lên bhxh" after sickness pay: "bhxh" fits every insurance
+            # "đưa cho kế toán hay tự mang lên bhxh" after sickness pay: "bhxh" fits every insurance
             # procedure alike; a word of the field's is no switch.
             return {"status": "context", "code": current}
         if current and current != code and not guessed and _stays_in_context(current, code, text, ranking, tied, interpreter):

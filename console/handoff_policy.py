@@ -5,7 +5,7 @@ run:
 
 - an agent holds the conversation → none: the bot stays silent, the turn is still stored;
 - the citizen asks for a person (``request_human``, or wording that asks for one outright, however
-  the rest of the message reads: "cho tôi nói chuyện với cán bộ, tôi già mắt kém") → ``action_handoff``
+  the rest of the message reads: "bấm mãi không được, cho tôi nói chuyện với cán bộ") → ``action_handoff``
   instead;
 - the bot failed ``failures_in_a_row`` turns in a row (asked to rephrase, offered readings, or had
   to say it only answers about procedures) → its reply, then ``action_handoff``;
