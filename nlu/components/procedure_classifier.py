@@ -259,12 +259,13 @@ class ProcedureClassifier:
 
     def _outside_the_tie(self, probs: dict[str, float], tied: list[str] | None) -> bool:
         """The classifier's choice is none of the tied procedures, one it learnt from citizens'
-        messages, as sure as a first message's guess and ``settle_ratio`` times likelier than any tied one."""
+        messages, as sure as settling a tie needs and ``settle_ratio`` times likelier than any tied one."""
         best = max(probs, key=lambda label: probs[label])
         if best in (OTHER, NONE) or best in (tied or []) or best not in getattr(self, "_asked", frozenset()):
             return False
+        needed = getattr(self, "settle_probability", None) or self.context_switch_probability
         others = max((probs.get(c, 0.0) for c in tied or []), default=0.0)
-        return probs[best] >= self.min_probability and probs[best] >= getattr(self, "settle_ratio", 1.0) * others
+        return probs[best] >= needed and probs[best] >= getattr(self, "settle_ratio", 1.0) * others
 
     def _maybe_switch(self, message: Message, current: Entity, probs: dict[str, float]) -> Entity:
         """To a sibling retrieval ranked close too, when the whole message is clearly about it; the

@@ -205,9 +205,12 @@ def test_a_story_naming_our_procedure_is_answered_not_taken_for_a_complaint(serv
     # … and when it asks nothing outright, the procedure's menu, never "please rephrase".
     story = {**parse, "intent_ranking": chit_chat, "text": "sếp người Nhật sắp hết hạn giấy phép, tôi rối quá, gia hạn"}
     assert service.agent._plan_intent("out_of_scope", 0.9, story) == ["action_answer_pending"]
-    # A complaint the classifier is sure of stays a complaint.
+    # A complaint the classifier is sure of stays a complaint when it asks nothing outright …
     sure = [{"name": "complain", "confidence": 0.9}, {"name": "ask_fee", "confidence": 0.05}]
-    assert service.agent._plan_intent("complain", 0.9, {**parse, "intent_ranking": sure}) == service.agent.policy.actions_for("complain")
+    assert service.agent._plan_intent("complain", 0.9, {**story, "intent_ranking": sure}) == service.agent.policy.actions_for("complain")
+    # … and one that asks where outright ("… thì nộp chỗ nào") is answered, however sure.
+    plan = service.agent._plan_intent("complain", 0.9, {**parse, "intent_ranking": sure})
+    assert plan[0] == service.agent.policy.actions_for("ask_where_to_submit")[0]
 
 
 def test_going_back_to_an_earlier_procedure_after_a_digression(client: TestClient) -> None:
