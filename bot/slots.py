@@ -231,16 +231,12 @@ def _stays_in_context(
     alias of another procedure ("còn trợ cấp thất nghiệp thì sao" after work permits) moves to it,
     unless that name is shared: ``tied`` holds the procedures retrieval tied and the classifier
     settled reading the message alone ("tiền mai táng bao nhiêu" names several funeral supports)."""
-    by_code = {str(c.get("code")): c for c in ranking}
-    here, there = by_code.get(current), by_code.get(named)
-    if here is None or there is None:
+    there = next((c for c in ranking if c.get("code") == named), None)
+    if there is None:
         return False
     if float(there.get("score") or 0.0) >= WHOLE_NAME and named not in tied:
         return False  # "lãnh thất nghiệp được không", "giấy xác nhận khuyết tật làm ở đâu": named outright
-    if float(here.get("explained") or 0.0) < float(there.get("explained") or 0.0):
-        return False
-    readings = interpreter.readings_in_context(text, current)
-    return readings.get(current, 0.0) > readings.get(named, 0.0)
+    return _context_reads_as_well(current, named, text, ranking, interpreter)
 
 
 def _guess_is_the_context_s(
@@ -250,14 +246,24 @@ def _guess_is_the_context_s(
     context: retrieval found the one in context too, for at least as many of the words, and the
     follow-up read after its name is about it. Never between siblings of one field: the follow-up
     read after its sibling's name leans to it ("hòa giải không thành thì lên trọng tài được không")."""
+    return not _same_field(current, guessed, interpreter) and _context_reads_as_well(
+        current, guessed, text, ranking, interpreter
+    )
+
+
+def _context_reads_as_well(
+    current: str, other: str, text: str, ranking: list[dict[str, Any]], interpreter: Interpreter
+) -> bool:
+    """Retrieval ranked the procedure in context, for at least as many of the follow-up's words as
+    ``other`` (when it ranked that one), and the follow-up read after its name is more about it."""
     by_code = {str(c.get("code")): c for c in ranking}
-    here, there = by_code.get(current), by_code.get(guessed)
-    if here is None or _same_field(current, guessed, interpreter):
+    here, there = by_code.get(current), by_code.get(other)
+    if here is None:
         return False
     if there is not None and float(here.get("explained") or 0.0) < float(there.get("explained") or 0.0):
         return False
     readings = interpreter.readings_in_context(text, current)
-    return readings.get(current, 0.0) > readings.get(guessed, 0.0)
+    return readings.get(current, 0.0) > readings.get(other, 0.0)
 
 
 def _mention_of(entity: dict[str, Any], text: str) -> str:

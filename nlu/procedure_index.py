@@ -273,7 +273,7 @@ class ProcedureIndex:
             gained = matched
         phrase_codes = self._code_array[candidates]
         # How many of the user's content words each candidate phrase holds (a phrase's grams are distinct).
-        held = np.bincount(hits, weights=np.repeat(contents, lengths), minlength=size)[candidates]
+        held = np.bincount(hits, weights=np.repeat(contents, lengths), minlength=size)[candidates] if content_words else None
         matches = []
         for position in _best_per_code(scores, phrase_codes, limit):
             index = int(candidates[position])
@@ -284,7 +284,7 @@ class ProcedureIndex:
             # What the procedure accounts for: the best of its phrases that fit nearly as well as its
             # best one ("tctn" fits fully, "tạm dừng rồi muốn tiếp tục hưởng" explains more).
             explained = 0.0
-            if content_words:
+            if held is not None:
                 close = (phrase_codes == code_id) & (scores >= score - EXPLAINED_SCORE_MARGIN)
                 explained = float(held[close].max()) / len(content_words)
             matches.append(

@@ -191,10 +191,9 @@ class ProcedureClassifier:
                 # Retrieval tied two names ("nhờ hòa giải" vs a complaint about unpaid wages); the
                 # whole message says which.
                 message.procedure_ambiguous = False
-            elif message.procedure_ambiguous and self._outside_the_tie(probs, message.procedure_tied):
+            elif message.procedure_ambiguous and (best := self._outside_the_tie(probs, message.procedure_tied)):
                 # The tied names are words another procedure's story uses too ("trợ cấp hằng tháng"
                 # for someone short of pension years): the whole message is surely about that one.
-                best = max(probs, key=lambda label: probs[label])
                 message.entities.remove(held)
                 message.entities.append(Entity("procedure", best, 0, len(message.original), probs[best], self.name))
                 message.procedure_ambiguous = False
@@ -257,15 +256,13 @@ class ProcedureClassifier:
             and p >= getattr(self, "settle_ratio", 1.0) * others
         )
 
-    def _outside_the_tie(self, probs: dict[str, float], tied: list[str] | None) -> bool:
-        """The classifier's choice is none of the tied procedures, one it learnt from citizens'
-        messages, as sure as settling a tie needs and ``settle_ratio`` times likelier than any tied one."""
+    def _outside_the_tie(self, probs: dict[str, float], tied: list[str] | None) -> str | None:
+        """The classifier's choice when it is none of the tied procedures, one it learnt from citizens'
+        messages, and it would settle the tie were it among them (``_settles``); else None."""
         best = max(probs, key=lambda label: probs[label])
         if best in (OTHER, NONE) or best in (tied or []) or best not in getattr(self, "_asked", frozenset()):
-            return False
-        needed = getattr(self, "settle_probability", None) or self.context_switch_probability
-        others = max((probs.get(c, 0.0) for c in tied or []), default=0.0)
-        return probs[best] >= needed and probs[best] >= getattr(self, "settle_ratio", 1.0) * others
+            return None
+        return best if self._settles(best, probs, tied) else None
 
     def _maybe_switch(self, message: Message, current: Entity, probs: dict[str, float]) -> Entity:
         """To a sibling retrieval ranked close too, when the whole message is clearly about it; the
