@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from actions.facts import is_yes_no_question
 from actions.sdk import Action, CollectingDispatcher, Tracker
 from bot.aspect_choice import asked_by_wording, asks_what_about, companion_aspects, question_at_the_end
 from bot.coordination.arrival import arrived_at
@@ -50,6 +51,8 @@ __all__ = ["Agent", "AgentConfig", "HandoffReview", "PrePolicy", "TrackerStore"]
 log = logging.getLogger("dvcbot.agent")
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _LATIN = re.compile(r"[A-Za-zÀ-ỹĐđ]")
+# Readings a follow-up that asks outright about the procedure in context gets from its wording alone.
+_READ_AS_QUESTIONS_IN_CONTEXT = frozenset({"complain", "deny", "affirm"})
 
 
 class TrackerStore(Protocol):
@@ -332,6 +335,16 @@ class Agent:
             # "đóng thấp nhất bn 1 tháng" after voluntary insurance reads as a bare statement; the
             # question it asks outright is answered about the procedure in context.
             asked = question_at_the_end(str(parse.get("text") or ""))
+            if asked is not None:
+                intent, confidence, unsure = asked, 1.0, False
+        if (
+            intent in _READ_AS_QUESTIONS_IN_CONTEXT and status == "context"
+            and confidence < self.config.sure_aspect_probability and not str(parse.get("text", "")).startswith("/")
+        ):
+            # "làm giấy tờ ở đâu, tôi đi xa không được" after the social pension reads as a complaint, "có
+            # đưa nó ra khỏi nhà tạm thời được không" as a plain no: each asks about the procedure in context.
+            text = str(parse.get("text") or "")
+            asked = question_at_the_end(text) or ("ask_eligibility" if is_yes_no_question(text) else None)
             if asked is not None:
                 intent, confidence, unsure = asked, 1.0, False
         if unsure and not str(parse.get("text", "")).startswith("/"):

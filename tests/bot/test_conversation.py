@@ -213,6 +213,26 @@ def test_a_story_naming_our_procedure_is_answered_not_taken_for_a_complaint(serv
     assert plan[0] == service.agent.policy.actions_for("ask_where_to_submit")[0]
 
 
+def test_a_follow_up_asking_outright_is_no_complaint_nor_a_plain_no(service: Service) -> None:
+    # After a procedure, a follow-up the intent classifier reads (not surely) as a complaint or as a
+    # "no" asks a question about the procedure in context: its wording says which.
+    in_context = {"status": "context", "code": "social_pension"}
+    worried = {"text": "giấy tờ nộp chỗ nào vậy, tôi yếu chân không đi xa được",
+               "intent_ranking": [{"name": "complain", "confidence": 0.5}, {"name": "ask_documents", "confidence": 0.3}],
+               "procedure_resolution": in_context}
+    plan = service.agent._plan_intent("complain", 0.5, worried)
+    assert plan[0] == service.agent.policy.actions_for("ask_where_to_submit")[0]
+    whether = {"text": "cho bà ở tạm nhà con gái được ko",
+               "intent_ranking": [{"name": "deny", "confidence": 0.5}, {"name": "ask_eligibility", "confidence": 0.3}],
+               "procedure_resolution": in_context}
+    assert service.agent._plan_intent("deny", 0.5, whether)[0] == service.agent.policy.actions_for("ask_eligibility")[0]
+    # A plain "no" and a complaint that asks nothing stay what they are.
+    plain = {**whether, "text": "không ạ"}
+    assert service.agent._plan_intent("deny", 0.5, plain) == service.agent.policy.actions_for("deny")
+    fed_up = {**worried, "text": "chờ hoài mệt quá trời"}
+    assert service.agent._plan_intent("complain", 0.5, fed_up) == service.agent.policy.actions_for("complain")
+
+
 def test_going_back_to_an_earlier_procedure_after_a_digression(client: TestClient) -> None:
     """ "quay lại …" means a procedure this conversation already discussed, after chit-chat or a
     declined question, whatever else its words match ("quay lại" alone reads as "resume")."""
