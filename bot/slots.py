@@ -365,9 +365,15 @@ def clean_mention(mention: str | None) -> str | None:
     words = mention.strip(" ,.?!").split()
     while words and _is_edge_word(words[-1], _TRAILING):
         words.pop()
-    while words and _is_edge_word(words[0], _LEADING):
+    while words and _is_edge_word(words[0], _LEADING) and not (len(words) == 2 and _only_unaccented_edge(words[0])):
+        # "the bhyt": typed without diacritics, "the" is as likely "thẻ" as "thế"; a two-word name keeps it.
         words.pop(0)
     return " ".join(words) if len(words) >= 2 else None
+
+
+def _only_unaccented_edge(word: str) -> bool:
+    """An edge word only as typed without diacritics ("the", "thi"), which may as well be a name's word."""
+    return word.lower() not in _LEADING
 
 
 # Words that alone name no procedure: "đăng ký", "làm hồ sơ", "xin giấy" (folded).

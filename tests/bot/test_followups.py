@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.slots import asks_where_to_obtain
+from bot.slots import asks_where_to_obtain, clean_mention
 from tests.conftest import conversation_replies
 
 CERTIFICATE = 'về thủ tục "Xác định, xác định lại mức độ khuyết tật và cấp Giấy xác nhận khuyết tật"'
@@ -79,6 +79,22 @@ def test_where_to_get_a_paper_another_agency_issues_is_declined(client: TestClie
     )
     assert "mai táng phí" in first
     assert "chưa có trong danh mục" in paper and "Nơi nộp hồ sơ" not in paper
+
+
+@pytest.mark.parametrize(
+    ("mention", "cleaned"),
+    [("the bhyt", "the bhyt"), ("thế bhyt", None), ("thì gia hạn", "gia hạn"), ("the gia han giay phep", "gia han giay phep")],
+)
+def test_a_two_word_name_typed_without_diacritics_keeps_its_first_word(mention: str, cleaned: str | None) -> None:
+    # Unaccented, "the" may be "thẻ" (a card) as well as "thế": with one word left, it stays a name's word.
+    assert clean_mention(mention) == cleaned
+
+
+def test_a_lost_card_of_another_agency_after_an_answer_is_declined(client: TestClient) -> None:
+    _, card = conversation_replies(
+        client, "e nam vien 1 tuan vi sot, bhxh co tra tien nhung ngay nghi ko", "the bhyt cua e cung bi mat luon, cap lai sao a"
+    )
+    assert "chưa có trong danh mục" in card and "ốm đau" not in card
 
 
 def test_asking_where_to_do_one_we_do_not_hold_is_declined_though_it_reads_as_no(client: TestClient) -> None:
