@@ -17,7 +17,7 @@ from knowledge.loader import load_catalogue_dir
 from nlu.components.base import CatalogueEntry
 from nlu.normalize import Abbreviations
 from nlu.other_procedures import load_other_procedures
-from nlu.procedure_questions import load_procedure_questions
+from nlu.procedure_questions import load_other_procedure_questions, load_procedure_questions
 from nlu.training_data import TrainingData, load_nlu_files
 
 __all__ = ["ProjectInputs", "project_inputs"]
@@ -31,6 +31,7 @@ class ProjectInputs:
     data: TrainingData
     others: list[CatalogueEntry]
     questions: list[tuple[str, str]]
+    other_questions: list[str]
 
 
 def project_inputs() -> ProjectInputs:
@@ -42,4 +43,5 @@ def project_inputs() -> ProjectInputs:
         data=load_nlu_files([settings.path(p) for p in settings.nlu_data]),
         others=load_other_procedures([settings.path(p) for p in settings.other_procedures]),
         questions=load_procedure_questions(question_paths(settings)),
+        other_questions=load_other_procedure_questions(question_paths(settings, others=True)),
     )

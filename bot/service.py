@@ -155,9 +155,11 @@ def is_project_data(settings: Settings, files: list[Path]) -> bool:
     return all(Path(f).resolve() in own for f in files)
 
 
-def question_paths(settings: Settings) -> list[Path]:
-    """The procedure-question files, each entry of ``procedure_questions:`` a glob under the project."""
-    return sorted(path for pattern in settings.procedure_questions for path in settings.root.glob(pattern))
+def question_paths(settings: Settings, others: bool = False) -> list[Path]:
+    """The procedure-question files, each entry of ``procedure_questions:`` (``others``: of
+    ``other_procedure_questions:``) a glob under the project."""
+    patterns = settings.other_procedure_questions if others else settings.procedure_questions
+    return sorted(path for pattern in patterns for path in settings.root.glob(pattern))
 
 
 def load_catalogue(settings: Settings, engine: Engine | None = None) -> SqlCatalogue:

@@ -195,6 +195,7 @@ class Settings(BaseSettings):
     nlu_data: list[str] = Field(default_factory=lambda: ["nlu/data/nlu.yml"])
     other_procedures: list[str] = Field(default_factory=list)  # real procedures not held (open-set negatives)
     procedure_questions: list[str] = Field(default_factory=list)  # citizens' messages per procedure (glob patterns)
+    other_procedure_questions: list[str] = Field(default_factory=list)  # … about procedures not held (glob patterns)
     domain: str = "bot/data/domain.yml"
     rules: str = "bot/data/rules.yml"
     catalogue_data: str = "knowledge/data"

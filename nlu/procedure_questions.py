@@ -4,6 +4,10 @@
 ``procedure_questions:`` in ``config.yml``, written by writers who never saw the test sets. Only the
 procedure classifier learns from them (``nlu/components/procedure_classifier.py``): they carry no
 span annotation, so they must not teach the resolver's question wording.
+
+``other_procedure_questions: [{topic: "...", text: "..."}]`` (files under ``other_procedure_questions:``)
+are the same kind of messages about real procedures the catalogue does not hold: held-out negatives for
+the benches (``bench/procedure_classifier.py``), long stories among them.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-__all__ = ["load_procedure_questions"]
+__all__ = ["load_other_procedure_questions", "load_procedure_questions"]
 
 
 def load_procedure_questions(paths: list[Path]) -> list[tuple[str, str]]:
@@ -26,4 +30,18 @@ def load_procedure_questions(paths: list[Path]) -> list[tuple[str, str]]:
             if not isinstance(item, dict) or not item.get("procedure") or not str(item.get("text") or "").strip():
                 raise ValueError(f"{path}: entry {number} needs 'procedure' and 'text'")
             out.append((str(item["text"]).strip(), str(item["procedure"])))
+    return out
+
+
+def load_other_procedure_questions(paths: list[Path]) -> list[str]:
+    """The messages' texts; missing files are skipped, a malformed entry names its file."""
+    out: list[str] = []
+    for path in paths:
+        if not path.exists():
+            continue
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for number, item in enumerate(data.get("other_procedure_questions") or [], start=1):
+            if not isinstance(item, dict) or not str(item.get("text") or "").strip():
+                raise ValueError(f"{path}: entry {number} needs 'text'")
+            out.append(str(item["text"]).strip())
     return out
