@@ -338,6 +338,15 @@ class Agent:
             if asked is not None:
                 intent, confidence, unsure = asked, 1.0, False
         if (
+            intent == "check_dossier_status" and named_now and confidence < self.config.sure_aspect_probability
+            and not str(parse.get("text", "")).startswith("/")
+        ):
+            # "em trai chưa có tên trong hồ sơ thân nhân liệt sĩ, bổ sung sao": a procedure named and a
+            # question asked outright about doing it, not the status of one's own dossier.
+            asked = question_at_the_end(str(parse.get("text") or ""))
+            if asked is not None:
+                intent, confidence, unsure = asked, 1.0, False
+        if (
             intent in _READ_AS_QUESTIONS_IN_CONTEXT and status == "context"
             and confidence < self.config.sure_aspect_probability and not str(parse.get("text", "")).startswith("/")
         ):

@@ -233,6 +233,23 @@ def test_a_follow_up_asking_outright_is_no_complaint_nor_a_plain_no(service: Ser
     assert service.agent._plan_intent("complain", 0.5, fed_up) == service.agent.policy.actions_for("complain")
 
 
+def test_a_question_about_doing_a_named_procedure_is_no_dossier_status_check(service: Service) -> None:
+    # "hồ sơ" in a question about doing a procedure the message names reads, not surely, as the status
+    # of one's own dossier; the question it asks outright comes first.
+    named = {"status": "resolved", "code": "merit_record_correction"}
+    how = {"text": "hồ sơ thương binh của bố ghi sai quê quán, muốn sửa lại thì sao",
+           "intent_ranking": [{"name": "check_dossier_status", "confidence": 0.55},
+                              {"name": "ask_procedure_steps", "confidence": 0.3}],
+           "procedure_resolution": named}
+    plan = service.agent._plan_intent("check_dossier_status", 0.55, how)
+    assert plan[0] == service.agent.policy.actions_for("ask_procedure_steps")[0]
+    # Asking where one's own dossier has got to stays a status check.
+    status = {**how, "text": "hồ sơ sửa thông tin thương binh của bố tôi nộp tháng trước giờ đến đâu rồi"}
+    assert service.agent._plan_intent("check_dossier_status", 0.55, status) == service.agent.policy.actions_for(
+        "check_dossier_status"
+    )
+
+
 def test_going_back_to_an_earlier_procedure_after_a_digression(client: TestClient) -> None:
     """ "quay lại …" means a procedure this conversation already discussed, after chit-chat or a
     declined question, whatever else its words match ("quay lại" alone reads as "resume")."""
