@@ -347,11 +347,12 @@ class Agent:
             if asked is not None:
                 intent, confidence, unsure = asked, 1.0, False
         if (
-            intent in _READ_AS_QUESTIONS_IN_CONTEXT and status == "context"
+            intent in _READ_AS_QUESTIONS_IN_CONTEXT and procedure_known
             and confidence < self.config.sure_aspect_probability and not str(parse.get("text", "")).startswith("/")
         ):
             # "làm giấy tờ ở đâu, tôi đi xa không được" after the social pension reads as a complaint, "có
-            # đưa nó ra khỏi nhà tạm thời được không" as a plain no: each asks about the procedure in context.
+            # đưa nó ra khỏi nhà tạm thời được không" as a plain no: each asks about the procedure (in
+            # context, or the one it names).
             text = str(parse.get("text") or "")
             asked = question_at_the_end(text) or ("ask_eligibility" if is_yes_no_question(text) else None)
             if asked is not None:

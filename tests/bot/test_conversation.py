@@ -213,7 +213,7 @@ def test_a_story_naming_our_procedure_is_answered_not_taken_for_a_complaint(serv
     assert plan[0] == service.agent.policy.actions_for("ask_where_to_submit")[0]
 
 
-def test_a_follow_up_asking_outright_is_no_complaint_nor_a_plain_no(service: Service) -> None:
+def test_a_message_asking_outright_is_no_complaint_nor_a_plain_no(service: Service) -> None:
     # After a procedure, a follow-up the intent classifier reads (not surely) as a complaint or as a
     # "no" asks a question about the procedure in context: its wording says which.
     in_context = {"status": "context", "code": "social_pension"}
@@ -226,6 +226,9 @@ def test_a_follow_up_asking_outright_is_no_complaint_nor_a_plain_no(service: Ser
                "intent_ranking": [{"name": "deny", "confidence": 0.5}, {"name": "ask_eligibility", "confidence": 0.3}],
                "procedure_resolution": in_context}
     assert service.agent._plan_intent("deny", 0.5, whether)[0] == service.agent.policy.actions_for("ask_eligibility")[0]
+    # … and so does one that names the procedure it moves to.
+    moved = {**whether, "procedure_resolution": {"status": "switched", "code": "child_emergency_intervention"}}
+    assert service.agent._plan_intent("deny", 0.5, moved)[0] == service.agent.policy.actions_for("ask_eligibility")[0]
     # A plain "no" and a complaint that asks nothing stay what they are.
     plain = {**whether, "text": "không ạ"}
     assert service.agent._plan_intent("deny", 0.5, plain) == service.agent.policy.actions_for("deny")
