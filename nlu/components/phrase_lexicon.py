@@ -47,6 +47,8 @@ class PhraseLexicon:
     seen: Counter[str] = field(default_factory=Counter)  # folded phrase -> occurrences, annotated or not
     values: dict[tuple[str, str], str] = field(default_factory=dict)  # (phrase, label) -> first value
     longest: int = 0  # words in the longest phrase
+    # first word -> words in the longest phrase it starts: a word that starts none costs one probe.
+    starts: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def learn(cls, data: TrainingData, skip: set[str]) -> PhraseLexicon:
@@ -74,12 +76,23 @@ class PhraseLexicon:
         self.labels.setdefault(key, Counter())[label] += weight
         self.values.setdefault((key, label), value)
 
+    def _starts(self) -> dict[str, int]:
+        starts = getattr(self, "starts", None)  # a lexicon pickled before the field: built here
+        if not starts and self.labels:
+            starts = {}
+            for key in self.labels:
+                first = key.partition(" ")[0]
+                starts[first] = max(starts.get(first, 0), key.count(" ") + 1)
+            self.starts = starts
+        return starts or {}
+
     def _find(self, folded: str) -> list[PhraseMatch]:
         words = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(folded)]
         found: list[PhraseMatch] = []
+        starts = self._starts()
         i = 0
         while i < len(words):
-            for n in range(min(self.longest, len(words) - i), 0, -1):
+            for n in range(min(starts.get(words[i][0], 0), len(words) - i), 0, -1):
                 key = " ".join(w for w, _, _ in words[i : i + n])
                 counts = self.labels.get(key)
                 if counts is not None:
