@@ -46,7 +46,6 @@ class PhraseLexicon:
     labels: dict[str, Counter[str]] = field(default_factory=dict)  # folded phrase -> label -> count
     seen: Counter[str] = field(default_factory=Counter)  # folded phrase -> occurrences, annotated or not
     values: dict[tuple[str, str], str] = field(default_factory=dict)  # (phrase, label) -> first value
-    longest: int = 0  # words in the longest phrase
     # first word -> words in the longest phrase it starts: a word that starts none costs one probe.
     starts: dict[str, int] = field(default_factory=dict)
 
@@ -67,7 +66,9 @@ class PhraseLexicon:
                 key = phrase_key(span.text)
                 if span.entity not in skip and len(key) >= 2:
                     lexicon._count(key, span.entity, span.value, 1)
-        lexicon.longest = max((key.count(" ") + 1 for key in lexicon.labels), default=0)
+        for key in lexicon.labels:
+            first = key.partition(" ")[0]
+            lexicon.starts[first] = max(lexicon.starts.get(first, 0), key.count(" ") + 1)
         for example in data.examples:
             lexicon.seen.update(match.key for match in lexicon._find(fold(example.text)))
         return lexicon
@@ -76,20 +77,10 @@ class PhraseLexicon:
         self.labels.setdefault(key, Counter())[label] += weight
         self.values.setdefault((key, label), value)
 
-    def _starts(self) -> dict[str, int]:
-        starts = getattr(self, "starts", None)  # a lexicon pickled before the field: built here
-        if not starts and self.labels:
-            starts = {}
-            for key in self.labels:
-                first = key.partition(" ")[0]
-                starts[first] = max(starts.get(first, 0), key.count(" ") + 1)
-            self.starts = starts
-        return starts or {}
-
     def _find(self, folded: str) -> list[PhraseMatch]:
         words = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(folded)]
         found: list[PhraseMatch] = []
-        starts = self._starts()
+        starts = self.starts
         i = 0
         while i < len(words):
             for n in range(min(starts.get(words[i][0], 0), len(words) - i), 0, -1):
