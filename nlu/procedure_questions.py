@@ -12,7 +12,9 @@ the benches (``bench/procedure_classifier.py``), long stories among them.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -21,27 +23,22 @@ __all__ = ["load_other_procedure_questions", "load_procedure_questions"]
 
 def load_procedure_questions(paths: list[Path]) -> list[tuple[str, str]]:
     """``(text, code)`` pairs; missing files are skipped, a malformed entry names its file."""
-    out: list[tuple[str, str]] = []
-    for path in paths:
-        if not path.exists():
-            continue
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for number, item in enumerate(data.get("procedure_questions") or [], start=1):
-            if not isinstance(item, dict) or not item.get("procedure") or not str(item.get("text") or "").strip():
-                raise ValueError(f"{path}: entry {number} needs 'procedure' and 'text'")
-            out.append((str(item["text"]).strip(), str(item["procedure"])))
-    return out
+    return [(text, str(item["procedure"])) for text, item in _messages(paths, "procedure_questions", "procedure")]
 
 
 def load_other_procedure_questions(paths: list[Path]) -> list[str]:
     """The messages' texts; missing files are skipped, a malformed entry names its file."""
-    out: list[str] = []
+    return [text for text, _ in _messages(paths, "other_procedure_questions")]
+
+
+def _messages(paths: list[Path], key: str, *needed: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each entry of the ``key`` list of every file that exists, as (its text, the entry), checked
+    to have a text and the ``needed`` fields."""
     for path in paths:
         if not path.exists():
             continue
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for number, item in enumerate(data.get("other_procedure_questions") or [], start=1):
-            if not isinstance(item, dict) or not str(item.get("text") or "").strip():
-                raise ValueError(f"{path}: entry {number} needs 'text'")
-            out.append(str(item["text"]).strip())
-    return out
+        for number, item in enumerate(data.get(key) or [], start=1):
+            if not isinstance(item, dict) or not all(item.get(name) for name in needed) or not str(item.get("text") or "").strip():
+                raise ValueError(f"{path}: entry {number} needs {' and '.join(repr(n) for n in (*needed, 'text'))}")
+            yield str(item["text"]).strip(), item
