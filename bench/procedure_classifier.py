@@ -1,6 +1,8 @@
 """The procedure classifier on the project's own data: how often it names the right procedure for a
 message it never saw, how often it names one for a message about none or about one we do not hold,
-for a grid of ``min_probability`` values; the chosen value goes to ``config.yml``. Then, for the
+for a grid of ``min_probability`` values (for all messages, then for long ones alone: stories of
+``LONG_WORDS`` words or more; the negatives include citizens' messages about procedures we do not
+hold, never learnt); the chosen value goes to ``config.yml``. Then, for the
 held-out citizens' questions that retrieval resolves to one procedure, how often switching to a
 close sibling that the classifier prefers makes the answer right, for a grid of ``switch_probability``.
 Last, for held-out messages that retrieval resolves to one of ours — citizens' questions, and the
