@@ -51,8 +51,8 @@ __all__ = ["Agent", "AgentConfig", "HandoffReview", "PrePolicy", "TrackerStore"]
 log = logging.getLogger("dvcbot.agent")
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _LATIN = re.compile(r"[A-Za-zÀ-ỹĐđ]")
-# Readings a follow-up that asks outright about the procedure in context gets from its wording alone.
-_READ_AS_QUESTIONS_IN_CONTEXT = frozenset({"complain", "deny", "affirm"})
+# Readings that are no question, which a message asking one outright about a known procedure loses.
+_NOT_QUESTIONS = frozenset({"complain", "deny", "affirm"})
 
 
 class TrackerStore(Protocol):
@@ -331,32 +331,10 @@ class Agent:
                 if asked is None:
                     return ["action_answer_pending"]
                 intent, confidence, unsure = asked, 1.0, False
-        if intent == "inform" and status == "context" and not str(parse.get("text", "")).startswith("/"):
-            # "đóng thấp nhất bn 1 tháng" after voluntary insurance reads as a bare statement; the
-            # question it asks outright is answered about the procedure in context.
-            asked = question_at_the_end(str(parse.get("text") or ""))
-            if asked is not None:
-                intent, confidence, unsure = asked, 1.0, False
-        if (
-            intent == "check_dossier_status" and named_now and confidence < self.config.sure_aspect_probability
-            and not str(parse.get("text", "")).startswith("/")
-        ):
-            # "em trai chưa có tên trong hồ sơ thân nhân liệt sĩ, bổ sung sao": a procedure named and a
-            # question asked outright about doing it, not the status of one's own dossier.
-            asked = question_at_the_end(str(parse.get("text") or ""))
-            if asked is not None:
-                intent, confidence, unsure = asked, 1.0, False
-        if (
-            intent in _READ_AS_QUESTIONS_IN_CONTEXT and procedure_known
-            and confidence < self.config.sure_aspect_probability and not str(parse.get("text", "")).startswith("/")
-        ):
-            # "làm giấy tờ ở đâu, tôi đi xa không được" after the social pension reads as a complaint, "có
-            # đưa nó ra khỏi nhà tạm thời được không" as a plain no: each asks about the procedure (in
-            # context, or the one it names).
-            text = str(parse.get("text") or "")
-            asked = question_at_the_end(text) or ("ask_eligibility" if is_yes_no_question(text) else None)
-            if asked is not None:
-                intent, confidence, unsure = asked, 1.0, False
+        text = str(parse.get("text") or "")
+        asked = None if text.startswith("/") else self._asked_instead(intent, confidence, status, text)
+        if asked is not None:
+            intent, confidence, unsure = asked, 1.0, False
         if unsure and not str(parse.get("text", "")).startswith("/"):
             return ["action_clarify"]
         planned = self.policy.actions_for(intent) or ["utter_out_of_scope"]
@@ -378,6 +356,21 @@ class Agent:
             # "cảm ơn nhiều, chào ad": after thanks, "chào" takes leave — thank, then say goodbye.
             planned += [a for a in self.policy.actions_for("goodbye") if a not in planned]
         return planned
+
+    def _asked_instead(self, intent: str, confidence: float, status: str | None, text: str) -> str | None:
+        """The aspect a message about a known procedure asks outright, when its reading is no question
+        (or not surely one); else None. "đóng thấp nhất bn 1 tháng" after voluntary insurance reads as a
+        bare statement; "giấy tờ nộp chỗ nào, tôi đi xa không được" as a complaint and "có đưa nó ra
+        khỏi nhà tạm thời được không" as a plain no (in context or naming the procedure); "… chưa có tên
+        trong hồ sơ thân nhân liệt sĩ, bổ sung sao" as the status of one's own dossier."""
+        unsure = confidence < self.config.sure_aspect_probability
+        if intent == "inform" and status == "context":
+            return question_at_the_end(text)
+        if intent == "check_dossier_status" and status in ("resolved", "switched") and unsure:
+            return question_at_the_end(text)
+        if intent in _NOT_QUESTIONS and status in ("resolved", "switched", "context") and unsure:
+            return question_at_the_end(text) or ("ask_eligibility" if is_yes_no_question(text) else None)
+        return None
 
     async def _run_action(self, name: str, turn: _Turn) -> None:
         queue = [name]
