@@ -22,14 +22,17 @@ __all__ = [
     "asked_by_wording",
     "asks_a_deadline",
     "asks_a_limit",
+    "asks_a_loss",
     "asks_a_rate",
     "asks_an_entitlement_length",
     "asks_what_about",
+    "wants_it_done",
     "companion_aspects",
     "question_at_the_end",
 ]
 
 ELIGIBILITY = "ask_eligibility"
+STEPS = "ask_procedure_steps"
 # A yes/no question classified as one of these also gets the conditions: "có được trợ cấp không"
 # (amount), "quá hạn có nộp được không" (time), "có phải lên huyện không" (place), "có phải làm lại
 # hồ sơ không" (steps). A yes/no question about papers or fees is answered by that section itself.
@@ -57,11 +60,15 @@ _DEADLINE = re.compile(
 _ASKS = {
     "ask_procedure_steps": re.compile(
         r"\b(lam sao|lam the nao|nhu the nao|ra sao|phai lam gi|can lam gi|bat dau tu dau|lam ntn|xin sao"
-        r"|lam rang|man rang|the rang|xin rang)\b"  # central: "làm răng", "mần răng"
+        r"|lam rang|man rang|the rang|xin rang"  # central: "làm răng", "mần răng"
+        # who does the agency's part: "ai đánh giá mức độ", "ai là người theo dõi nó", "sau đó ai lo
+        # kế hoạch" — not "ai được hưởng" (the conditions)
+        r"|ai (la nguoi |se |thi )?(danh gia|theo doi|lo|phe duyet|duyet|xet duyet|quyet dinh|lap|kiem tra|giam dinh|thuc hien))\b"
     ),
     "ask_where_to_submit": re.compile(
         r"\b(o dau|cho nao|noi nao|voi ai|bao ai|cho ai|ai cap|ai giai quyet|goi so nao|co quan nao|len dau"
-        r"|o mo|cho mo|noi mo|len mo|nop mo|goi mo|bao mo)\b"  # central: "ở mô", "chỗ mô", "gọi mô"
+        r"|o mo|cho mo|noi mo|len mo|nop mo|goi mo|bao mo"  # central: "ở mô", "chỗ mô", "gọi mô"
+        r"|(lien he|lien lac|hoi|tim|gap|nho)( voi)? ai)\b"  # "thì liên hệ ai", "hỏi ai"
     ),
     # "xin học bổng thì làm hồ sơ gì", "giấy chi" (central): the papers, though "làm" sounds like how.
     "ask_documents": re.compile(r"\b(ho so|giay to|giay)( gom)?( nhung)? (gi|j|chi)\b(?! (dau|ca|het))"),
@@ -102,6 +109,34 @@ _RATE = re.compile(
 _MONEY_WHETHER = re.compile(r"\b(ho tro|tro cap|cho|duoc|dc|nhan|lanh|boi thuong|den bu|chi tra)( \w+)? tien\b")
 
 
+# A loss asked about, which the conditions state (when the payment stops, what is forfeited): "tháng
+# đó có bị mất tiền luôn không", "có bị cắt trợ cấp không", "bị trừ tiền không" — not what it costs.
+_LOSS = re.compile(r"\b(bi|co bi)( \w+){0,2} (mat|cat|tru|giam|thu hoi)( \w+){0,1} (tien|tro cap|luong|che do|suat)\b")
+
+
+def asks_a_loss(text: str) -> bool:
+    """ "tháng bị dừng có bị mất tiền luôn không": what the applicant loses, a condition."""
+    return bool(_LOSS.search(folded_syllables(text)))
+
+
+# A message that ends saying what the citizen wants done, or lacks, and asks nothing: "… bị dừng trợ
+# cấp rồi, giờ muốn nhận tiếp", "e muốn hòa giải vs cty", "… mà tới giờ chưa được công nhận liệt
+# sĩ" — a help-line officer tells how to get it done (the steps). Folded; its last clause only.
+_WANTS_IT_DONE = re.compile(
+    r"\b((muon|mun|can|dinh)( \w+){0,2} (nhan tiep|lanh tiep|huong tiep|hoa giai|dang ky|lam ho so|lam giay|xin|nop don|de nghi|duoc cong nhan)"
+    r"|chua (duoc )?(cong nhan|cap|giai quyet|xac nhan|lam ho so))\b"
+)
+_CLAUSES = re.compile(r"[,.;!?\n]+")
+
+
+def wants_it_done(text: str) -> bool:
+    """ "… giờ muốn nhận tiếp": the message's last clause asks for the procedure, and nothing else is asked."""
+    clauses = [c for c in _CLAUSES.split(text) if c.strip()]
+    if not clauses or "?" in text or is_yes_no_question(text) or asked_by_wording(text) or _asked_by_ending(text):
+        return False
+    return bool(_WANTS_IT_DONE.search(folded_syllables(clauses[-1])))
+
+
 def asked_by_wording(text: str) -> list[str]:
     """The aspect intents the message's question wording asks outright."""
     folded = folded_syllables(text)
@@ -114,7 +149,9 @@ def question_at_the_end(text: str) -> str | None:
     worded = asked_by_wording(text)
     if worded:
         return worded[0]
-    return MONEY if asks_a_rate(text) else _asked_by_ending(text)
+    if asks_a_rate(text):
+        return MONEY
+    return _asked_by_ending(text) or (STEPS if wants_it_done(text) else None)
 
 
 # "còn gia hạn thì sao", "người nước ngoài thì thế nào": what about it — the question asked before, of
@@ -176,13 +213,20 @@ def companion_aspects(
         runner_up = ranking[1]
         if float(runner_up["confidence"]) >= second:
             chosen.append(str(runner_up["name"]))
-    if (intent in YES_NO_WITH_CONDITIONS and is_yes_no_question(text)) or asks_a_deadline(text) or asks_a_limit(text):
+    if (
+        (intent in YES_NO_WITH_CONDITIONS and is_yes_no_question(text))
+        or asks_a_deadline(text)
+        or asks_a_limit(text)
+        or asks_a_loss(text)
+    ):
         chosen.append(ELIGIBILITY)
     if intent == "ask_processing_time" and (asks_an_entitlement_length(text) or asks_a_rate(text)):
         chosen.append(BENEFIT)
     if intent == ELIGIBILITY and is_yes_no_question(text) and _MONEY_WHETHER.search(folded_syllables(text)):
         chosen.append(BENEFIT)
     chosen.extend(asked_by_wording(text))
+    if wants_it_done(text):
+        chosen.append(STEPS)
     if intent != BENEFIT and _asked_by_ending(text) == MONEY:
         # "có giấy rồi thì cháu được trợ cấp hằng tháng bao nhiêu": read as whether, it ends asking
         # how much (the fee's question, which ``actions.aspect_fit`` turns into the amount paid).

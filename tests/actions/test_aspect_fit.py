@@ -45,6 +45,29 @@ def test_a_question_naming_the_fee_or_a_contribution_keeps_the_fee(text: str) ->
     assert fitted_aspect("ask_fee", ALLOWANCE, text) == "ask_fee"
 
 
+@pytest.mark.parametrize("text", ["mỗi tháng phải đóng bnhiu", "1 thang dong bn vay"])
+def test_a_contribution_asked_in_teencode_keeps_the_fee(text: str) -> None:
+    assert fitted_aspect("ask_fee", ALLOWANCE, text) == "ask_fee"
+
+
+@pytest.mark.parametrize("text", ["đóng được 7 năm thì được bn", "tháng đó có bị mất tiền không"])
+def test_what_is_paid_back_or_forfeited_is_no_fee(text: str) -> None:
+    assert fitted_aspect("ask_fee", ALLOWANCE, text) == "ask_benefit"
+
+
+TUITION = record("Không mất phí", "Miễn 100 % học phí cho người học thuộc hộ nghèo.").model_copy(
+    update={"name": "Miễn, giảm học phí cho người học nghề", "aliases": ["giảm học phí trường nghề"]}
+)
+
+
+def test_a_fee_word_the_procedure_s_name_holds_is_its_subject_not_its_cost() -> None:
+    assert fitted_aspect("ask_fee", TUITION, "con tôi học trung cấp, nhà cận nghèo có được miễn học phí không") == "ask_eligibility"
+    assert fitted_aspect("ask_fee", TUITION, "được giảm học phí bao nhiêu phần trăm") == "ask_benefit"
+    without_amount = TUITION.model_copy(update={"benefit": None})
+    assert fitted_aspect("ask_fee", without_amount, "giảm học phí thế nào") == "ask_eligibility"
+    assert fitted_aspect("ask_fee", TUITION, "làm hồ sơ miễn học phí có mất phí không") == "ask_fee"
+
+
 def test_a_procedure_with_a_fee_or_without_an_amount_keeps_the_fee() -> None:
     assert fitted_aspect("ask_fee", LICENCE, "bao nhieu tien") == "ask_fee"
     assert fitted_aspect("ask_fee", FREE_PAYING_NOTHING, "bao nhieu tien") == "ask_fee"

@@ -9,9 +9,11 @@ from bot.aspect_choice import (
     YES_NO_WITH_CONDITIONS,
     asked_by_wording,
     asks_a_rate,
+    asks_a_loss,
     asks_what_about,
     companion_aspects,
     question_at_the_end,
+    wants_it_done,
 )
 from tests.conftest import conversation_replies
 
@@ -121,6 +123,59 @@ def test_the_agency_s_processing_time_is_no_deadline(text: str) -> None:
 )
 def test_wording_that_asks_the_steps_or_the_place_outright_adds_them(text: str, asked: str) -> None:
     assert asked in choose("ask_eligibility", text)
+
+
+@pytest.mark.parametrize(
+    "text, asked",
+    [
+        ("làm giấy xác nhận cho con thì ai đánh giá mức độ", "ask_procedure_steps"),
+        ("nộp đơn xong ai là người xét duyệt", "ask_procedure_steps"),
+        ("sau đó ai lo việc hỗ trợ cho cháu", "ask_procedure_steps"),
+        ("muon dua ong vao trung tam thi lien he ai", "ask_where_to_submit"),
+        ("hỏi ai bây giờ ạ", "ask_where_to_submit"),
+    ],
+)
+def test_who_does_the_agency_s_part_asks_the_steps_and_whom_to_contact_the_place(text: str, asked: str) -> None:
+    assert asked in choose("ask_eligibility", text)
+
+
+def test_who_may_claim_is_still_the_conditions() -> None:
+    assert asked_by_wording("ai được hưởng trợ cấp này") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["tháng đó có bị mất tiền luôn không", "co bi cat tro cap ko", "về trễ có bị trừ tiền không ạ"],
+)
+def test_a_loss_asked_about_gets_the_conditions(text: str) -> None:
+    assert asks_a_loss(text)
+    assert "ask_eligibility" in choose("ask_fee", text)
+
+
+def test_what_it_costs_is_no_loss() -> None:
+    assert not asks_a_loss("làm hồ sơ có mất tiền không")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tháng rồi em quên đi báo nên bị dừng, giờ em muốn lãnh tiếp",
+        "công ty nợ lương 3 tháng, tôi muốn hòa giải với công ty",
+        "bác tôi hy sinh năm 1972 mà tới giờ vẫn chưa được công nhận",
+    ],
+)
+def test_a_message_ending_in_what_the_citizen_wants_done_asks_the_steps(text: str) -> None:
+    assert wants_it_done(text)
+    assert question_at_the_end(text) == "ask_procedure_steps"
+    assert "ask_procedure_steps" in choose("ask_eligibility", text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["em muốn xin trợ cấp thì cần giấy gì", "muốn đăng ký lại có được không", "tôi muốn hòa giải, ở đâu làm", "em muốn hỏi về trợ cấp"],
+)
+def test_a_wish_that_asks_something_else_or_nothing_to_do_is_no_request_for_the_steps(text: str) -> None:
+    assert not wants_it_done(text)
 
 
 def test_wording_adds_nothing_the_classifier_already_chose() -> None:
