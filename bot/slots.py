@@ -125,6 +125,12 @@ def resolve_procedure(
         # A follow-up is short, so its name scores lower: "thế còn khai tử thì sao", "làm visa thì sao"
         # after a decline (nlu: ProcedureResolver.followup_not_held).
         not_held = parse.get("procedure_not_held_in_context")
+    ours = _ours_of_the_field_named(current, not_held, ranking, interpreter) if not_held and current else None
+    if ours is not None:
+        # "ngoài ra em có được miễn học phí không" after the vocational boarding policy: read alone,
+        # general schools' fee exemption (another ministry's) matches the words as well as ours; the
+        # conversation's field tells which one.
+        return {"status": "context" if ours == current else "switched", "code": ours}
     named_by_topic = False
     if not_held is None and current and parse.get("procedure_not_held_topic") and asks_where_to_obtain(text):
         # "còn visa cho họ thì làm ở đâu" after work permits: the subject asked is one we do not hold,
@@ -215,6 +221,28 @@ def _names_none_in_particular(ranking: list[dict[str, Any]]) -> bool:
         and abs(float(c.get("explained") or 0.0) - explained) < 1e-6
     ]
     return len(alike) >= INDISTINCT_COUNT
+
+
+def _ours_of_the_field_named(
+    current: str, not_held: dict[str, Any], ranking: list[dict[str, Any]], interpreter: Interpreter
+) -> str | None:
+    """One of ours among the likeliest three, of the field in context (or the one in context), whose
+    name or an alias holds the words a procedure we do not hold matched, and that accounts for as
+    much of the message ("thẻ bhyt" of the poor's health-insurance card is more than "hộ nghèo")."""
+    resolver = interpreter.resolver
+    mention = str(not_held.get("mention") or "")
+    if resolver is None or not mention:
+        return None
+    for candidate in ranking[:3]:
+        code = str(candidate.get("code"))
+        if (
+            float(candidate.get("score") or 0.0) >= _offer_score(interpreter)
+            and float(candidate.get("explained") or 0.0) >= float(not_held.get("explained") or 0.0)
+            and (code == current or _same_field(code, current, interpreter))
+            and resolver.names_all_of(code, mention)
+        ):
+            return code
+    return None
 
 
 def _same_field(code: str, other: str, interpreter: Interpreter) -> bool:

@@ -99,7 +99,7 @@ class Message:
         if other is None:
             return None
         return {
-            "name": other.name, "score": round(other.score, 4),
+            "name": other.name, "score": round(other.score, 4), "explained": round(other.explained, 4),
             "mention": self.original[other.start : other.end] if other.end > other.start else None,
             "agency": agency or None,
             "note": note,

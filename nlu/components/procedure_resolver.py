@@ -72,6 +72,10 @@ class ProcedureResolver:
         self.detail_words = {
             entry.code: frozenset(syllables(fold(" ".join(entry.details)))) for entry in context.catalogue
         }
+        self.name_phrases = {
+            entry.code: tuple(f" {' '.join(syllables(fold(name)))} " for name in (entry.name, *entry.aliases))
+            for entry in context.catalogue
+        }
         others = not_in(context.others, context.catalogue)
         for entry in others:
             index.add_procedure(entry)
@@ -121,6 +125,14 @@ class ProcedureResolver:
         words = [w for w in syllables(fold(mention)) if w not in STOPWORDS]
         known = self.detail_words.get(code, frozenset())
         return len(words) >= 2 and all(w in known for w in words)
+
+    def names_all_of(self, code: str, mention: str) -> bool:
+        """Whether procedure ``code``'s name or one of its aliases holds ``mention`` (two words at
+        least), word for word: "miễn học phí" is the vocational tuition exemption's ("miễn học phí
+        học nghề") as much as the general schools'."""
+        words = syllables(fold(mention))
+        phrase = f" {' '.join(words)} "
+        return len(words) >= 2 and any(phrase in name for name in self.name_phrases.get(code, ()))
 
     def holds_paper(self, code: str, mention: str) -> bool:
         """Like ``talks_about``, for the paper a follow-up names: the short words of its name count

@@ -205,3 +205,32 @@ def test_a_sure_complaint_reading_yields_to_a_child_in_danger_asked_about_outrig
     )
     assert CHILD_LINE in reply and "111" in reply
     assert "rất tiếc về sự bất tiện" not in reply
+
+
+TUITION = 'về thủ tục "Miễn, giảm học phí và hỗ trợ chi phí học tập cho người học tại cơ sở giáo dục nghề nghiệp"'
+
+
+def test_words_another_ministry_s_procedure_shares_with_one_of_the_field_in_context_stay_ours(
+    client: TestClient,
+) -> None:
+    # Read alone, "miễn học phí" is as much the general schools' exemption (Education's) as ours.
+    boarding, exemption = conversation_replies(
+        client, "em học cao đẳng nghề công lập, muốn xin chính sách nội trú", "vay em có được miễn học phí luôn không"
+    )
+    assert "chính sách nội trú" in boarding
+    assert TUITION in exemption and "chưa có trong danh mục" not in exemption
+
+
+def test_the_same_words_in_another_field_s_conversation_are_declined(client: TestClient) -> None:
+    _, school = conversation_replies(
+        client, "bố tôi nhận trợ cấp xã hội hằng tháng vì khuyết tật", "thằng cháu học lớp 7 có được miễn học phí không"
+    )
+    assert "chưa có trong danh mục" in school and TUITION not in school
+
+
+def test_another_ministry_s_procedure_that_accounts_for_more_of_the_words_is_still_declined(client: TestClient) -> None:
+    # "hộ nghèo" is ours too, but the poor's health-insurance card names "thẻ bhyt" as well.
+    _, card = conversation_replies(
+        client, "nhà tôi mới được công nhận hộ nghèo", "có hộ nghèo rồi thì thẻ bhyt có được cấp miễn phí không"
+    )
+    assert "chưa có trong danh mục" in card and "Công nhận hộ nghèo" not in card
