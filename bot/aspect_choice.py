@@ -26,9 +26,9 @@ __all__ = [
     "asks_a_rate",
     "asks_an_entitlement_length",
     "asks_what_about",
-    "wants_it_done",
     "companion_aspects",
     "question_at_the_end",
+    "wants_it_done",
 ]
 
 ELIGIBILITY = "ask_eligibility"

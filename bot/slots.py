@@ -73,7 +73,11 @@ def resolve_procedure(
             return {"status": "switched" if current and current != picked[0] else "resolved", "code": picked[0]}
         names = interpreter.resolver.index.names if interpreter.resolver else {}
         return {"status": "ambiguous", "candidates": [{"code": c, "name": names.get(c, c)} for c in picked]}
-    if guessed and current and float(mentioned[0].get("confidence") or 0.0) < interpreter.switch_probability():
+    if guessed and current and float(mentioned[0].get("confidence") or 0.0) < (
+        interpreter.sibling_switch_probability()
+        if _a_sibling_retrieval_does_not_rank_below(current, str(mentioned[0]["value"]), ranking, interpreter)
+        else interpreter.switch_probability()
+    ):
         # A whole-message guess does not move a follow-up ("nộp về Bộ hay về Sở") off its procedure.
         mentioned = []
     if guessed and current and mentioned and _guess_is_the_context_s(current, str(mentioned[0]["value"]), text, ranking, interpreter):
@@ -243,6 +247,21 @@ def _ours_of_the_field_named(
         ):
             return code
     return None
+
+
+def _a_sibling_retrieval_does_not_rank_below(
+    current: str, guessed: str, ranking: list[dict[str, Any]], interpreter: Interpreter
+) -> bool:
+    """Whether the classifier's guess is a sibling of the procedure in context (same field) that
+    retrieval does not rank below it: "đang hưởng mà tháng nào cũng phải lên trình diện à" after the
+    unemployment benefit is its monthly report; "nộp ở trung tâm dịch vụ việc làm hay online" names
+    the benefit's own office, which retrieval ranks the benefit first for. Not a procedure the one
+    in context links to: the link answers about it, the one in context staying (bot.related_procedures)."""
+    resolver = interpreter.resolver
+    if resolver is None or not _same_field(guessed, current, interpreter) or guessed in resolver.related.get(current, ()):
+        return False
+    scores = {str(c.get("code")): float(c.get("score") or 0.0) for c in ranking}
+    return current not in scores or scores[current] <= scores.get(guessed, 0.0)
 
 
 def _same_field(code: str, other: str, interpreter: Interpreter) -> bool:

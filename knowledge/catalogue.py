@@ -37,6 +37,7 @@ def as_catalogue_entry(record: ProcedureRecord) -> CatalogueEntry:
             *(d.name for d in record.documents), *(d.note or "" for d in record.documents), *record.conditions,
             *record.steps, record.applicants or "", record.notes or "", record.result or "",
         ),
+        related=tuple(link.code for link in record.related),
     )
 
 

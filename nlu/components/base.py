@@ -28,6 +28,9 @@ class CatalogueEntry:
     # What the entry itself talks about (its papers, conditions, steps): "phiếu lý lịch tư pháp" in a
     # question about the subleasing licence is one of its papers, not a new topic.
     details: tuple[str, ...] = ()
+    # Procedures the entry links to for what it does not give (``ProcedureRecord.related``): a question
+    # about one of them after it is answered by the link, the entry staying in context.
+    related: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)

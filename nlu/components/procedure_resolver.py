@@ -72,6 +72,7 @@ class ProcedureResolver:
         self.detail_words = {
             entry.code: frozenset(syllables(fold(" ".join(entry.details)))) for entry in context.catalogue
         }
+        self.related = {entry.code: frozenset(entry.related) for entry in context.catalogue}
         self.name_phrases = {
             entry.code: tuple(f" {' '.join(syllables(fold(name)))} " for name in (entry.name, *entry.aliases))
             for entry in context.catalogue

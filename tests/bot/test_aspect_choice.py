@@ -8,8 +8,8 @@ from fastapi.testclient import TestClient
 from bot.aspect_choice import (
     YES_NO_WITH_CONDITIONS,
     asked_by_wording,
-    asks_a_rate,
     asks_a_loss,
+    asks_a_rate,
     asks_what_about,
     companion_aspects,
     question_at_the_end,

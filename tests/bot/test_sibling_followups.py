@@ -147,3 +147,27 @@ def test_a_follow_up_about_the_centre_stays_with_drug_rehab_over_rest(client: Te
     rehab = first.split("về thủ tục ")[1].split(":")[0]
     assert "cai nghiện" in rehab.lower()
     assert f"về thủ tục {rehab}" in follow_up
+
+
+BENEFIT = 'về thủ tục "Giải quyết hưởng trợ cấp thất nghiệp"'
+MONTHLY_REPORT = 'về thủ tục "Thông báo về việc tìm kiếm việc làm hằng tháng"'
+
+
+def test_a_follow_up_the_classifier_reads_as_a_sibling_moves_to_it(client: TestClient) -> None:
+    # Retrieval ranks neither the benefit nor its report for "trình diện"; the classifier's guess of
+    # a sibling of the same field, at the sibling switch's probability, moves the conversation.
+    first, report = conversation_replies(
+        client, "em nghỉ việc ở cty giày được 1 tháng, muốn lãnh thất nghiệp thì nộp ở đâu",
+        "trong thời gian lãnh thì tháng nào cũng phải lên trình diện hả",
+    )
+    assert BENEFIT in first
+    assert MONTHLY_REPORT in report and BENEFIT not in report
+
+
+def test_the_office_of_the_procedure_in_context_is_no_sibling_s_name(client: TestClient) -> None:
+    # "trung tâm dịch vụ việc làm" sounds like job counselling; retrieval ranks the benefit above it.
+    _, where = conversation_replies(
+        client, "em nghỉ việc ở cty giày được 1 tháng, muốn lãnh thất nghiệp thì cần giấy tờ gì",
+        "nộp ở trung tâm dịch vụ việc làm hay làm online được ạ",
+    )
+    assert BENEFIT in where and "Hỗ trợ tư vấn, giới thiệu việc làm" not in where
