@@ -161,6 +161,9 @@ def main() -> None:
     print(f"\nlong messages ({LONG_WORDS} words or more): {len(long_positives)} about a catalogue procedure, "
           f"{len(long_negatives)} about none or one we do not hold")
     print(f"best min_probability for them {print_named(long_positives, long_negatives):.2f}")
+    safety = [str(code) for code in options.get("safety_procedures", [])]
+    if safety:
+        print_safety(safety, outcomes)
     print(f"\nswitching: {len(switches)} held-out citizens' questions resolved by retrieval, "
           f"{sum(t == c for t, c, *_ in switches) / max(len(switches), 1):.3f} right before any switch")
     print("switch_probability  right_after  switched_right  switched_wrong")
@@ -242,6 +245,21 @@ def print_named(positives: list[tuple[str, str, float, int]], negatives: list[tu
         best_threshold = max(best_threshold, (balanced, threshold))
         print(f"{threshold:15.2f}  {right:11.3f}  {wrong:11.3f}  {named:15.3f}  {balanced:8.3f}")
     return best_threshold[1]
+
+
+def print_safety(safety: list[str], outcomes: list[tuple[str, str, float, int]]) -> None:
+    """The table of naming a child-safety procedure (``safety_procedures``) when it is the likeliest
+    label, from each ``safety_probability``: how many messages about it are then named (below
+    ``min_probability`` too) and how many about anything else are named it."""
+    about = [o for o in outcomes if o[0] in safety]
+    print(f"\nsafety procedures {', '.join(safety)}: {len(about)} held-out messages about them")
+    print("safety_probability  named_right  named_wrong(about another)  named_wrong(about none of ours)")
+    for threshold in [round(0.05 * i, 2) for i in range(1, 9)]:
+        named = [o for o in outcomes if o[1] in safety and o[2] >= threshold]
+        right = sum(t == p for t, p, _, _ in named)
+        wrong_ours = sum(t != p and t not in (OTHER, NONE) for t, p, _, _ in named)
+        wrong_none = sum(t in (OTHER, NONE) for t, _, _, _ in named)
+        print(f"{threshold:18.2f}  {right:5d} of {len(about):<4d}  {wrong_ours:26d}  {wrong_none:31d}")
 
 
 def print_kept(title: str, which: str, option: str, kept: list[tuple[str, str, float, bool, bool, bool, bool]]) -> None:

@@ -68,6 +68,8 @@ class ProcedureClassifier:
         offer_score: float = 0.3,
         keep_ours_probability: float = 1.01,
         keep_ours_fit_probability: float = 1.01,
+        safety_procedures: tuple[str, ...] | list[str] = (),
+        safety_probability: float = 1.01,
         tol: float = 1e-3,
         **options: Any,
     ) -> None:
@@ -95,6 +97,10 @@ class ProcedureClassifier:
         # giới, vừa được đưa về, có được giúp gì không": reporting the crime is the police's, the support
         # ours): ours kept when the whole message reads as ours this surely (above 1.0: never).
         self.keep_ours_fit_probability = float(keep_ours_fit_probability)
+        # A child in danger is never declined: a safety procedure (the child-protection line) that is
+        # the likeliest of all is named from this probability, below ``min_probability`` too.
+        self.safety_procedures = frozenset(str(code) for code in safety_procedures)
+        self.safety_probability = float(safety_probability)
         self._normalizer: Normalizer | None = None
         self._model: LinearIntentModel | None = None
         # Procedures it learnt from citizens' own messages: the only ones it switches to (an
@@ -210,6 +216,8 @@ class ProcedureClassifier:
             # in the message tells them apart, and a guess would be the training data's proportions.
             return
         needed = max(self.context_switch_probability, self.min_probability) if len(offered) >= 2 else self.min_probability
+        if best in self.safety_procedures:
+            needed = min(needed, self.safety_probability)
         if best in (OTHER, NONE) or probs[best] < needed:
             return
         start, end = next(((c.start, c.end) for c in message.procedures if c.code == best), (0, len(message.original)))

@@ -234,3 +234,14 @@ def test_another_ministry_s_procedure_that_accounts_for_more_of_the_words_is_sti
         client, "nhà tôi mới được công nhận hộ nghèo", "có hộ nghèo rồi thì thẻ bhyt có được cấp miễn phí không"
     )
     assert "chưa có trong danh mục" in card and "Công nhận hộ nghèo" not in card
+
+
+def test_a_long_story_of_a_child_in_danger_read_unsurely_still_gets_the_child_protection_line(client: TestClient) -> None:
+    # The classifier's likeliest is the report to the 111 line, below min_probability (a story's
+    # words spread its probability): a safety procedure is named from safety_probability.
+    (reply,) = conversation_replies(
+        client,
+        "Tôi là bảo vệ tòa nhà, mấy hôm nay thấy bé gái tầng 5 tầm 8 tuổi hay ngồi khóc ngoài hành lang, trên mặt "
+        "có vết thâm, nghe tiếng người lớn quát tháo ném đồ suốt. Tôi nên nói với ai đây?",
+    )
+    assert "111" in reply and "chưa có trong danh mục" not in reply
