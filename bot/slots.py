@@ -31,6 +31,7 @@ ASPECT_INTENTS = frozenset(
     }
 )
 MIN_UNKNOWN_TOPIC_SYLLABLES = 2
+SIBLING_READING = 0.5  # a tie of another field yields to a sibling the follow-up, read in context, is at least this likely about
 CHIT_CHAT_CONFIDENCE = 0.7  # an out-of-scope reading this sure drops the procedure in context
 NOT_IN_CATALOGUE = "not_in_catalogue"
 # A retrieval score this high is a whole name or alias of the procedure in the message (scores are the
@@ -91,6 +92,18 @@ def resolve_procedure(
             close = [c for c in ranking if top - c["score"] < _margin(interpreter)]
             if current in {c["code"] for c in close}:
                 return {"status": "context", "code": current}
+            of_the_field = [c for c in close if current and _same_field(str(c["code"]), current, interpreter)]
+            if len(of_the_field) == 1:
+                # "nếu được công nhận thì bà nội có trợ cấp hằng tháng không" after a martyr's recognition:
+                # "trợ cấp hằng tháng" fits the social allowance and the martyr's family allowance alike;
+                # the one of the field in context is meant.
+                return {"status": "switched", "code": str(of_the_field[0]["code"])}
+            sibling = _sibling_read_in_context(text, current, interpreter) if current and not of_the_field else None
+            if sibling is not None:
+                # "nếu được công nhận thì bà nội có trợ cấp hằng tháng không" after a martyr's
+                # recognition: retrieval ties two social allowances of another field; read after the
+                # recognition's name, it is the martyr's family allowance.
+                return {"status": "switched", "code": sibling}
             return {"status": "ambiguous", "candidates": close[:3]}
         if current and current != code and _a_paper_of(
             current, code, text, _mention_of(mentioned[0], text), intent, interpreter
@@ -262,6 +275,16 @@ def _a_sibling_retrieval_does_not_rank_below(
         return False
     scores = {str(c.get("code")): float(c.get("score") or 0.0) for c in ranking}
     return current not in scores or scores[current] <= scores.get(guessed, 0.0)
+
+
+def _sibling_read_in_context(text: str, current: str, interpreter: Interpreter) -> str | None:
+    """The sibling of the procedure in context (same field) that the message read after its name is
+    most likely about, at least as likely as not."""
+    readings = interpreter.readings_in_context(text, current)
+    best = max(readings, key=lambda code: readings[code], default=None)
+    if best is None or best == current or readings[best] < SIBLING_READING or not _same_field(best, current, interpreter):
+        return None
+    return best
 
 
 def _same_field(code: str, other: str, interpreter: Interpreter) -> bool:

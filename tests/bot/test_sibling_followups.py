@@ -171,3 +171,27 @@ def test_the_office_of_the_procedure_in_context_is_no_sibling_s_name(client: Tes
         "nộp ở trung tâm dịch vụ việc làm hay làm online được ạ",
     )
     assert BENEFIT in where and "Hỗ trợ tư vấn, giới thiệu việc làm" not in where
+
+
+MOVE_FILE = 'về thủ tục "Di chuyển hồ sơ khi người hưởng trợ cấp ưu đãi thay đổi nơi thường trú"'
+MERIT_CORRECTION = 'về thủ tục "Sửa đổi, bổ sung thông tin cá nhân trong hồ sơ người có công"'
+MARTYR_FAMILY = "Giải quyết trợ cấp ưu đãi đối với thân nhân liệt sĩ"
+
+
+def test_a_tie_one_member_of_which_is_of_the_field_in_context_is_that_one(client: TestClient) -> None:
+    # "ghi sai năm sinh … sửa" fits the insurance book's correction and the merit file's alike.
+    first, correction = conversation_replies(
+        client, "bố tôi là thương binh 3/4, đang hưởng trợ cấp ở Nam Định, muốn chuyển hồ sơ về Hà Nội",
+        "hồ sơ của bố ghi sai năm sinh so với căn cước, sửa được không",
+    )
+    assert MOVE_FILE in first
+    assert MERIT_CORRECTION in correction and "ý anh/chị là" not in correction
+
+
+def test_a_tie_of_another_field_yields_to_the_sibling_the_follow_up_reads_as_in_context(client: TestClient) -> None:
+    # "trợ cấp hằng tháng" ties two social allowances; after a martyr's recognition it is his family's.
+    _, allowance = conversation_replies(
+        client, "chú tôi hy sinh năm 1979 ở biên giới mà chưa được công nhận liệt sĩ, làm hồ sơ thế nào",
+        "nếu được công nhận thì bà nội tôi còn sống có được trợ cấp hằng tháng không",
+    )
+    assert MARTYR_FAMILY in allowance and "ý anh/chị là" not in allowance
