@@ -45,7 +45,7 @@ YES_NO_WITH_CONDITIONS = frozenset(
 # "hạn chót", "quá hạn thì sao", and the waiting before one may claim ("phải chờ bao lâu mới rút
 # được"). Folded, so it reads typed without diacritics alike.
 _DEADLINE = re.compile(
-    r"\b(truoc (bao nhieu|may) ngay|truoc bao lau|cham nhat|han chot|qua han|tre han|muon han"
+    r"\b(truoc (bao nhieu|may) ngay|truoc bao lau|truoc khi( \w+){1,3} (bao nhieu|may) ngay|cham nhat|han chot|qua han|tre han|muon han"
     r"|(phai|can|duoc) (nop|dang ky|bao|bao cao|gui|lam|khai bao|thong bao|xin)( \w+){0,6} trong (vong )?"
     r"(bao lau|may ngay|bao nhieu ngay|may thang|bao nhieu thang)"
     # the waiting the rules set before one may claim: "phải chờ bao lâu mới rút được", "đợi mấy năm"
@@ -63,12 +63,16 @@ _ASKS = {
         r"|lam rang|man rang|the rang|xin rang"  # central: "làm răng", "mần răng"
         # who does the agency's part: "ai đánh giá mức độ", "ai là người theo dõi nó", "sau đó ai lo
         # kế hoạch" — not "ai được hưởng" (the conditions)
-        r"|ai (la nguoi |se |thi )?(danh gia|theo doi|lo|phe duyet|duyet|xet duyet|quyet dinh|lap|kiem tra|giam dinh|thuc hien))\b"
+        r"|ai (la nguoi |se |thi )?(danh gia|theo doi|lo|phe duyet|duyet|xet duyet|quyet dinh|lap|kiem tra|giam dinh|thuc hien)"
+        # doing it, asked by its verb: "sửa thế nào", "đổi lại ntn", "bổ sung làm sao"
+        r"|(sua|doi|doi lai|lam lai|xin lai|cap lai|bo sung|chuyen) (the nao|ntn)"
+        # whether one has to file at all: "có phải làm đơn không", "phải làm hồ sơ hông"
+        r"|phai (lam|viet|nop) (don|ho so|thu tuc)( gi)? (khong|ko|k|hong|hok))\b"
     ),
     "ask_where_to_submit": re.compile(
         r"\b(o dau|cho nao|noi nao|voi ai|bao ai|cho ai|ai cap|ai giai quyet|goi so nao|co quan nao|len dau"
         r"|o mo|cho mo|noi mo|len mo|nop mo|goi mo|bao mo"  # central: "ở mô", "chỗ mô", "gọi mô"
-        r"|(lien he|lien lac|hoi|tim|gap|nho)( voi)? ai)\b"  # "thì liên hệ ai", "hỏi ai"
+        r"|(lien he|lien lac|hoi|tim|gap)( voi)? ai)\b"  # "thì liên hệ ai", "hỏi ai"
     ),
     # "xin học bổng thì làm hồ sơ gì", "giấy chi" (central): the papers, though "làm" sounds like how.
     "ask_documents": re.compile(r"\b(ho so|giay to|giay)( gom)?( nhung)? (gi|j|chi)\b(?! (dau|ca|het))"),

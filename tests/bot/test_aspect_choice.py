@@ -139,6 +139,18 @@ def test_who_does_the_agency_s_part_asks_the_steps_and_whom_to_contact_the_place
     assert asked in choose("ask_eligibility", text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["tên trong sổ bị ghi sai, đổi lại ntn", "thẻ bị rách, cấp lại thế nào", "nhà thoát nghèo rồi có phải làm đơn không"],
+)
+def test_doing_it_asked_by_its_verb_or_whether_to_file_at_all_asks_the_steps(text: str) -> None:
+    assert "ask_procedure_steps" in choose("ask_eligibility", text)
+
+
+def test_a_deadline_before_the_departure_gets_the_conditions() -> None:
+    assert "ask_eligibility" in choose("ask_processing_time", "phải đăng ký trước khi xuất cảnh mấy ngày")
+
+
 def test_who_may_claim_is_still_the_conditions() -> None:
     assert asked_by_wording("ai được hưởng trợ cấp này") == []
 
