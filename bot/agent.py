@@ -55,6 +55,12 @@ _LATIN = re.compile(r"[A-Za-zÀ-ỹĐđ]")
 _NOT_QUESTIONS = frozenset({"complain", "deny", "affirm"})
 
 
+def _whether(text: str) -> str | None:
+    """ "trong sổ cũ ghi sai năm sinh, sửa luôn được không" on moving to the correction: whether (the
+    conditions), not the question asked of the previous procedure."""
+    return "ask_eligibility" if is_yes_no_question(text) else None
+
+
 class TrackerStore(Protocol):
     def retrieve(self, sender_id: str) -> DialogueStateTracker: ...
 
@@ -297,7 +303,8 @@ class Agent:
         if switched and (unsure or intent in ("inform", "affirm")):
             # "còn gia hạn thì sao": a new procedure and no clear question → the previous question;
             # "có một anh bị mất gplđ thì xin cấp lại sao" asks how, outright.
-            asked = None if asks_what_about(str(parse.get("text") or "")) else question_at_the_end(str(parse.get("text") or ""))
+            text = str(parse.get("text") or "")
+            asked = None if asks_what_about(text) else question_at_the_end(text) or _whether(text)
             if asked is None:
                 return ["action_answer_pending"]
             intent, confidence, unsure = asked, 1.0, False

@@ -75,7 +75,10 @@ _ASKS = {
         r"|(lien he|lien lac|hoi|tim|gap)( voi)? ai)\b"  # "thì liên hệ ai", "hỏi ai"
     ),
     # "xin học bổng thì làm hồ sơ gì", "giấy chi" (central): the papers, though "làm" sounds like how.
-    "ask_documents": re.compile(r"\b(ho so|giay to|giay)( gom)?( nhung)? (gi|j|chi)\b(?! (dau|ca|het))"),
+    # "hồ sơ thế nào" asks the papers too.
+    "ask_documents": re.compile(
+        r"\b((ho so|giay to|giay)( gom)?( nhung)? (gi|j|chi)\b(?! (dau|ca|het))|(?<!nhan lai )(?<!nop )(?<!gui )(?<!lay )(ho so|giay to) (the nao|ntn|ra sao)\b)"
+    ),
     # "được bảo hiểm chi trả chế độ ốm đau thế nào": what is paid, though "thế nào" sounds like how.
     "ask_benefit": re.compile(r"\b(duoc|dc)( \w+){0,3} (tra|chi tra|huong|lanh)( \w+){0,6} (the nao|ra sao|nhu the nao)\b"),
 }

@@ -316,3 +316,19 @@ def test_other_counts_are_no_limit(text: str) -> None:
 @pytest.mark.parametrize("text", ["hồ sơ gì đâu mà lâu thế", "được nhận lại hồ sơ thế nào", "đăng ký hưởng thế nào"])
 def test_papers_and_amounts_are_not_read_into_other_wording(text: str) -> None:
     assert not {"ask_documents", "ask_benefit"} & set(asked_by_wording(text))
+
+
+def test_a_yes_no_question_on_moving_to_a_sibling_asks_whether_not_the_previous_question(client: TestClient) -> None:
+    # The fee was asked of the reissue; "sửa cùng lúc được không" moves to the correction and asks whether.
+    _, fee, correction = conversation_replies(
+        client, "em làm mất sổ bảo hiểm xã hội rồi, xin cấp lại thế nào", "có mất phí không",
+        "mà sổ cũ còn ghi sai tên lót của em, sửa cùng lúc được không",
+    )
+    assert "Phí, lệ phí" in fee
+    assert "Điều chỉnh thông tin cá nhân trên sổ bảo hiểm xã hội" in correction
+    assert "Điều kiện" in correction and "Phí, lệ phí" not in correction
+
+
+@pytest.mark.parametrize("text", ["muốn làm lại thì hồ sơ thế nào", "nghe nói được công nhận, giấy tờ ra sao ạ"])
+def test_how_the_file_goes_asks_the_papers(text: str) -> None:
+    assert "ask_documents" in choose("ask_procedure_steps", text)
