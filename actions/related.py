@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import copy
 
-from actions.facts import FactIndex
+from actions.facts import FactIndex, is_yes_no_question
 from actions.procedure import ASPECT_ACTIONS, SupportLinks, answer_aspect
 from actions.sdk import CollectingDispatcher, DomainDict, EventType, SlotSet, Tracker
 from knowledge.catalogue import ProcedureCatalogue
 from knowledge.related import INTENT_ASPECTS, linked_for
 
 __all__ = ["FollowRelatedAction"]
+
+ELIGIBILITY = "ask_eligibility"
 
 
 class FollowRelatedAction:
@@ -37,6 +39,10 @@ class FollowRelatedAction:
         linked = copy.copy(tracker)
         linked.slots = {**tracker.slots, "procedure": target.code}
         events = answer_aspect(intent, dispatcher, linked, self._catalogue, self._links, self._facts)
+        if intent != ELIGIBILITY and is_yes_no_question(str(tracker.latest_message.get("text") or "")):
+            # "có giấy rồi thì được tiền hằng tháng không": whether, then how much — the linked one's
+            # conditions too, as a yes/no question about the one in context gets them.
+            events += answer_aspect(ELIGIBILITY, dispatcher, linked, self._catalogue, self._links, self._facts)
         return [e for e in events if not (e.get("event") == "slot" and e.get("name") == "procedure")] + [
             SlotSet("procedure", code)
         ]

@@ -245,3 +245,11 @@ def test_a_long_story_of_a_child_in_danger_read_unsurely_still_gets_the_child_pr
         "có vết thâm, nghe tiếng người lớn quát tháo ném đồ suốt. Tôi nên nói với ai đây?",
     )
     assert "111" in reply and "chưa có trong danh mục" not in reply
+
+
+def test_a_yes_no_question_answered_by_a_linked_procedure_gets_its_conditions_too(client: TestClient) -> None:
+    _, whether = conversation_replies(
+        client, "con em bị bại não, muốn xin giấy xác nhận khuyết tật thì nộp ở đâu", "có giấy rồi thì có được tiền hằng tháng không"
+    )
+    assert "không kèm khoản tiền" in whether and ALLOWANCE in whether
+    assert "Mức hưởng" in whether and "Đối tượng thực hiện" in whether
