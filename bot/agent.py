@@ -286,6 +286,12 @@ class Agent:
                 return [tracker.active_loop]
             # The user moved on: drop the form and treat the message on its own.
             return ["action_deactivate_loop", *self._plan_intent(intent, confidence, parse)]
+        last = tracker.get_slot("last_aspect")
+        if intent == "inform" and resolution.get("status") == "context" and last in ASPECT_INTENTS and asks_what_about(
+            str(parse.get("text") or "")
+        ):
+            # "còn ở Trảng Bom thì sao" after the regional wage's amount: the question asked before, of another subject.
+            intent, confidence = str(last), 1.0
         return self._plan_intent(intent, confidence, parse)
 
     def _plan_intent(self, intent: str, confidence: float, parse: dict[str, Any]) -> list[str]:

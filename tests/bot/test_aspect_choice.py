@@ -332,3 +332,11 @@ def test_a_yes_no_question_on_moving_to_a_sibling_asks_whether_not_the_previous_
 @pytest.mark.parametrize("text", ["muốn làm lại thì hồ sơ thế nào", "nghe nói được công nhận, giấy tờ ra sao ạ"])
 def test_how_the_file_goes_asks_the_papers(text: str) -> None:
     assert "ask_documents" in choose("ask_procedure_steps", text)
+
+
+def test_what_about_another_place_in_context_repeats_the_question_asked_before(client: TestClient) -> None:
+    amount, again = conversation_replies(
+        client, "lương tối thiểu vùng ở Biên Hòa năm 2026 là bao nhiêu", "còn ở Long Thành thì sao"
+    )
+    assert "Mức hưởng" in amount
+    assert "Mức hưởng" in again and "muốn biết thông tin nào" not in again
