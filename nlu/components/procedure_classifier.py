@@ -47,6 +47,7 @@ def _identity(tokens: list[str]) -> list[str]:
 
 # A candidate that accounts for this share of the user's distinctive words explains all of them.
 WHOLLY_EXPLAINED = 0.999
+SLIVER = 0.2  # a retrieval pick that accounts for under a fifth of the message's distinctive words (not fit)
 
 
 class ProcedureClassifier:
@@ -186,6 +187,13 @@ class ProcedureClassifier:
         if not probs:
             return
         mentioned = [e for e in message.entities if e.entity == "procedure"]
+        if mentioned and (outweighing := self._outweighs_a_sliver(message, mentioned[0], probs)):
+            # "nhà em hộ cận nghèo …, chồng muốn vay tiền nuôi gà, nghe nói quỹ việc làm có cho vay, được
+            # vay bn": retrieval's "hộ cận nghèo" is a sliver of the message; the whole reads as the loan.
+            message.entities.remove(mentioned[0])
+            message.entities.append(Entity("procedure", outweighing, 0, len(message.original), probs[outweighing], self.name))
+            message.procedure_ambiguous = False
+            return
         if mentioned:
             held = self._maybe_switch(message, mentioned[0], probs)
             if held.extractor != self.name and self._vetoes(held.value, probs):
@@ -222,6 +230,20 @@ class ProcedureClassifier:
             return
         start, end = next(((c.start, c.end) for c in message.procedures if c.code == best), (0, len(message.original)))
         message.entities.append(Entity("procedure", best, start, end, probs[best], self.name))
+
+    def _outweighs_a_sliver(self, message: Message, held: Entity, probs: dict[str, float]) -> str | None:
+        """The likeliest procedure of all, when retrieval's pick accounts for under ``SLIVER`` of the
+        message and the whole reads as that other one at ``min_probability`` or more and
+        ``settle_ratio`` times likelier than the pick."""
+        best = max(probs, key=lambda label: probs[label])
+        if held.extractor == self.name or best in (OTHER, NONE) or best == held.value or best not in self._asked:
+            return None
+        picked = next((c for c in message.procedures if c.code == held.value), None)
+        if picked is None or picked.explained >= SLIVER:
+            return None
+        if probs[best] < self.min_probability or probs[best] < self.settle_ratio * probs.get(held.value, 0.0):
+            return None
+        return best
 
     def _keep_ours(self, message: Message) -> None:
         """The classifier's choice instead of the procedure we do not hold, when retrieval ranked it

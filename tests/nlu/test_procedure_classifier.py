@@ -182,3 +182,19 @@ def test_no_guess_among_procedures_that_each_explain_every_word(classifier: Proc
     m = message("lãnh thất nghiệp công ty cho nghỉ việc thì cần gì", ranked=one_explains_more)
     classifier.process(m)
     assert procedures(m) == ["benefit"]
+
+
+def test_a_pick_that_accounts_for_a_sliver_of_the_message_yields_to_the_whole_message_s_reading() -> None:
+    """Retrieval named "burial" for a few words of a long story that reads, whole, as "terminate"."""
+    outweighing = ProcedureClassifier(min_probability=0.4, settle_ratio=3.0)
+    outweighing._asked = frozenset({"benefit", "terminate", "burial"})
+    picked = Entity("procedure", "burial", 0, 8, 1.0, "ProcedureResolver")
+
+    def story(explained: float) -> Message:
+        return message("một câu chuyện dài", [picked], [ProcedureCandidate("burial", "", 1.0, 0, 8, explained=explained)])
+
+    reading = {"terminate": 0.6, "burial": 0.1, "benefit": 0.3}
+    assert outweighing._outweighs_a_sliver(story(0.1), picked, reading) == "terminate"
+    assert outweighing._outweighs_a_sliver(story(0.5), picked, reading) is None  # the pick accounts for much of it
+    assert outweighing._outweighs_a_sliver(story(0.1), picked, {"terminate": 0.35, "burial": 0.05}) is None  # not probable
+    assert outweighing._outweighs_a_sliver(story(0.1), picked, {"terminate": 0.5, "burial": 0.2}) is None  # not 3 times
