@@ -176,7 +176,9 @@ def resolve_procedure(
     # "làm hộ chiếu ở đâu luôn ạ, em chưa có" asks where, though "chưa có" reads as a plain no.
     if not_held and (intent not in _NOT_ABOUT_PROCEDURES or urgent or obtains):
         return {
-            "status": NOT_IN_CATALOGUE, "mention": _quotable(mention, str(not_held.get("name") or "")),
+            "status": NOT_IN_CATALOGUE,
+            "mention": None if resolver and mention and resolver.names_one_of_ours(mention)
+            else _quotable(mention, str(not_held.get("name") or "")),
             "context": current, "note": not_held.get("note"),
         }
     previous = tracker.get_slot("previous_procedure")

@@ -135,6 +135,11 @@ class ProcedureResolver:
         phrase = f" {' '.join(words)} "
         return len(words) >= 2 and any(phrase in name for name in self.name_phrases.get(code, ()))
 
+    def names_one_of_ours(self, mention: str) -> bool:
+        """Whether ``mention`` (two words at least) is word for word in the name or an alias of a
+        procedure we hold: "hộ nghèo" is never quoted back as one we do not hold."""
+        return any(self.names_all_of(code, mention) for code in self.name_phrases)
+
     def holds_paper(self, code: str, mention: str) -> bool:
         """Like ``talks_about``, for the paper a follow-up names: the short words of its name count
         too ("tử" of "giấy chứng tử" folds to the stopword "tu"), but at least one must be more than

@@ -234,6 +234,7 @@ def test_another_ministry_s_procedure_that_accounts_for_more_of_the_words_is_sti
         client, "nhà tôi mới được công nhận hộ nghèo", "có hộ nghèo rồi thì thẻ bhyt có được cấp miễn phí không"
     )
     assert "chưa có trong danh mục" in card and "Công nhận hộ nghèo" not in card
+    assert "“hộ nghèo”" not in card  # words that name one we hold are never quoted as one we do not
 
 
 def test_a_long_story_of_a_child_in_danger_read_unsurely_still_gets_the_child_protection_line(client: TestClient) -> None:
