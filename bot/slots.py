@@ -94,9 +94,9 @@ def resolve_procedure(
                 return {"status": "context", "code": current}
             of_the_field = [c for c in close if current and _same_field(str(c["code"]), current, interpreter)]
             if len(of_the_field) == 1:
-                # "nếu được công nhận thì bà nội có trợ cấp hằng tháng không" after a martyr's recognition:
-                # "trợ cấp hằng tháng" fits the social allowance and the martyr's family allowance alike;
-                # the one of the field in context is meant.
+                # "hồ sơ của bố ghi sai năm sinh, sửa được không" after moving a war invalid's file: the
+                # insurance book's correction and the merit record's fit alike; the one of the field in
+                # context is meant.
                 return {"status": "switched", "code": str(of_the_field[0]["code"])}
             sibling = _sibling_read_in_context(text, current, interpreter) if current and not of_the_field else None
             if sibling is not None:
@@ -258,7 +258,7 @@ def _ours_of_the_field_named(
             float(candidate.get("score") or 0.0) >= _offer_score(interpreter)
             and float(candidate.get("explained") or 0.0) >= float(not_held.get("explained") or 0.0)
             and (code == current or _same_field(code, current, interpreter))
-            and resolver.names_all_of(code, mention)
+            and resolver.names_word_for_word(code, mention)
         ):
             return code
     return None

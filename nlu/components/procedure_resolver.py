@@ -127,7 +127,7 @@ class ProcedureResolver:
         known = self.detail_words.get(code, frozenset())
         return len(words) >= 2 and all(w in known for w in words)
 
-    def names_all_of(self, code: str, mention: str) -> bool:
+    def names_word_for_word(self, code: str, mention: str) -> bool:
         """Whether procedure ``code``'s name or one of its aliases holds ``mention`` (two words at
         least), word for word: "miễn học phí" is the vocational tuition exemption's ("miễn học phí
         học nghề") as much as the general schools'."""
@@ -138,7 +138,7 @@ class ProcedureResolver:
     def names_one_of_ours(self, mention: str) -> bool:
         """Whether ``mention`` (two words at least) is word for word in the name or an alias of a
         procedure we hold: "hộ nghèo" is never quoted back as one we do not hold."""
-        return any(self.names_all_of(code, mention) for code in self.name_phrases)
+        return any(self.names_word_for_word(code, mention) for code in self.name_phrases)
 
     def holds_paper(self, code: str, mention: str) -> bool:
         """Like ``talks_about``, for the paper a follow-up names: the short words of its name count
