@@ -56,8 +56,9 @@ _NOT_QUESTIONS = frozenset({"complain", "deny", "affirm"})
 
 
 def _whether(text: str) -> str | None:
-    """ "trong sổ cũ ghi sai năm sinh, sửa luôn được không" on moving to the correction: whether (the
-    conditions), not the question asked of the previous procedure."""
+    """A plain yes/no question asks whether, which the conditions answer: "trong sổ cũ ghi sai năm
+    sinh, sửa luôn được không" on moving to the correction (not the question asked of the previous
+    procedure), "có đưa nó ra khỏi nhà tạm thời được không" read as a plain no."""
     return "ask_eligibility" if is_yes_no_question(text) else None
 
 
@@ -382,7 +383,7 @@ class Agent:
         if intent == "check_dossier_status" and status in ("resolved", "switched") and unsure:
             return question_at_the_end(text)
         if intent in _NOT_QUESTIONS and status in ("resolved", "switched", "context") and unsure:
-            return question_at_the_end(text) or ("ask_eligibility" if is_yes_no_question(text) else None)
+            return question_at_the_end(text) or _whether(text)
         return None
 
     async def _run_action(self, name: str, turn: _Turn) -> None:
